@@ -1,0 +1,248 @@
+/**
+ * Stage 2: RawTable → validated studies. Recognises the column layouts reviewers use
+ * (study,tp,fp,fn,tn in any case and order; mada's TP FN FP TN; MetaDTA's author + year), checks
+ * every count (missing, non-numeric, negative, non-integer, implausibly large, empty arms), builds
+ * unique study labels and typed covariates. Every problem is collected, none stops the others.
+ */
+import type { Diagnostic } from '../diagnostics.ts';
+import { dataMessages as M } from '../messages.ts';
+import type { AnalysisSpec } from '../spec/schema.ts';
+import type { Counts } from '../stats/types.ts';
+import { closest } from '../suggest.ts';
+import type { CellPosition, RawRow, RawTable } from './table.ts';
+
+export type CovariateValue = string | number | null;
+
+export interface Study {
+  /** unique display label */
+  label: string;
+  /** 1-based data row (header excluded) */
+  row: number;
+  counts: Counts;
+  /** publication identifier when one study contributes several tables (spec data.group) */
+  group?: string;
+  /** per-row provenance label (spec data.provenance.column), e.g. "simulated" */
+  provenance?: string;
+  /** covariate values: numbers for continuous, level keys for categorical, null when missing */
+  covariates: Record<string, CovariateValue>;
+  /** every column as text, for label templates and tables */
+  fields: Record<string, string>;
+}
+
+export interface CovariateInfo {
+  name: string;
+  label: string;
+  type: 'categorical' | 'continuous';
+  /** for categorical: level keys in display order */
+  levels?: string[];
+  /** level key -> display label */
+  levelLabels?: Record<string, string>;
+}
+
+export interface StudyData {
+  file: string;
+  studies: Study[];
+  covariates: CovariateInfo[];
+  /** original header names */
+  columns: string[];
+}
+
+const COUNT_COLUMNS = ['tp', 'fp', 'fn', 'tn'] as const;
+const COUNT_ALIASES: Record<(typeof COUNT_COLUMNS)[number], string[]> = {
+  tp: ['tp', 'true_positive', 'true_positives', 'truepositive', 'truepositives'],
+  fp: ['fp', 'false_positive', 'false_positives', 'falsepositive', 'falsepositives'],
+  fn: ['fn', 'false_negative', 'false_negatives', 'falsenegative', 'falsenegatives'],
+  tn: ['tn', 'true_negative', 'true_negatives', 'truenegative', 'truenegatives'],
+};
+const LABEL_COLUMNS = ['study', 'study_id', 'studyid', 'label', 'id', 'name'];
+const MISSING = new Set(['', 'na', 'n/a', 'nan', '.', '-', 'null']);
+const MAX_COUNT = 10_000_000;
+
+const normalise = (name: string): string => name.trim().toLowerCase().replace(/[\s.-]+/g, '_');
+
+export interface BuildOptions {
+  file: string;
+  spec: Pick<AnalysisSpec, 'data' | 'covariates' | 'subgroups'>;
+  /** position of a spec key, for errors about the spec's data section */
+  specFile?: string;
+  locateSpec?: (path: readonly (string | number)[]) => { line: number; column: number } | undefined;
+}
+
+export function buildStudies(table: RawTable, options: BuildOptions): { data?: StudyData; diagnostics: Diagnostic[] } {
+  const { file, spec } = options;
+  const diagnostics: Diagnostic[] = [];
+  const at = (position: CellPosition | undefined) => (position ? { line: position.line, column: position.column } : {});
+  const error = (code: string, message: string, hint: string | undefined, extra: Partial<Diagnostic>): void => {
+    diagnostics.push({ severity: 'error', code, message, ...(hint ? { hint } : {}), file, ...extra });
+  };
+
+  // 1. header: duplicates, count columns, label columns
+  const keys = table.header.map(normalise);
+  const firstIndex = new Map<string, number>();
+  keys.forEach((key, index) => {
+    if (key === '') return;
+    if (firstIndex.has(key)) {
+      error('data.duplicate-column', M.duplicateColumn(table.header[index]!), M.duplicateColumnHint(), { ...at(table.headerPositions[index]), field: table.header[index]! });
+    } else firstIndex.set(key, index);
+  });
+  const countIndex: Partial<Record<(typeof COUNT_COLUMNS)[number], number>> = {};
+  for (const column of COUNT_COLUMNS) {
+    const index = COUNT_ALIASES[column].map((alias) => firstIndex.get(alias)).find((i) => i !== undefined);
+    if (index === undefined) {
+      const suggestion = closest(column, keys.filter((k) => !Object.values(COUNT_ALIASES).flat().includes(k)));
+      error('data.missing-column', M.missingColumn(column, table.header, suggestion && table.header[keys.indexOf(suggestion)]), M.missingColumnHint(), { line: table.headerPositions[0]?.line ?? 1, column: 1, field: column });
+    } else countIndex[column] = index;
+  }
+  const labelIndex = LABEL_COLUMNS.map((c) => firstIndex.get(c)).find((i) => i !== undefined);
+  const authorIndex = firstIndex.get('author') ?? firstIndex.get('first_author');
+  const yearIndex = firstIndex.get('year');
+  const template = spec.data.label;
+  if (template) {
+    for (const match of template.matchAll(/\{([^}]+)\}/g)) {
+      if (!firstIndex.has(normalise(match[1]!))) {
+        diagnostics.push({ severity: 'error', code: 'data.label-column', message: M.labelTemplateColumn(match[1]!), file: options.specFile ?? file, ...(options.locateSpec?.(['data', 'label']) ?? {}), field: 'data.label' });
+      }
+    }
+  } else if (labelIndex === undefined && authorIndex === undefined) {
+    error('data.missing-column', M.missingColumn('study', table.header, closest('study', keys)), M.missingColumnHint(), { line: table.headerPositions[0]?.line ?? 1, column: 1, field: 'study' });
+  }
+  if (table.rows.length === 0 && diagnostics.length === 0) {
+    error('data.no-rows', M.noRows(), M.emptyFileHint(), { line: (table.headerPositions[0]?.line ?? 1) + 1 });
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+
+  const cell = (row: RawRow, index: number | undefined): string => (index === undefined ? '' : (row.cells[index] ?? ''));
+  const reserved = new Set<number>([...Object.values(countIndex), ...(labelIndex !== undefined ? [labelIndex] : [])]);
+  const covariateColumns = table.header.map((h, i) => ({ name: normalise(h), header: h, index: i })).filter((c) => c.name !== '' && !reserved.has(c.index) && firstIndex.get(c.name) === c.index);
+
+  // 2. rows
+  const studies: Study[] = [];
+  const seenLabels = new Map<string, number>();
+  for (const row of table.rows) {
+    const counts: Partial<Counts> = {};
+    let rowOk = true;
+    for (const column of COUNT_COLUMNS) {
+      const index = countIndex[column]!;
+      const raw = cell(row, index);
+      const where = { ...at(row.positions[index]), row: row.row, field: column };
+      const value = parseNumber(raw, table.decimalComma);
+      if (MISSING.has(raw.toLowerCase())) {
+        error('data.missing-count', M.missingCount(column), M.missingCountHint(), where);
+        rowOk = false;
+      } else if (value === undefined) {
+        error('data.not-a-number', M.notANumber(column, raw), M.notANumberHint(), where);
+        rowOk = false;
+      } else if (value < 0) {
+        error('data.negative-count', M.negative(column, value), M.negativeHint(), where);
+        rowOk = false;
+      } else if (!Number.isInteger(value)) {
+        error('data.non-integer-count', M.notInteger(column, value), M.notIntegerHint(), where);
+        rowOk = false;
+      } else if (value > MAX_COUNT) {
+        error('data.count-too-large', M.tooLarge(column, value), M.tooLargeHint(), where);
+        rowOk = false;
+      } else counts[column] = value;
+    }
+    const fields: Record<string, string> = {};
+    table.header.forEach((h, i) => {
+      if (h !== '') fields[normalise(h)] = cell(row, i);
+    });
+    const label = makeLabel(row, { template, labelIndex, authorIndex, yearIndex, fields, cell });
+    const labelPosition = at(row.positions[labelIndex ?? authorIndex ?? 0]);
+    if (label === '') {
+      error('data.missing-label', M.missingLabel(), M.missingLabelHint(), { ...labelPosition, row: row.row, field: 'study' });
+      rowOk = false;
+    } else if (seenLabels.has(label)) {
+      error('data.duplicate-label', M.duplicateLabel(label, seenLabels.get(label)!), M.duplicateLabelHint(), { ...labelPosition, row: row.row, field: 'study' });
+      rowOk = false;
+    } else seenLabels.set(label, row.row);
+    if (rowOk) {
+      const c = counts as Counts;
+      const where = { ...at(row.positions[countIndex.tp!]), row: row.row, field: 'tp' };
+      if (c.tp + c.fn === 0) {
+        error('data.empty-arm', `${label}: ${M.emptyArm('diseased')}`, M.emptyArmHint(), where);
+        rowOk = false;
+      }
+      if (c.fp + c.tn === 0) {
+        error('data.empty-arm', `${label}: ${M.emptyArm('non-diseased')}`, M.emptyArmHint(), { ...where, ...at(row.positions[countIndex.fp!]), field: 'fp' });
+        rowOk = false;
+      }
+    }
+    const groupColumn = spec.data.group ? normalise(spec.data.group) : undefined;
+    const provenanceColumn = spec.data.provenance?.column ? normalise(spec.data.provenance.column) : undefined;
+    studies.push({
+      label,
+      row: row.row,
+      counts: counts as Counts,
+      ...(groupColumn && fields[groupColumn] ? { group: fields[groupColumn] } : {}),
+      ...(provenanceColumn && fields[provenanceColumn] ? { provenance: fields[provenanceColumn] } : {}),
+      covariates: {},
+      fields,
+    });
+  }
+
+  // 3. covariates: declared ones are checked against their levels; others typed automatically
+  const covariates: CovariateInfo[] = [];
+  for (const column of covariateColumns) {
+    const declared = spec.covariates[column.name] ?? spec.covariates[column.header];
+    const values = table.rows.map((row) => cell(row, column.index));
+    const present = values.filter((v) => !MISSING.has(v.toLowerCase()));
+    const numeric = present.length > 0 && present.every((v) => parseNumber(v, table.decimalComma) !== undefined);
+    const type = declared?.type ?? (declared?.levels ? 'categorical' : numeric ? 'continuous' : 'categorical');
+    const info: CovariateInfo = { name: column.name, label: declared?.label ?? column.header, type };
+    if (type === 'categorical') {
+      const declaredLevels = declared?.levels ? Object.keys(declared.levels) : undefined;
+      const seen = [...new Set(present)].sort((a, b) => a.localeCompare(b));
+      info.levels = declaredLevels ?? seen;
+      info.levelLabels = declared?.levels ?? Object.fromEntries(seen.map((l) => [l, l]));
+    }
+    covariates.push(info);
+    table.rows.forEach((row, i) => {
+      const raw = values[i]!;
+      const study = studies[i]!;
+      if (MISSING.has(raw.toLowerCase())) study.covariates[column.name] = null;
+      else if (type === 'continuous') {
+        const value = parseNumber(raw, table.decimalComma);
+        if (value === undefined) {
+          error('data.not-a-number', M.notANumber(column.header, raw), 'a continuous covariate needs numbers (or NA when missing)', { ...at(row.positions[column.index]), row: row.row, field: column.header });
+        }
+        study.covariates[column.name] = value ?? null;
+      } else {
+        if (info.levels && declared?.levels && !info.levels.includes(raw)) {
+          const suggestion = closest(raw, info.levels);
+          error('data.unknown-level', M.unknownLevel(column.header, raw, info.levels, suggestion), M.unknownLevelHint(column.name), { ...at(row.positions[column.index]), row: row.row, field: column.header });
+        }
+        study.covariates[column.name] = raw;
+      }
+    });
+  }
+
+  if (diagnostics.length > 0) return { diagnostics };
+  return { data: { file, studies, covariates, columns: table.header }, diagnostics };
+}
+
+function makeLabel(
+  row: RawRow,
+  context: {
+    template: string | undefined;
+    labelIndex: number | undefined;
+    authorIndex: number | undefined;
+    yearIndex: number | undefined;
+    fields: Record<string, string>;
+    cell: (row: RawRow, index: number | undefined) => string;
+  },
+): string {
+  const { template, labelIndex, authorIndex, yearIndex, fields, cell } = context;
+  if (template) return template.replace(/\{([^}]+)\}/g, (_, name: string) => fields[normalise(name)] ?? '').replace(/\s+/g, ' ').trim();
+  if (labelIndex !== undefined) return cell(row, labelIndex);
+  return [cell(row, authorIndex), cell(row, yearIndex)].filter((s) => s !== '').join(' ');
+}
+
+/** Parses "12", "12.0", "1e3", and "0,5" when decimal commas are in use; undefined otherwise. */
+export function parseNumber(raw: string, decimalComma: boolean): number | undefined {
+  let text = raw.trim();
+  if (decimalComma) text = text.replace(/^(-?\d+),(\d+)$/, '$1.$2');
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}

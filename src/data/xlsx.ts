@@ -1,0 +1,59 @@
+/**
+ * XLSX bytes → RawTable (reviewers keep extraction sheets in Excel). Uses read-excel-file; formula
+ * cells give their cached value. Positions carry the cell reference ("C5") for messages.
+ */
+import readXlsxFile from 'read-excel-file/node';
+import type { Diagnostic } from '../diagnostics.ts';
+import { dataMessages as M } from '../messages.ts';
+import type { ParseOutcome } from './csv.ts';
+import { columnLetters, type CellPosition } from './table.ts';
+
+export async function parseXlsx(bytes: Uint8Array, file: string, sheet?: string): Promise<ParseOutcome> {
+  let sheets: { sheet: string; data: unknown[][] }[];
+  try {
+    sheets = (await readXlsxFile(Buffer.from(bytes))) as unknown as { sheet: string; data: unknown[][] }[];
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { diagnostics: [{ severity: 'error', code: 'data.xlsx-invalid', message: `cannot read the workbook: ${detail}`, file }] };
+  }
+  const chosen = sheet === undefined ? sheets[0] : sheets.find((s) => s.sheet === sheet);
+  if (!chosen) {
+    const diagnostic: Diagnostic = { severity: 'error', code: 'data.sheet-missing', message: M.sheetMissing(sheet ?? '', sheets.map((s) => s.sheet)), file };
+    return { diagnostics: [diagnostic] };
+  }
+  const rows = chosen.data.map((cells) => cells.map(cellText));
+  const firstNonEmpty = rows.findIndex((cells) => cells.some((c) => c !== ''));
+  if (firstNonEmpty < 0) {
+    return { diagnostics: [{ severity: 'error', code: 'data.empty-file', message: M.emptyFile(), hint: M.emptyFileHint(), file }] };
+  }
+  const position = (rowIndex: number, columnIndex: number): CellPosition => ({
+    line: rowIndex + 1,
+    column: columnIndex + 1,
+    cell: `${columnLetters(columnIndex + 1)}${rowIndex + 1}`,
+  });
+  const header = rows[firstNonEmpty]!;
+  const width = Math.max(...rows.map((r) => r.length));
+  const dataRows = rows
+    .map((cells, index) => ({ cells, index }))
+    .slice(firstNonEmpty + 1)
+    .filter(({ cells }) => cells.some((c) => c !== ''));
+  return {
+    table: {
+      header,
+      headerPositions: header.map((_, c) => position(firstNonEmpty, c)),
+      rows: dataRows.map(({ cells, index }, i) => ({
+        row: i + 1,
+        cells,
+        positions: Array.from({ length: Math.max(width, cells.length) }, (_, c) => position(index, c)),
+      })),
+      decimalComma: false,
+    },
+    diagnostics: [],
+  };
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value).trim();
+}

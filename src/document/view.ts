@@ -1,0 +1,183 @@
+/**
+ * Results + rendered figures → the document view model: every number formatted (through
+ * src/format/numbers.ts), every section and caption in order. The templates only place these strings.
+ */
+import type { AnalysisResults } from '../results/types.ts';
+import type { AnalysisSpec } from '../spec/schema.ts';
+import { formatCount, formatInterval } from '../format/numbers.ts';
+import { provenanceMessages } from '../messages.ts';
+import { METADX_VERSION } from '../version.ts';
+
+export interface FigureView {
+  id: string;
+  number: number;
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+export interface TableView {
+  id: string;
+  number: number;
+  title: string;
+  caption: string;
+  columns: { label: string; numeric: boolean }[];
+  rows: { cells: { text: string; numeric: boolean }[]; flag: boolean }[];
+  note?: string;
+}
+
+export interface Block {
+  paragraph?: string;
+  warning?: string;
+  banner?: { headline: string; detail?: string };
+  figure?: FigureView;
+  table?: TableView;
+  settings?: { items: { term: string; value: string }[] };
+}
+
+export interface SectionView {
+  id: string;
+  title: string;
+  /** start the section on a new page */
+  newPage?: boolean;
+  blocks: Block[];
+}
+
+export interface DocumentView {
+  title: string;
+  subtitle?: string;
+  authorsText: string;
+  date: string;
+  version: string;
+  analysisName: string;
+  kText: string;
+  metadxVersion: string;
+  banner?: { headline: string; detail?: string };
+  sections: SectionView[];
+}
+
+/** A rendered figure as the document needs it (the SVG is inlined). */
+export interface FigureForDocument {
+  id: string;
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+export interface DocumentInput {
+  spec: AnalysisSpec;
+  results: AnalysisResults;
+  figures: FigureForDocument[];
+  date: string;
+}
+
+/** Numbering of figures and tables in order of appearance. */
+class Numbering {
+  private figure = 0;
+  private table = 0;
+  nextFigure(): number {
+    return ++this.figure;
+  }
+  nextTable(): number {
+    return ++this.table;
+  }
+}
+
+export function buildDocumentView(input: DocumentInput): DocumentView {
+  const { spec, results, figures, date } = input;
+  const numbering = new Numbering();
+  const bannerHeadline = provenanceMessages.banner(results.provenance.status);
+  const banner = bannerHeadline ? { headline: bannerHeadline, ...(results.provenance.note ? { detail: results.provenance.note } : {}) } : undefined;
+  const sections: SectionView[] = [];
+
+  sections.push(provenanceSection(results, banner));
+  sections.push(studiesSection(results, numbering));
+  const figureBlocks: Block[] = figures.map((figure) => ({ figure: { ...figure, number: numbering.nextFigure() } }));
+  if (figureBlocks.length > 0) sections.push({ id: 'figures', title: 'Forest plots', newPage: true, blocks: figureBlocks });
+  sections.push(methodsSection(spec, results));
+
+  return {
+    title: spec.title,
+    ...(spec.subtitle ? { subtitle: spec.subtitle } : {}),
+    authorsText: spec.authors.join(', '),
+    date,
+    version: String(spec.version),
+    analysisName: results.analysis.name,
+    kText: `${results.k} (${formatCount(results.totals.participants)} participants)`,
+    metadxVersion: METADX_VERSION,
+    ...(banner ? { banner } : {}),
+    sections,
+  };
+}
+
+function provenanceSection(results: AnalysisResults, banner: DocumentView['banner']): SectionView {
+  const blocks: Block[] = [];
+  if (banner) blocks.push({ banner });
+  else blocks.push({ paragraph: 'All 2x2 counts are as extracted from the included studies.' });
+  if (results.provenance.note && !banner) blocks.push({ paragraph: results.provenance.note });
+  const entries = Object.entries(results.provenance.counts).sort((a, b) => b[1] - a[1]);
+  if (entries.length > 1 || banner) {
+    blocks.push({
+      paragraph: `Rows by provenance: ${entries.map(([label, n]) => `${label} ${n}`).join(', ')} (of ${results.k}). The per-row label is shown in the study table.`,
+    });
+  }
+  return { id: 'provenance', title: 'Data provenance', blocks };
+}
+
+function studiesSection(results: AnalysisResults, numbering: Numbering): SectionView {
+  const showProvenance = results.studies.some((s) => s.provenance !== undefined);
+  const level = Math.round(results.level * 100);
+  const columns = [
+    { label: 'Study', numeric: false },
+    { label: 'TP', numeric: true },
+    { label: 'FP', numeric: true },
+    { label: 'FN', numeric: true },
+    { label: 'TN', numeric: true },
+    { label: `Sensitivity (${level}% CI)`, numeric: true },
+    { label: `Specificity (${level}% CI)`, numeric: true },
+    ...(showProvenance ? [{ label: 'Provenance', numeric: false }] : []),
+  ];
+  const rows = results.studies.map((study) => ({
+    flag: study.provenance !== undefined && /simulat/i.test(study.provenance),
+    cells: [
+      { text: study.label, numeric: false },
+      { text: formatCount(study.counts.tp), numeric: true },
+      { text: formatCount(study.counts.fp), numeric: true },
+      { text: formatCount(study.counts.fn), numeric: true },
+      { text: formatCount(study.counts.tn), numeric: true },
+      { text: formatInterval(study.sens), numeric: true },
+      { text: formatInterval(study.spec), numeric: true },
+      ...(showProvenance ? [{ text: study.provenance ?? '', numeric: false }] : []),
+    ],
+  }));
+  const table: TableView = {
+    id: 'table-studies',
+    number: numbering.nextTable(),
+    title: 'Included 2x2 tables',
+    caption: `True positives (TP), false positives (FP), false negatives (FN) and true negatives (TN) of each study, with sensitivity and specificity and their exact (Clopper–Pearson) ${level}% confidence intervals.`,
+    columns,
+    rows,
+    ...(showProvenance ? { note: 'Shaded rows: counts simulated (stand-in), not data from the study.' } : {}),
+  };
+  return { id: 'studies', title: 'Included studies', newPage: true, blocks: [{ table }] };
+}
+
+function methodsSection(spec: AnalysisSpec, results: AnalysisResults): SectionView {
+  return {
+    id: 'methods',
+    title: 'Methods and software',
+    newPage: true,
+    blocks: [
+      { paragraph: `${results.studyMethod}.` },
+      {
+        settings: {
+          items: [
+            { term: 'Data file', value: spec.data.file },
+            { term: 'Confidence level', value: `${Math.round(spec.model.level * 100)}%` },
+            { term: 'Software', value: `metadx ${METADX_VERSION} (engine ${results.engineVersion}), Node.js ${process.versions.node}` },
+          ],
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The one place where numbers become text (metafor keeps all rounding in formatters.r; we keep it
+ * here). Results hold full precision; figures and templates call these functions and never round
+ * on their own. Decimals are chosen per quantity, CIs read "0.86 (0.82–0.89)" with an en dash,
+ * negative numbers use a true minus sign (U+2212).
+ */
+
+const MINUS = '\u2212';
+const EN_DASH = '\u2013';
+
+/** Digits after the decimal point for each kind of quantity (journal conventions for DTA reviews). */
+export const DECIMALS = {
+  proportion: 2, // sensitivity, specificity, AUC, prevalence
+  ratio: 2, // LR+, LR- (ratios below 10); larger ratios get fewer, see formatRatio
+  logit: 3,
+  variance: 3, // tau^2, covariances
+  correlation: 2,
+  percent: 1, // I^2
+  statistic: 2, // Q, chi^2, t, z
+} as const;
+
+export type QuantityKind = keyof typeof DECIMALS;
+
+function withMinus(text: string): string {
+  return text.startsWith('-') ? MINUS + text.slice(1) : text;
+}
+
+/** Fixed-decimal formatting; 'NA' for non-finite values (never 'NaN' or 'undefined' in a report). */
+export function formatFixed(value: number | null | undefined, decimals: number): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'NA';
+  let text = value.toFixed(decimals);
+  if (/^-0(\.0+)?$/.test(text)) text = text.slice(1); // no "-0.00"
+  return withMinus(text);
+}
+
+/** A number of the given kind, e.g. formatNumber(0.8612, 'proportion') === '0.86'. */
+export function formatNumber(value: number | null | undefined, kind: QuantityKind): string {
+  return formatFixed(value, DECIMALS[kind]);
+}
+
+/**
+ * Ratios (LR+, LR-, DOR) spanning orders of magnitude: 2 decimals below 10, 1 below 100, none above.
+ */
+export function formatRatio(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'NA';
+  const magnitude = Math.abs(value);
+  const decimals = magnitude < 10 ? 2 : magnitude < 100 ? 1 : 0;
+  return formatFixed(value, decimals);
+}
+
+/** Percentage from a fraction or percent value; `fromFraction` multiplies by 100. */
+export function formatPercent(value: number | null | undefined, fromFraction = false): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'NA';
+  return `${formatFixed(fromFraction ? value * 100 : value, DECIMALS.percent)}%`;
+}
+
+export interface IntervalLike {
+  est: number;
+  lo: number;
+  hi: number;
+}
+
+export type Formatter = (value: number) => string;
+
+/** Formatter for a quantity kind or 'ratio'. */
+export function formatterFor(kind: QuantityKind | 'ratio'): Formatter {
+  return kind === 'ratio' ? formatRatio : (v) => formatNumber(v, kind);
+}
+
+/** "0.86 (0.82–0.89)": estimate with its CI in parentheses (the journal style). */
+export function formatInterval(interval: IntervalLike | null | undefined, kind: QuantityKind | 'ratio' = 'proportion'): string {
+  if (!interval) return 'NA';
+  const f = formatterFor(kind);
+  return `${f(interval.est)} (${formatRange(interval.lo, interval.hi, kind)})`;
+}
+
+/** "0.82–0.89" (lower–upper); uses " to " when a bound is negative so the dash is not read as minus. */
+export function formatRange(lo: number, hi: number, kind: QuantityKind | 'ratio' = 'proportion'): string {
+  const f = formatterFor(kind);
+  const sep = lo < 0 || hi < 0 ? ' to ' : EN_DASH;
+  return `${f(lo)}${sep}${f(hi)}`;
+}
+
+/** "0.90 [0.79, 0.96]": the bracket style used in forest-plot text columns (as midas prints). */
+export function formatIntervalBracket(interval: IntervalLike, kind: QuantityKind | 'ratio' = 'proportion'): string {
+  const f = formatterFor(kind);
+  return `${f(interval.est)} [${f(interval.lo)}, ${f(interval.hi)}]`;
+}
+
+/**
+ * p-values: "<0.001" below 0.001, 3 decimals below 0.1 (so 0.049 is not shown as 0.05), else 2.
+ */
+export function formatPValue(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return 'NA';
+  if (p < 0.001) return '<0.001';
+  if (p < 0.1) return p.toFixed(3);
+  if (p > 0.99) return '>0.99';
+  return p.toFixed(2);
+}
+
+/** Integer counts with thin grouping: 69006 -> "69,006". */
+export function formatCount(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'NA';
+  return Math.round(value).toLocaleString('en-US');
+}

@@ -1,0 +1,62 @@
+/**
+ * Stage 3: validated spec + studies → results. Pure: no I/O, no formatting. Each block records the
+ * method that produced it.
+ */
+import type { StudyData } from '../data/studies.ts';
+import type { AnalysisSpec } from '../spec/schema.ts';
+import { clopperPearson } from '../stats/clopper-pearson.ts';
+import type { Interval } from '../stats/types.ts';
+import { ENGINE_VERSION } from '../version.ts';
+import type { AnalysisResults, ProvenanceSummary, StudyResult } from './types.ts';
+
+function interval(result: ReturnType<typeof clopperPearson>): Interval {
+  // The data stage rejects empty arms, so every study proportion is estimable here.
+  return { est: result.est ?? Number.NaN, lo: result.lo ?? Number.NaN, hi: result.hi ?? Number.NaN };
+}
+
+export function analyze(spec: AnalysisSpec, data: StudyData, name: string): AnalysisResults {
+  const level = spec.model.level;
+  const studies: StudyResult[] = data.studies.map((study) => {
+    const { tp, fp, fn, tn } = study.counts;
+    return {
+      label: study.label,
+      row: study.row,
+      counts: study.counts,
+      nDiseased: tp + fn,
+      nNonDiseased: fp + tn,
+      sens: interval(clopperPearson(tp, tp + fn, level)),
+      spec: interval(clopperPearson(tn, tn + fp, level)),
+      ...(study.group !== undefined ? { group: study.group } : {}),
+      ...(study.provenance !== undefined ? { provenance: study.provenance } : {}),
+      covariates: study.covariates,
+    };
+  });
+  const diseased = studies.reduce((sum, s) => sum + s.nDiseased, 0);
+  const nonDiseased = studies.reduce((sum, s) => sum + s.nNonDiseased, 0);
+  const provenanceCounts: Record<string, number> = {};
+  for (const study of studies) {
+    const key = study.provenance ?? (spec.data.provenance?.status ?? 'real');
+    provenanceCounts[key] = (provenanceCounts[key] ?? 0) + 1;
+  }
+  const provenance: ProvenanceSummary = {
+    status: spec.data.provenance?.status ?? 'real',
+    ...(spec.data.provenance?.note ? { note: spec.data.provenance.note } : {}),
+    counts: provenanceCounts,
+  };
+  return {
+    engineVersion: ENGINE_VERSION,
+    analysis: { name, title: spec.title, version: String(spec.version) },
+    level,
+    k: studies.length,
+    totals: {
+      participants: diseased + nonDiseased,
+      diseased,
+      nonDiseased,
+      groups: new Set(studies.map((s) => s.group ?? s.label)).size,
+    },
+    studyMethod: `Study-level sensitivity and specificity with exact (Clopper–Pearson) ${Math.round(level * 100)}% confidence intervals`,
+    studies,
+    covariates: data.covariates,
+    provenance,
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The results artifact (`results.json`): everything the figures and the document show, computed
+ * once by the stats engine at full precision. JSON-serialisable; no formatted strings.
+ */
+import type { Counts, Interval } from '../stats/types.ts';
+import type { CovariateInfo, CovariateValue } from '../data/studies.ts';
+
+export interface StudyResult {
+  label: string;
+  row: number;
+  counts: Counts;
+  nDiseased: number;
+  nNonDiseased: number;
+  /** sensitivity TP/(TP+FN) with exact Clopper–Pearson CI */
+  sens: Interval;
+  /** specificity TN/(TN+FP) with exact Clopper–Pearson CI */
+  spec: Interval;
+  group?: string;
+  provenance?: string;
+  covariates: Record<string, CovariateValue>;
+}
+
+export interface ProvenanceSummary {
+  status: 'real' | 'partly-simulated' | 'simulated' | 'incomplete';
+  note?: string;
+  /** rows per provenance label, e.g. { simulated: 20, extracted: 2 } */
+  counts: Record<string, number>;
+}
+
+export interface AnalysisResults {
+  /** metadx engine version that computed these results */
+  engineVersion: string;
+  analysis: { name: string; title: string; version: string };
+  level: number;
+  k: number;
+  totals: { participants: number; diseased: number; nonDiseased: number; groups: number };
+  studyMethod: string;
+  studies: StudyResult[];
+  covariates: CovariateInfo[];
+  provenance: ProvenanceSummary;
+}

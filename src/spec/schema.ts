@@ -1,0 +1,195 @@
+/**
+ * The analysis spec (`analyses/<name>/analysis.yaml`): one zod schema that is at the same time the
+ * validator, the TypeScript type (`AnalysisSpec`) and, via `npm run schema`, the JSON Schema in
+ * `schema/analysis.schema.json` that editors use for autocompletion. Keys are snake_case.
+ */
+import { z } from 'zod';
+
+const text = z.string().min(1);
+
+const interval = z
+  .object({
+    est: z.number(),
+    lo: z.number(),
+    hi: z.number(),
+  })
+  .strict()
+  .describe('A point estimate with its 95% CI');
+
+const provenance = z
+  .object({
+    status: z
+      .enum(['real', 'partly-simulated', 'simulated', 'incomplete'])
+      .describe('Whether the 2x2 counts are real (as published), partly simulated or simulated. Shown prominently in the report.'),
+    column: text.optional().describe('Data column holding a per-row provenance label (e.g. extracted / simulated)'),
+    note: text.optional().describe('Where the data come from; printed in the report'),
+  })
+  .strict();
+
+const data = z
+  .object({
+    file: text.describe('CSV or XLSX file with one 2x2 table per row (columns study/tp/fp/fn/tn, case-insensitive)'),
+    sheet: text.optional().describe('Worksheet name for .xlsx files (default: the first sheet)'),
+    label: text
+      .optional()
+      .describe('Template for study labels from columns, e.g. "{first_author} {year} ({model})". Default: the study column'),
+    group: text.optional().describe('Column identifying the publication when a study reports several 2x2 tables'),
+    provenance: provenance.optional(),
+  })
+  .strict();
+
+const covariate = z
+  .object({
+    label: text.optional().describe('Display name, e.g. "Image type"'),
+    type: z.enum(['categorical', 'continuous']).optional().describe('Default: categorical unless all values are numeric'),
+    levels: z
+      .record(z.string(), text)
+      .optional()
+      .describe('Allowed levels (data value -> display label), in display order; other values are reported as errors'),
+    reference: text.optional().describe('Reference level for meta-regression (default: the first level)'),
+  })
+  .strict();
+
+const model = z
+  .object({
+    method: z
+      .enum(['glmm', 'reitsma'])
+      .default('glmm')
+      .describe('glmm = bivariate binomial GLMM (ML, as midas/metandi/glmer); reitsma = normal approximation (REML, as mada)'),
+    quadrature: z
+      .number()
+      .int()
+      .min(1)
+      .max(41)
+      .default(7)
+      .describe('Adaptive Gauss-Hermite points per random effect: 1 = Laplace (glmer), 5 = metandi, 7 = midas'),
+    correction: z
+      .enum(['single', 'all', 'none'])
+      .default('single')
+      .describe('Continuity correction for study-level logits/LRs/DOR, Deeks and Reitsma: single = studies with a zero cell (midas), all = every study if any zero (mada)'),
+    correction_value: z.number().positive().max(1).default(0.5),
+    region: z
+      .enum(['F', 'chi2'])
+      .default('F')
+      .describe('Critical value of confidence/prediction regions: F (metandi/midas) or chi2 (mada)'),
+    level: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level'),
+    auc_ci: z.enum(['bootstrap', 'delta']).default('bootstrap').describe('Method of the real 95% CI of the AUC'),
+    bootstrap: z.number().int().min(100).max(100000).default(1000).describe('Parametric bootstrap replicates for the AUC CI'),
+    seed: z.number().int().nonnegative().default(20231201).describe('Random seed (bootstrap); recorded in the manifest'),
+    compat: z
+      .enum(['none', 'midas'])
+      .default('none')
+      .describe('midas: also show the values Stata midas would print (its AUC "CI", forest I2), labelled as such'),
+  })
+  .strict();
+
+const prismaCount = z.number().int().nonnegative();
+
+const prisma = z
+  .object({
+    databases: z
+      .array(z.object({ name: text, records: prismaCount.optional() }).strict())
+      .optional()
+      .describe('Databases searched, with records found in each'),
+    records_identified: prismaCount.optional(),
+    duplicates_removed: prismaCount.optional(),
+    records_screened: prismaCount.optional(),
+    records_excluded: prismaCount.optional(),
+    reports_sought: prismaCount.optional(),
+    reports_not_retrieved: prismaCount.optional(),
+    reports_assessed: prismaCount.optional(),
+    reports_excluded: z
+      .array(z.object({ reason: text, n: prismaCount }).strict())
+      .optional()
+      .describe('Full-text exclusions with reasons'),
+    reports_excluded_total: prismaCount.optional(),
+    studies_included: prismaCount.optional(),
+    tables_included: prismaCount.optional().describe('2x2 tables (e.g. models) included in the meta-analysis'),
+    note: text.optional(),
+  })
+  .strict();
+
+const published = z
+  .object({
+    source: text.optional().describe('Citation of the published analysis'),
+    software: text.optional(),
+    sens: interval.optional(),
+    spec: interval.optional(),
+    lr_positive: interval.optional(),
+    lr_negative: interval.optional(),
+    dor: interval.optional(),
+    auc: interval.optional(),
+    i2_sens: z.number().optional(),
+    i2_spec: z.number().optional(),
+    deeks_p: z.number().optional(),
+    subgroups: z
+      .record(
+        z.string(),
+        z.record(
+          z.string(),
+          z
+            .object({
+              n: z.number().int().optional(),
+              sens: interval.optional(),
+              spec: interval.optional(),
+              lr_positive: interval.optional(),
+              lr_negative: interval.optional(),
+              dor: interval.optional(),
+              auc: interval.optional(),
+            })
+            .strict(),
+        ),
+      )
+      .optional()
+      .describe('Published subgroup results: covariate -> level -> values (Table 3)'),
+    notes: z.array(text).optional().describe('Known inconsistencies of the publication'),
+  })
+  .strict();
+
+const output = z
+  .object({
+    dpi: z.number().int().min(72).max(1200).default(300).describe('Resolution of PNG figures'),
+    paper: z.enum(['A4', 'Letter']).default('A4'),
+  })
+  .strict();
+
+export const figureNames = ['forest', 'sroc'] as const;
+
+export const AnalysisSpecSchema = z
+  .object({
+    title: text.describe('Title of the analysis / supplement'),
+    subtitle: text.optional(),
+    authors: z.array(text).default([]),
+    version: z
+      .union([z.number().int().nonnegative(), z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"')])
+      .describe('Version of this analysis (e.g. 1, 2 or a search date); names the output folder'),
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
+      .optional()
+      .describe('Date printed on the report (fixed, for byte-identical re-runs); default: SOURCE_DATE_EPOCH or today'),
+    description: text.optional(),
+    index_test: text.optional(),
+    target_condition: text.optional(),
+    reference_standard: text.optional(),
+    data,
+    covariates: z.record(z.string(), covariate).default({}),
+    model: model.default(model.parse({})),
+    subgroups: z.array(text).default([]).describe('Covariates analysed by subgroup and meta-regression'),
+    figures: z.array(z.enum(figureNames)).optional().describe('Figures to produce (default: all)'),
+    prisma: prisma.optional(),
+    published: published.optional(),
+    output: output.default(output.parse({})),
+  })
+  .strict();
+
+/** The validated spec, with defaults filled in. */
+export type AnalysisSpec = z.infer<typeof AnalysisSpecSchema>;
+/** The spec as written by a user (defaults optional). */
+export type AnalysisSpecInput = z.input<typeof AnalysisSpecSchema>;
+
+/** JSON Schema of the spec (draft 2020-12), for editors. */
+export function analysisJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(AnalysisSpecSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, $id: 'https://metadx.invalid/schema/analysis.schema.json', title: 'metadx analysis spec' };
+}
