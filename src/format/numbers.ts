@@ -103,3 +103,9 @@ export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'NA';
   return Math.round(value).toLocaleString('en-US');
 }
+
+/** A coverage level as a percentage without needless decimals: 0.95 -> "95%", 0.975 -> "97.5%". */
+export function formatLevel(level: number): string {
+  const percent = Math.round(level * 1000) / 10;
+  return `${formatFixed(percent, Number.isInteger(percent) ? 0 : 1)}%`;
+}

@@ -188,8 +188,7 @@ function issueToDiagnostics(
     }
     default: {
       const message = issue.code === 'invalid_format' || issue.code === 'custom' ? issue.message : issue.message.replace(/^Invalid input: /, '');
-      const isInteger = issue.code === 'invalid_type' || /int/i.test(message);
-      return [{ ...base, code: 'spec.invalid', message: isInteger && /integer/i.test(message) ? M.notInteger(where) : M.other(where, message), field: where, ...at(nodeRange(doc, path)?.[0]) }];
+      return [{ ...base, code: 'spec.invalid', message: /integer/i.test(message) ? M.notInteger(where) : M.other(where, message), field: where, ...at(nodeRange(doc, path)?.[0]) }];
     }
   }
 }
