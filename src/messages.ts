@@ -74,6 +74,7 @@ export const dataMessages = {
   unsupportedFormatHint: () => 'use .csv (comma or semicolon separated, UTF-8) or .xlsx',
   notUtf8: () => 'the file is not valid UTF-8 text',
   notUtf8Hint: () => 'save it as "CSV UTF-8" in your spreadsheet program',
+  characteristicsColumnHint: () => 'correct the column name under characteristics.columns in analysis.yaml',
   sheetMissing: (sheet: string, sheets: readonly string[]) => `worksheet ${quote(sheet)} not found; the workbook has ${sheets.map(quote).join(', ')}`,
 } as const;
 

@@ -14,7 +14,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { loadStudyData } from './data/load.ts';
+import { buildCharacteristics, type CharacteristicsTable } from './data/characteristics.ts';
+import { loadStudyData, parseTableFile } from './data/load.ts';
 import type { StudyData } from './data/studies.ts';
 import { UserError, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { buildDocumentView } from './document/view.ts';
@@ -35,6 +36,8 @@ export interface LoadedAnalysis {
   specFile: string;
   spec: AnalysisSpec;
   data: StudyData;
+  /** Table 2: characteristics of included studies, when the spec names a file */
+  characteristics?: CharacteristicsTable;
   diagnostics: Diagnostic[];
 }
 
@@ -57,23 +60,39 @@ export async function loadAnalysis(target: string, cwd = process.cwd()): Promise
   if (!spec || hasErrors(diagnostics)) throw new UserError(diagnostics);
 
   const directory = dirname(specPath);
-  const dataPath = resolve(directory, spec.data.file);
-  const dataFile = shown(dataPath);
-  const specPosition = locate(['data', 'file']) ?? {};
-  if (relative(directory, dataPath).startsWith('..')) {
-    throw new UserError([{ severity: 'error', code: 'spec.path-escapes', message: specMessages.pathEscapes(spec.data.file), hint: specMessages.pathEscapesHint(), file: specFile, ...specPosition }]);
-  }
-  if (!existsSync(dataPath)) {
-    throw new UserError([{ severity: 'error', code: 'spec.file-missing', message: specMessages.fileMissing('data', dataFile), hint: specMessages.fileMissingHint('data.file'), file: specFile, ...specPosition }]);
-  }
-  const loaded = await loadStudyData(readFileSync(dataPath), {
-    file: dataFile,
+  /** Read a file named in the spec at `key`: it must exist and stay inside the analysis folder. */
+  const readSpecFile = (key: readonly (string | number)[], path: string, what: string): { bytes: Uint8Array; file: string } => {
+    const absolute = resolve(directory, path);
+    const position = locate(key) ?? {};
+    if (relative(directory, absolute).startsWith('..') || isAbsolute(relative(directory, absolute))) {
+      throw new UserError([{ severity: 'error', code: 'spec.path-escapes', message: specMessages.pathEscapes(path), hint: specMessages.pathEscapesHint(), file: specFile, ...position }]);
+    }
+    if (!existsSync(absolute) || !statSync(absolute).isFile()) {
+      throw new UserError([{ severity: 'error', code: 'spec.file-missing', message: specMessages.fileMissing(what, shown(absolute)), hint: specMessages.fileMissingHint(key.join('.')), file: specFile, ...position }]);
+    }
+    return { bytes: readFileSync(absolute), file: shown(absolute) };
+  };
+
+  const dataFile = readSpecFile(['data', 'file'], spec.data.file, 'data');
+  const loaded = await loadStudyData(dataFile.bytes, {
+    file: dataFile.file,
     spec,
     specFile,
     locateSpec: locate,
     ...(spec.data.sheet ? { sheet: spec.data.sheet } : {}),
   });
   const all = [...diagnostics, ...loaded.diagnostics];
+  let characteristics: CharacteristicsTable | undefined;
+  if (spec.characteristics) {
+    const source = readSpecFile(['characteristics', 'file'], spec.characteristics.file, 'characteristics');
+    const parsed = await parseTableFile(source.bytes, source.file, spec.characteristics.sheet);
+    all.push(...parsed.diagnostics);
+    if (parsed.table) {
+      const built = buildCharacteristics(parsed.table, { file: source.file, displayFile: spec.characteristics.file, ...(spec.characteristics.columns ? { columns: spec.characteristics.columns } : {}) });
+      all.push(...built.diagnostics);
+      characteristics = built.data;
+    }
+  }
   if (!loaded.data || hasErrors(all)) throw new UserError(all);
   const unknownSubgroups = spec.subgroups.filter((name) => !loaded.data!.covariates.some((c) => c.name === name));
   if (unknownSubgroups.length > 0) {
@@ -87,7 +106,7 @@ export async function loadAnalysis(target: string, cwd = process.cwd()): Promise
       })),
     );
   }
-  return { name: basename(directory), directory, specFile, spec, data: loaded.data, diagnostics: all };
+  return { name: basename(directory), directory, specFile, spec, data: loaded.data, ...(characteristics ? { characteristics } : {}), diagnostics: all };
 }
 
 export interface ReportOptions {
@@ -126,7 +145,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
   const figures: BuiltFigure[] = await buildFigures(results, spec);
 
   // 5. document
-  const view = buildDocumentView({ spec, results, date, figures: figures.map((f) => ({ id: f.id, title: f.title, caption: f.caption, svg: f.svg })) });
+  const view = buildDocumentView({ spec, results, date, ...(analysis.characteristics ? { characteristics: analysis.characteristics } : {}), figures: figures.map((f) => ({ id: f.id, title: f.title, caption: f.caption, svg: f.svg })) });
   const html = renderHtml(view);
 
   const files: OutputFile[] = [

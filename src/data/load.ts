@@ -5,25 +5,25 @@
 import { extname } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { dataMessages as M } from '../messages.ts';
-import { parseCsv } from './csv.ts';
+import { parseCsv, type ParseOutcome } from './csv.ts';
 import { buildStudies, type BuildOptions, type StudyData } from './studies.ts';
 import { parseXlsx } from './xlsx.ts';
+
+/** Parse a CSV or XLSX file into a RawTable (chosen by extension). */
+export async function parseTableFile(bytes: Uint8Array, file: string, sheet?: string): Promise<ParseOutcome> {
+  const extension = extname(file).toLowerCase();
+  if (extension === '.csv' || extension === '.txt' || extension === '.tsv') return parseCsv(bytes, file);
+  if (extension === '.xlsx') return parseXlsx(bytes, file, sheet);
+  return {
+    diagnostics: [{ severity: 'error', code: 'data.unsupported-format', message: M.unsupportedFormat(extension), hint: M.unsupportedFormatHint(), file }],
+  };
+}
 
 export async function loadStudyData(
   bytes: Uint8Array,
   options: BuildOptions & { sheet?: string },
 ): Promise<{ data?: StudyData; diagnostics: Diagnostic[] }> {
-  const extension = extname(options.file).toLowerCase();
-  const parsed =
-    extension === '.csv' || extension === '.txt' || extension === '.tsv'
-      ? parseCsv(bytes, options.file)
-      : extension === '.xlsx'
-        ? await parseXlsx(bytes, options.file, options.sheet)
-        : {
-            diagnostics: [
-              { severity: 'error' as const, code: 'data.unsupported-format', message: M.unsupportedFormat(extension), hint: M.unsupportedFormatHint(), file: options.file },
-            ],
-          };
+  const parsed = await parseTableFile(bytes, options.file, options.sheet);
   if (!parsed.table) return { diagnostics: parsed.diagnostics };
   return buildStudies(parsed.table, options);
 }

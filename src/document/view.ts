@@ -2,6 +2,7 @@
  * Results + rendered figures → the document view model: every number formatted (through
  * src/format/numbers.ts), every section and caption in order. The templates only place these strings.
  */
+import type { CharacteristicsTable } from '../data/characteristics.ts';
 import type { AnalysisResults } from '../results/types.ts';
 import type { AnalysisSpec } from '../spec/schema.ts';
 import { formatCount, formatInterval } from '../format/numbers.ts';
@@ -66,6 +67,7 @@ export interface FigureForDocument {
 
 export interface DocumentInput {
   spec: AnalysisSpec;
+  characteristics?: CharacteristicsTable;
   results: AnalysisResults;
   figures: FigureForDocument[];
   date: string;
@@ -91,6 +93,7 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   const sections: SectionView[] = [];
 
   sections.push(provenanceSection(results, banner));
+  if (input.characteristics) sections.push(characteristicsSection(input.characteristics, numbering));
   sections.push(studiesSection(results, numbering));
   const figureBlocks: Block[] = figures.map((figure) => ({ figure: { ...figure, number: numbering.nextFigure() } }));
   if (figureBlocks.length > 0) sections.push({ id: 'figures', title: 'Forest plots', newPage: true, blocks: figureBlocks });
@@ -122,6 +125,18 @@ function provenanceSection(results: AnalysisResults, banner: DocumentView['banne
     });
   }
   return { id: 'provenance', title: 'Data provenance', blocks };
+}
+
+function characteristicsSection(table: CharacteristicsTable, numbering: Numbering): SectionView {
+  const view: TableView = {
+    id: 'table-characteristics',
+    number: numbering.nextTable(),
+    title: 'Characteristics of included studies',
+    caption: `As extracted (${table.rows.length} studies; source: ${table.file}).`,
+    columns: table.columns.map((c) => ({ label: c.label, numeric: false })),
+    rows: table.rows.map((row) => ({ flag: false, cells: row.cells.map((text) => ({ text: text === 'NA' ? '–' : text, numeric: false })) })),
+  };
+  return { id: 'characteristics', title: 'Characteristics of included studies', newPage: true, blocks: [{ table: view }] };
 }
 
 function studiesSection(results: AnalysisResults, numbering: Numbering): SectionView {

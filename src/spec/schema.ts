@@ -85,27 +85,66 @@ const model = z
 
 const prismaCount = z.number().int().nonnegative();
 
+/** PRISMA 2020 flow counts of one search (all optional: unknown counts are shown as such). */
+const prismaCounts = {
+  databases: z
+    .array(z.object({ name: text, records: prismaCount.optional() }).strict())
+    .optional()
+    .describe('Databases searched, with the records found in each'),
+  registers: z
+    .array(z.object({ name: text, records: prismaCount.optional() }).strict())
+    .optional()
+    .describe('Trial registers searched, with the records found in each'),
+  records_identified: prismaCount.optional().describe('Records identified in total (default: sum over databases and registers)'),
+  duplicates_removed: prismaCount.optional(),
+  automation_removed: prismaCount.optional().describe('Records marked as ineligible by automation tools'),
+  other_removed: prismaCount.optional().describe('Records removed before screening for other reasons'),
+  records_screened: prismaCount.optional(),
+  records_excluded: prismaCount.optional().describe('Records excluded at title/abstract screening'),
+  reports_sought: prismaCount.optional().describe('Reports sought for retrieval'),
+  reports_not_retrieved: prismaCount.optional(),
+  reports_assessed: prismaCount.optional().describe('Full-text reports assessed for eligibility'),
+  reports_excluded: z
+    .array(z.object({ reason: text, n: prismaCount }).strict())
+    .optional()
+    .describe('Full-text exclusions with reasons'),
+  reports_excluded_total: prismaCount.optional().describe('Full-text exclusions when reasons are not itemised'),
+  studies_included: prismaCount.optional().describe('New studies included'),
+  reports_included: prismaCount.optional().describe('Reports of the new included studies'),
+  tables_included: prismaCount.optional().describe('2x2 tables (e.g. models) included in the meta-analysis'),
+  note: text.optional(),
+};
+
 const prisma = z
   .object({
-    databases: z
-      .array(z.object({ name: text, records: prismaCount.optional() }).strict())
+    ...prismaCounts,
+    previous: z
+      .object({ studies: prismaCount, reports: prismaCount.optional(), tables: prismaCount.optional() })
+      .strict()
       .optional()
-      .describe('Databases searched, with records found in each'),
-    records_identified: prismaCount.optional(),
-    duplicates_removed: prismaCount.optional(),
-    records_screened: prismaCount.optional(),
-    records_excluded: prismaCount.optional(),
-    reports_sought: prismaCount.optional(),
-    reports_not_retrieved: prismaCount.optional(),
-    reports_assessed: prismaCount.optional(),
-    reports_excluded: z
-      .array(z.object({ reason: text, n: prismaCount }).strict())
+      .describe('Studies included in the previous version of an updated review (PRISMA 2020 "previous studies" boxes)'),
+  })
+  .strict();
+
+const search = z
+  .object({
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD').describe('Date the search was run'),
+    label: text.optional().describe('e.g. "Original search" or "Update 1"'),
+    ...prismaCounts,
+    added: z.array(text).optional().describe('Study (group) identifiers this search added'),
+    demonstration: z.boolean().optional().describe('true for a hypothetical search used only to demonstrate an update'),
+  })
+  .strict();
+
+const tableFile = z
+  .object({
+    file: text.describe('CSV or XLSX file, relative to the analysis folder'),
+    sheet: text.optional(),
+    columns: z
+      .record(z.string(), text)
       .optional()
-      .describe('Full-text exclusions with reasons'),
-    reports_excluded_total: prismaCount.optional(),
-    studies_included: prismaCount.optional(),
-    tables_included: prismaCount.optional().describe('2x2 tables (e.g. models) included in the meta-analysis'),
-    note: text.optional(),
+      .describe('Columns to show (column -> heading), in order; default: all'),
+    provenance: z.enum(['real', 'stand-in']).optional().describe('stand-in: judgements are not real (shown in the report)'),
   })
   .strict();
 
@@ -177,7 +216,10 @@ export const AnalysisSpecSchema = z
     model: model.default(model.parse({})),
     subgroups: z.array(text).default([]).describe('Covariates analysed by subgroup and meta-regression'),
     figures: z.array(z.enum(figureNames)).optional().describe('Figures to produce (default: all)'),
-    prisma: prisma.optional(),
+    prisma: prisma.optional().describe('PRISMA 2020 flow counts (single search; see searches: for updates)'),
+    searches: z.array(search).optional().describe('Literature searches in date order; the last one is the current update'),
+    characteristics: tableFile.optional().describe('Characteristics of included studies (Table 2)'),
+    quadas: tableFile.optional().describe('QUADAS-2 judgements per study: 4 risk-of-bias and 3 applicability domains (low/high/unclear)'),
     published: published.optional(),
     output: output.default(output.parse({})),
   })
