@@ -241,10 +241,11 @@ export function forestSpec(input: ForestInput, options: ForestOptions = {}): Top
   };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: `Paired forest plot of sensitivity and specificity, ${input.rows.length} studies${input.pooled ? ' and the pooled estimate' : ''}`,
     config: themeConfig(),
     datasets: datasets(input, geometry),
     vconcat: noteLines.length > 0 ? [rowOfViews, noteView] : [rowOfViews],
-    spacing: 4,
+    spacing: 8,
   };
   return spec as unknown as TopLevelSpec;
 }

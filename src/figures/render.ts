@@ -113,19 +113,36 @@ export function pngSize(png: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
+/**
+ * Vega numbers SVG clip paths and gradients with a process-wide counter. Rendering one figure at a
+ * time, each starting from a reset counter, makes the SVG independent of what was rendered before.
+ */
+let renderQueue: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const result = renderQueue.then(task);
+  renderQueue = result.catch(() => undefined);
+  return result;
+}
+
+async function toSvg(vegaSpec: vega.Spec, warnings: string[]): Promise<string> {
+  const view = new vega.View(vega.parse(vegaSpec), { renderer: 'none', logger: collectingLogger(warnings) });
+  try {
+    await view.runAsync();
+    vega.resetSVGDefIds();
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
 /** Compile, lay out and render one figure to SVG and PNG. */
 export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = {}): Promise<RenderedFigure> {
   const dpi = options.dpi ?? DEFAULT_DPI;
   const warnings: string[] = [];
   installTextMetrics();
   const compiled = compile(spec, { logger: collectingLogger(warnings) });
-  const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none', logger: collectingLogger(warnings) });
-  let svg: string;
-  try {
-    svg = await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  const svg = await oneAtATime(() => toSvg(compiled.spec, warnings));
   const png = svgToPng(svg, dpi);
   const size = pngSize(png);
   return {

@@ -128,32 +128,42 @@ export function fontFamilyOf(style: TextStyle): string {
 /**
  * Break `text` into lines no wider than `maxWidthPx` at `fontSize`: at "\n" always, otherwise at
  * spaces (not at no-break spaces U+00A0, so "95%\u00A0CI" stays together); a word longer than the
- * line is split between characters. Never drops characters: the lines contain every word of the
- * input, so long study labels wrap instead of being clipped.
+ * line breaks after a hyphen, else between characters. Never drops characters: the lines hold
+ * every character of the input, so long study labels wrap instead of being clipped.
  */
 export function wrapText(text: string, maxWidthPx: number, fontSize: number, style: TextStyle = {}): string[] {
   return text.split('\n').flatMap((paragraph) => wrapParagraph(paragraph, maxWidthPx, fontSize, style));
 }
 
 function wrapParagraph(text: string, maxWidthPx: number, fontSize: number, style: TextStyle): string[] {
-  const words = text.split(/[ \t\r]+/).filter((word) => word.length > 0);
+  const fits = (candidate: string) => measureText(candidate, fontSize, style) <= maxWidthPx;
   const lines: string[] = [];
   let line = '';
-  for (const word of words) {
-    const candidate = line === '' ? word : `${line} ${word}`;
-    if (measureText(candidate, fontSize, style) <= maxWidthPx) {
+  /** Append `piece` to the current line (after `separator`), or start a new line with it. */
+  const place = (piece: string, separator: string) => {
+    const candidate = line === '' ? piece : line + separator + piece;
+    if (fits(candidate)) {
       line = candidate;
-      continue;
+      return;
     }
     if (line !== '') lines.push(line);
     line = '';
-    for (const character of word) {
-      if (line !== '' && measureText(line + character, fontSize, style) > maxWidthPx) {
+    if (fits(piece)) {
+      line = piece;
+      return;
+    }
+    for (const character of piece) {
+      if (line !== '' && !fits(line + character)) {
         lines.push(line);
         line = '';
       }
       line += character;
     }
+  };
+  for (const word of text.split(/[ \t\r]+/).filter((part) => part.length > 0)) {
+    if (fits(word)) place(word, ' ');
+    // A word wider than a line breaks after its hyphens first, then between characters.
+    else word.split(/(?<=-)/).forEach((part, index) => place(part, index === 0 ? ' ' : ''));
   }
   if (line !== '' || lines.length === 0) lines.push(line);
   return lines;

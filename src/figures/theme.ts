@@ -88,6 +88,9 @@ export function themeConfig(): Config {
     background: 'white',
     padding: FIGURE_PADDING,
     view: { stroke: null },
+    // Marks carry no generated ARIA text ("labelY: 46.5; label: …" would expose layout fields);
+    // each figure sets a top-level `description` instead, and axes keep theirs.
+    mark: { aria: false },
     text: { font: FONT.sans, fontSize: FONT_SIZE.label, color: COLOUR.text },
     axis: {
       labelFont: FONT.sans,
