@@ -20,6 +20,8 @@ Usage:
       Default: every analyses/*/analysis.yaml under the current folder.
   metadx validate [ANALYSIS...]
       Check specs and data; print every problem with file:line:column.
+  metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--json]
+      Fit the bivariate model to one data file and print a summary (or one JSON object).
   metadx --help | --version
 
 Options:
@@ -116,6 +118,51 @@ async function commandReport(targets: string[], options: { out: string; pdf: boo
   return exitCode;
 }
 
+async function commandFit(
+  targets: string[],
+  values: { json?: boolean; method?: string; quadrature?: string; correction?: string; region?: string },
+  io: CliIo,
+): Promise<number> {
+  const usage = (message: string): number => {
+    io.err(`error: ${message}\nusage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--json]`);
+    return 2;
+  };
+  if (targets.length !== 1) return usage('give exactly one data file');
+  const method = values.method ?? 'glmm';
+  if (method !== 'glmm' && method !== 'reitsma') return usage(`--method must be glmm or reitsma, not "${method}"`);
+  const quadrature = Number(values.quadrature ?? '7');
+  if (!Number.isInteger(quadrature) || quadrature < 1 || quadrature > 41) return usage(`--quadrature must be a whole number from 1 to 41, not "${values.quadrature}"`);
+  const correction = values.correction ?? (method === 'reitsma' ? 'all' : 'single');
+  if (correction !== 'single' && correction !== 'all' && correction !== 'none') return usage(`--correction must be single, all or none, not "${correction}"`);
+  const region = values.region ?? 'F';
+  if (region !== 'F' && region !== 'chi2') return usage(`--region must be F or chi2, not "${region}"`);
+  const { readFileSync } = await import('node:fs');
+  const { loadStudyData } = await import('./data/load.ts');
+  const { runFit, fitToText } = await import('./fit.ts');
+  const file = targets[0]!;
+  const path = resolve(io.cwd, file);
+  if (!existsSync(path)) {
+    io.err(formatDiagnostic({ severity: 'error', code: 'data.not-found', message: specMessages.fileMissing('data', file), file }));
+    return 1;
+  }
+  const loaded = await loadStudyData(readFileSync(path), { file, spec: { data: { file }, covariates: {}, subgroups: [] } });
+  printDiagnostics(loaded.diagnostics, io);
+  if (!loaded.data) return 1;
+  const fit = runFit(loaded.data, {
+    method,
+    quadrature,
+    correction,
+    correctionValue: 0.5,
+    region,
+    level: 0.95,
+    aucCi: 'delta',
+    bootstrap: 1000,
+    seed: 20231201,
+  });
+  io.out(values.json ? JSON.stringify(fit, null, 2) : fitToText(fit, file));
+  return 0;
+}
+
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   let parsed;
   try {
@@ -127,6 +174,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         version: { type: 'boolean', short: 'v' },
         out: { type: 'string', default: 'out' },
         'no-pdf': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        method: { type: 'string' },
+        quadrature: { type: 'string' },
+        correction: { type: 'string' },
+        region: { type: 'string' },
       },
     });
   } catch (error) {
@@ -149,6 +201,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         return await commandReport(rest, { out: values.out ?? 'out', pdf: !values['no-pdf'] }, io);
       case 'validate':
         return await commandValidate(rest, io);
+      case 'fit':
+        return await commandFit(rest, values, io);
       default:
         io.err(`error: unknown command "${command}"\nrun \`metadx --help\` for usage`);
         return 2;

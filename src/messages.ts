@@ -100,3 +100,183 @@ export const provenanceMessages = {
           ? 'INCOMPLETE DATA: some 2x2 counts are missing or approximate (see Data provenance).'
           : '',
 } as const;
+
+type NoteDetail = Record<string, number | string | boolean | null> | undefined;
+const num = (detail: NoteDetail, key: string): string => {
+  const value = detail?.[key];
+  return typeof value === 'number' ? String(Number(value.toPrecision(4))) : String(value ?? '?');
+};
+
+/**
+ * Prose for the machine codes (StatsNote) raised by the statistics engine. Codes are matched with
+ * '_' and '-' treated alike. Unknown codes fall back to the code itself, so nothing is hidden.
+ */
+const noteTexts: Record<string, (detail: NoteDetail) => string> = {
+  'glmm-not-converged': (d) =>
+    `the bivariate GLMM did not converge (optimiser: ${d?.message ?? 'no convergence'}); estimates are shown but should not be relied on`,
+  'not-converged': () => 'the model did not converge; estimates are shown but should not be relied on',
+  'hessian-not-pd': () => 'the information matrix is not positive definite at the optimum (a boundary estimate); standard errors are conditional on the variance parameters',
+  'se-conditional-on-variance-parameters': () => 'standard errors of the pooled logits are conditional on the variance parameters (the full information matrix is singular at the boundary)',
+  'tau2-at-zero': (d) => `the between-study variance of ${d?.parameter === 'spec' || d?.measure === 'spec' ? 'specificity' : d?.parameter === 'sens' || d?.measure === 'sens' ? 'sensitivity' : 'a measure'} is estimated at 0 (boundary)`,
+  'tau2-at-boundary': (d) => `a between-study variance is at its boundary (0)${d?.parameter ? ` (${d.parameter})` : ''}`,
+  'rho-at-boundary': (d) => `the between-study correlation is estimated at ${num(d, 'rho')} (boundary ±1); its confidence interval is not estimable and the HSROC shape parameters are degenerate`,
+  'fewer-than-4-studies': (d) => `only ${num(d, 'k')} studies: the bivariate model is not fitted; sensitivity, specificity, LRs and DOR are pooled separately (univariate REML)`,
+  'single-study': () => 'a single study: nothing is pooled; its own estimates are shown',
+  'study-excluded': (d) => `study ${num(d, 'study')} was left out of this statistic (${d?.reason ?? 'no data'})`,
+  'study-without-data': () => 'a study without diseased and without non-diseased participants was left out',
+  'sroc-undefined-zero-variance': () => 'the SROC curve is undefined: both between-study variances are 0',
+  'hsroc-undefined-zero-variance': () => 'HSROC parameters are undefined: a between-study variance is 0',
+  'hsroc-correlation-at-boundary': () => 'HSROC: the correlation is at ±1, so one HSROC variance is 0',
+  'region-degenerate': () => 'a confidence or prediction region is degenerate (a variance or the correlation at its boundary)',
+  'proportion-not-estimable': () => 'a proportion is not estimable (no participants in the arm)',
+  'midas-compat-invalid-statistic': () => 'midas-compatible value: midas computes this "Q" as a sum of exp(z²), which is not a heterogeneity statistic',
+  'midas-compat-i2-is-lower-limit': () => 'midas-compatible value: midas prints the lower confidence limit of I² here',
+  'midas-auc-ci-not-a-confidence-interval': () => 'midas-compatible value: the AUC "CI" of midas is a Wilson interval with N = 500 integration points, not a confidence interval',
+  'i2-interval-undefined': () => 'the confidence interval of I² is undefined for so few studies',
+  'bvbox-negative-radius': () => 'the bivariate box plot could not be drawn for every angle (negative smoothed radius)',
+  'bootstrap-refits-failed': (d) => `${num(d, 'failed')} of ${num(d, 'replicates')} bootstrap refits failed and were skipped`,
+  'auc-ci-not-estimable': () => 'no confidence interval for the AUC (the parameter covariance is not available)',
+};
+
+export function noteMessage(note: { code: string; detail?: NoteDetail }): string {
+  const key = note.code.replace(/_/g, '-');
+  const text = noteTexts[key];
+  return text ? text(note.detail) : `${note.code}${note.detail ? ` ${JSON.stringify(note.detail)}` : ''}`;
+}
+
+// ---- PRISMA 2020 flow checks (src/results/prisma.ts) and QUADAS-2 files (src/data/quadas.ts) ----
+// (ESM hoists this import; it sits here so the block can be appended without touching the top.)
+import { formatCount } from './format/numbers.ts';
+
+/** The parts of a PRISMA term / check that messages need (types in src/results/prisma.ts). */
+interface PrismaTermText { box: string; n: number; sign: 1 | -1; name?: string }
+interface PrismaCheckText { code: string; terms: readonly PrismaTermText[]; result: number; actual?: PrismaTermText }
+
+const signedCount = (n: number): string => (n < 0 ? `\u2212${formatCount(-n)}` : formatCount(n));
+
+/** Noun phrases for counts in equations ("181 records identified − 107 records excluded"). */
+const PRISMA_TERMS: Record<string, string> = {
+  records_identified: 'records identified',
+  duplicates_removed: 'duplicate records removed',
+  automation_removed: 'records marked as ineligible by automation tools',
+  other_removed: 'records removed for other reasons',
+  records_removed: 'records removed before screening',
+  records_screened: 'records screened',
+  records_excluded: 'records excluded',
+  reports_sought: 'reports sought for retrieval',
+  reports_not_retrieved: 'reports not retrieved',
+  reports_assessed: 'reports assessed for eligibility',
+  reports_excluded: 'reports excluded',
+  reports_included: 'reports of included studies',
+  studies_included: 'studies included',
+  tables_included: '2×2 tables included',
+  previous_studies: 'studies included in the previous version',
+  previous_reports: 'reports of studies included in the previous version',
+  previous_tables: '2×2 tables included in the previous version',
+};
+
+/** "76 full-text reports were assessed for eligibility": the count a check compares with. */
+const PRISMA_OUTCOMES: Record<string, (n: string) => string> = {
+  records_identified: (n) => `${n} records were identified`,
+  records_screened: (n) => `${n} records were screened`,
+  reports_sought: (n) => `${n} reports were sought for retrieval`,
+  reports_assessed: (n) => `${n} full-text reports were assessed for eligibility`,
+  reports_included: (n) => `${n} reports of included studies are given`,
+  reports_excluded: (n) => `${n} reports were excluded in total`,
+  studies_included: (n) => `${n} studies were included`,
+  tables_included: (n) => `the data file has ${n} 2×2 tables`,
+  previous_studies: (n) => `${n} studies were included in the previous version`,
+};
+
+const prismaTerm = (term: PrismaTermText): string =>
+  term.name !== undefined ? `${term.name} ${formatCount(term.n)}` : `${formatCount(term.n)} ${PRISMA_TERMS[term.box] ?? term.box}`;
+
+const prismaSum = (terms: readonly PrismaTermText[]): string =>
+  terms.map((term, index) => (index === 0 ? prismaTerm(term) : `${term.sign < 0 ? '\u2212' : '+'} ${prismaTerm(term)}`)).join(' ');
+
+const prismaOutcome = (term: PrismaTermText | undefined): string =>
+  term ? (PRISMA_OUTCOMES[term.box] ?? ((n: string) => `${n} ${PRISMA_TERMS[term.box] ?? term.box}`))(formatCount(term.n)) : '';
+
+export const prismaMessages = {
+  /** Name of a box count in running text, e.g. "records screened". */
+  term: (box: string) => PRISMA_TERMS[box] ?? box,
+  /** "181 records identified − 107 records excluded = 74" */
+  equation: (terms: readonly PrismaTermText[], result: number) => `${prismaSum(terms)} = ${signedCount(result)}`,
+  /** What does not add up, without a prefix (used in diagnostics and figure footnotes). */
+  check: (check: PrismaCheckText): string => {
+    const { terms, result, actual } = check;
+    const equation = `${prismaSum(terms)} = ${signedCount(result)}`;
+    const total = formatCount(result);
+    switch (check.code) {
+      case 'prisma.flow-mismatch':
+        return `${equation}, but ${prismaOutcome(actual)}`;
+      case 'prisma.flow-exceeds':
+        return actual?.box === 'studies_included'
+          ? `${equation} reports, yet ${prismaOutcome(actual)} (each study has at least one report)`
+          : `${equation}, yet ${prismaOutcome(actual)}`;
+      case 'prisma.flow-negative':
+        return `${equation}: more were excluded than there were`;
+      case 'prisma.sources-sum':
+        return `the databases and registers add up to ${total} records (${prismaSum(terms)}), but ${prismaOutcome(actual)}`;
+      case 'prisma.sources-exceed':
+        return `the databases and registers with a count already add up to ${total} records (${prismaSum(terms)}), more than the ${formatCount(actual?.n)} records identified`;
+      case 'prisma.reasons-sum':
+        return `the reasons for full-text exclusion add up to ${total} (${prismaSum(terms)}), but ${prismaOutcome(actual)}`;
+      case 'prisma.added-count':
+        return `added: lists ${total} studies, but ${prismaOutcome(actual)}`;
+      case 'prisma.studies-exceed-reports':
+        return `${prismaOutcome(actual)} but only ${prismaSum(terms)} (each study has at least one report)`;
+      case 'prisma.tables-fewer-than-studies':
+        return `${prismaSum(terms)}, fewer than the ${formatCount(actual?.n)} ${actual?.box === 'previous_studies' ? 'studies of the previous version' : 'studies included'} (each study gives at least one 2×2 table)`;
+      case 'prisma.tables-not-analysed':
+        return `tables_included is ${total}, but ${prismaOutcome(actual)}`;
+      default:
+        return `${equation}${actual ? ` (expected ${prismaOutcome(actual)})` : ''}`;
+    }
+  },
+  /** The diagnostic message: the check, with the search it concerns when the spec has `searches:`. */
+  warning: (text: string, search?: { index: number; label?: string; date?: string }) =>
+    `PRISMA counts do not add up${search ? ` in search ${search.index + 1}${search.label ? ` (${search.label})` : ''}` : ''}: ${text}`,
+  hint: (code: string): string => {
+    if (code.startsWith('prisma.flow-')) {
+      return 'each PRISMA box is the one above minus its exclusions (identified − removed = screened; screened − excluded = sought; sought − not retrieved = assessed; assessed − excluded = reports of included studies); correct the count or give the missing ones, or keep the published numbers and explain them under note:';
+    }
+    if (code.startsWith('prisma.sources-')) return 'records_identified should be the sum of the records of every database and register listed';
+    if (code === 'prisma.reasons-sum') return 'the counts under reports_excluded should add up to reports_excluded_total';
+    if (code === 'prisma.added-count') return 'added: should list one identifier per new study';
+    if (code === 'prisma.studies-exceed-reports') return 'reports count articles, studies count studies; a study has one or more reports';
+    if (code === 'prisma.tables-fewer-than-studies') return 'tables_included counts 2×2 tables (e.g. one per model); every included study contributes at least one';
+    if (code === 'prisma.tables-not-analysed') return 'tables_included should equal the number of rows of the data file';
+    return 'check the PRISMA counts in analysis.yaml';
+  },
+  /** Figure footnote for a count that was not reported but follows from the others. */
+  derivedFootnote: (derived: readonly { box: string; terms: readonly PrismaTermText[] }[]) =>
+    `Not reported; derived from the other counts: ${derived
+      .map(({ box, terms }) => `${PRISMA_TERMS[box] ?? box} = ${terms.map((term, index) => `${index === 0 ? '' : term.sign < 0 ? ' \u2212 ' : ' + '}${formatCount(term.n)}`).join('')}`)
+      .join('; ')}.`,
+  /** Figure footnote for a check (the box carries the same marker). */
+  checkFootnote: (text: string) => `Counts as reported do not add up: ${text}.`,
+  notReported: () => 'not reported',
+} as const;
+
+export const quadasMessages = {
+  invalidJudgement: (column: string, value: string, suggestion?: string) =>
+    `${column} = ${quote(value)} is not a QUADAS-2 judgement (low, high, unclear)${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
+  invalidJudgementHint: () =>
+    'write low, high or unclear (also accepted: L, H, U, "?", "low risk", and MetaDTA\'s codes 1 = low, 2 = high, 3 = unclear); leave the cell empty or write NA when the domain was not assessed',
+  missingDomain: (domain: string, present: readonly string[]) => `no column for the QUADAS-2 domain "${domain}"; columns present: ${present.join(', ')}`,
+  domainColumnsHint: () =>
+    'name the columns patient_selection, index_test, reference_standard, flow_and_timing (risk of bias) and optionally applicability_patient_selection, applicability_index_test, applicability_reference_standard (MetaDTA: rob_PS, rob_IT, rob_RS, rob_FT, ac_PS, ac_IT, ac_RS)',
+  duplicateDomain: (column: string, other: string) => `column ${quote(column)} is the same QUADAS-2 domain as column ${quote(other)}`,
+  unknownColumn: (column: string, suggestion: string) => `column ${quote(column)} is not a QUADAS-2 domain and is ignored; did you mean ${quote(suggestion)}?`,
+  noApplicabilityFlow: (column: string) => `QUADAS-2 has no applicability concerns for flow and timing; column ${quote(column)} is ignored`,
+  missingStudyColumn: (present: readonly string[]) => `no study column; columns present: ${present.join(', ')}`,
+  missingStudyColumnHint: () => 'add a column "study" whose values match the data file (data.group, or the study label)',
+  missingStudy: () => 'the study identifier is empty',
+  duplicateStudy: (study: string, firstRow: number) => `study ${quote(study)} repeats row ${firstRow}`,
+  duplicateStudyHint: () => 'give each study one row of QUADAS-2 judgements',
+  notJudged: (column: string) => `${column} is empty: the risk of bias of this domain is shown as not assessed`,
+  notJudgedHint: () => 'QUADAS-2 judges every risk-of-bias domain; write low, high or unclear',
+  noJudgements: (label: string) => `no QUADAS-2 judgements for ${quote(label)}`,
+  noJudgementsHint: () => 'add a row for the study to the QUADAS-2 file; its study column must match data.group or the study label',
+} as const;

@@ -28,6 +28,10 @@ import { printPdf } from './pdf/print.ts';
 import { analyze } from './results/analyze.ts';
 import type { AnalysisResults } from './results/types.ts';
 import { loadSpec } from './spec/load.ts';
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+import type { SoftwareVersions } from './document/sections/methods.ts';
+import { ENGINE_VERSION, METADX_VERSION } from './version.ts';
 import type { AnalysisSpec } from './spec/schema.ts';
 
 export interface LoadedAnalysis {
@@ -133,6 +137,11 @@ export function documentDate(spec: AnalysisSpec, env: NodeJS.ProcessEnv): string
   return when.toISOString().slice(0, 10);
 }
 
+/** Versions of everything that shapes the output, for the methods text and the manifest. */
+export function softwareVersions(): SoftwareVersions {
+  return { metadx: METADX_VERSION, engine: ENGINE_VERSION, node: process.versions.node, vega: vega.version, vegaLite: vegaLite.version };
+}
+
 /** Steps 3–7 for one loaded analysis. */
 export async function buildReport(analysis: LoadedAnalysis, options: ReportOptions): Promise<ReportOutcome> {
   const { spec, data, name } = analysis;
@@ -145,7 +154,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
   const figures: BuiltFigure[] = await buildFigures(results, spec);
 
   // 5. document
-  const view = buildDocumentView({ spec, results, date, ...(analysis.characteristics ? { characteristics: analysis.characteristics } : {}), figures: figures.map((f) => ({ id: f.id, title: f.title, caption: f.caption, svg: f.svg })) });
+  const view = buildDocumentView({ spec, results, date, software: softwareVersions(), ...(analysis.characteristics ? { characteristics: analysis.characteristics } : {}), figures: figures.map((f) => ({ id: f.id, title: f.title, caption: f.caption, svg: f.svg })) });
   const html = renderHtml(view);
 
   const files: OutputFile[] = [

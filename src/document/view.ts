@@ -7,55 +7,11 @@ import type { AnalysisResults } from '../results/types.ts';
 import type { AnalysisSpec } from '../spec/schema.ts';
 import { formatCount, formatInterval } from '../format/numbers.ts';
 import { provenanceMessages } from '../messages.ts';
-import { METADX_VERSION } from '../version.ts';
+import { cell, Numbering, type Block, type DocumentView, type SectionView, type TableView } from './model.ts';
+import { methodsSection, softwareSection, type SoftwareVersions } from './sections/methods.ts';
+import { summarySection } from './sections/summary.ts';
 
-export interface FigureView {
-  id: string;
-  number: number;
-  title: string;
-  caption: string;
-  svg: string;
-}
-
-export interface TableView {
-  id: string;
-  number: number;
-  title: string;
-  caption: string;
-  columns: { label: string; numeric: boolean }[];
-  rows: { cells: { text: string; numeric: boolean }[]; flag: boolean }[];
-  note?: string;
-}
-
-export interface Block {
-  paragraph?: string;
-  warning?: string;
-  banner?: { headline: string; detail?: string };
-  figure?: FigureView;
-  table?: TableView;
-  settings?: { items: { term: string; value: string }[] };
-}
-
-export interface SectionView {
-  id: string;
-  title: string;
-  /** start the section on a new page */
-  newPage?: boolean;
-  blocks: Block[];
-}
-
-export interface DocumentView {
-  title: string;
-  subtitle?: string;
-  authorsText: string;
-  date: string;
-  version: string;
-  analysisName: string;
-  kText: string;
-  metadxVersion: string;
-  banner?: { headline: string; detail?: string };
-  sections: SectionView[];
-}
+export type { Block, DocumentView, FigureView, SectionView, TableView } from './model.ts';
 
 /** A rendered figure as the document needs it (the SVG is inlined). */
 export interface FigureForDocument {
@@ -71,18 +27,7 @@ export interface DocumentInput {
   results: AnalysisResults;
   figures: FigureForDocument[];
   date: string;
-}
-
-/** Numbering of figures and tables in order of appearance. */
-class Numbering {
-  private figure = 0;
-  private table = 0;
-  nextFigure(): number {
-    return ++this.figure;
-  }
-  nextTable(): number {
-    return ++this.table;
-  }
+  software: SoftwareVersions;
 }
 
 export function buildDocumentView(input: DocumentInput): DocumentView {
@@ -93,11 +38,13 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   const sections: SectionView[] = [];
 
   sections.push(provenanceSection(results, banner));
+  sections.push(methodsSection(results));
   if (input.characteristics) sections.push(characteristicsSection(input.characteristics, numbering));
   sections.push(studiesSection(results, numbering));
   const figureBlocks: Block[] = figures.map((figure) => ({ figure: { ...figure, number: numbering.nextFigure() } }));
-  if (figureBlocks.length > 0) sections.push({ id: 'figures', title: 'Forest plots', newPage: true, blocks: figureBlocks });
-  sections.push(methodsSection(spec, results));
+  sections.push(summarySection(results, spec, numbering));
+  if (figureBlocks.length > 0) sections.push({ id: 'figures', title: 'Figures', newPage: true, blocks: figureBlocks });
+  sections.push(softwareSection(spec, results, input.software));
 
   return {
     title: spec.title,
@@ -107,7 +54,7 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
     version: String(spec.version),
     analysisName: results.analysis.name,
     kText: `${results.k} (${formatCount(results.totals.participants)} participants)`,
-    metadxVersion: METADX_VERSION,
+    metadxVersion: input.software.metadx,
     ...(banner ? { banner } : {}),
     sections,
   };
@@ -155,7 +102,7 @@ function studiesSection(results: AnalysisResults, numbering: Numbering): Section
   const rows = results.studies.map((study) => ({
     flag: study.provenance !== undefined && /simulat/i.test(study.provenance),
     cells: [
-      { text: study.label, numeric: false },
+      cell(study.label),
       { text: formatCount(study.counts.tp), numeric: true },
       { text: formatCount(study.counts.fp), numeric: true },
       { text: formatCount(study.counts.fn), numeric: true },
@@ -175,24 +122,4 @@ function studiesSection(results: AnalysisResults, numbering: Numbering): Section
     ...(showProvenance ? { note: 'Shaded rows: counts simulated (stand-in), not data from the study.' } : {}),
   };
   return { id: 'studies', title: 'Included studies', newPage: true, blocks: [{ table }] };
-}
-
-function methodsSection(spec: AnalysisSpec, results: AnalysisResults): SectionView {
-  return {
-    id: 'methods',
-    title: 'Methods and software',
-    newPage: true,
-    blocks: [
-      { paragraph: `${results.studyMethod}.` },
-      {
-        settings: {
-          items: [
-            { term: 'Data file', value: spec.data.file },
-            { term: 'Confidence level', value: `${Math.round(spec.model.level * 100)}%` },
-            { term: 'Software', value: `metadx ${METADX_VERSION} (engine ${results.engineVersion}), Node.js ${process.versions.node}` },
-          ],
-        },
-      },
-    ],
-  };
 }

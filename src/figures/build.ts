@@ -3,10 +3,13 @@
  * captions. Maps results onto each figure's input; figures never recompute statistics.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { formatLevel } from '../format/numbers.ts';
+import type { PooledResult } from '../results/pooled.ts';
 import type { AnalysisResults } from '../results/types.ts';
 import type { AnalysisSpec } from '../spec/schema.ts';
-import { forestSpec, type ForestInput } from './forest.ts';
+import { forestSpec, type ForestInput, type HeterogeneityStatistics } from './forest.ts';
 import { renderFigure } from './render.ts';
+import { srocSpec, type SrocInput } from './sroc.ts';
 
 export interface BuiltFigure {
   /** file stem and HTML id, e.g. "forest" */
@@ -19,7 +22,38 @@ export interface BuiltFigure {
   warnings: string[];
 }
 
+/** A figure before rendering. */
+interface FigurePlan {
+  id: string;
+  title: string;
+  caption: string;
+  vegaLite: TopLevelSpec;
+}
+
+function pooledLabel(pooled: PooledResult): string {
+  switch (pooled.model.method) {
+    case 'glmm':
+      return 'Pooled (bivariate GLMM)';
+    case 'reitsma':
+      return 'Pooled (bivariate, Reitsma)';
+    default:
+      return 'Pooled (univariate REML)';
+  }
+}
+
+function heterogeneityOf(h: NonNullable<PooledResult['heterogeneity']['midas']>['sens']): HeterogeneityStatistics {
+  return {
+    q: h.Q,
+    df: h.df,
+    p: h.p,
+    ...(h.I2Lo !== null && h.I2Hi !== null ? { i2: { est: h.I2 * 100, lo: h.I2Lo * 100, hi: h.I2Hi * 100 } } : {}),
+  };
+}
+
 export function forestInput(results: AnalysisResults): ForestInput {
+  const pooled = results.pooled;
+  const midas = pooled.heterogeneity.midas;
+  const pooledValid = Number.isFinite(pooled.summary.sens.est) && Number.isFinite(pooled.summary.spec.est);
   return {
     rows: results.studies.map((study) => ({
       label: study.label,
@@ -29,25 +63,60 @@ export function forestInput(results: AnalysisResults): ForestInput {
       nNonDiseased: study.nNonDiseased,
       counts: study.counts,
     })),
+    ...(pooledValid ? { pooled: { label: pooledLabel(pooled), sens: pooled.summary.sens, spec: pooled.summary.spec } } : {}),
+    ...(midas ? { heterogeneity: { sens: heterogeneityOf(midas.sens), spec: heterogeneityOf(midas.spec) } } : {}),
   };
 }
 
-export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec): Promise<BuiltFigure[]> {
+export function srocInput(results: AnalysisResults): SrocInput | undefined {
+  const pooled = results.pooled;
+  if (!pooled.regions || !pooled.sroc) return undefined;
+  const auc = pooled.auc && pooled.auc.est !== null && pooled.auc.lo !== null && pooled.auc.hi !== null ? { est: pooled.auc.est, lo: pooled.auc.lo, hi: pooled.auc.hi } : undefined;
+  return {
+    studies: results.studies.map((s) => ({ label: s.label, sens: s.sens.est, spec: s.spec.est, n: s.nDiseased + s.nNonDiseased })),
+    summary: { sens: pooled.summary.sens, spec: pooled.summary.spec },
+    curve: { points: pooled.sroc.points.map((p) => ({ sens: p.sens, fpr: p.fpr })), ...(auc ? { auc } : {}) },
+    confidenceRegion: pooled.regions.confidence.map((p) => ({ sens: p.sens, fpr: p.fpr })),
+    predictionRegion: pooled.regions.prediction.map((p) => ({ sens: p.sens, fpr: p.fpr })),
+    level: results.level,
+  };
+}
+
+/** Which figures to draw, with their captions (numbers in captions are formatted, never computed). */
+export function planFigures(results: AnalysisResults, spec: AnalysisSpec): FigurePlan[] {
   const wanted = new Set(spec.figures ?? ['forest', 'sroc']);
-  const level = Math.round(results.level * 100);
-  const figures: BuiltFigure[] = [];
+  const level = formatLevel(results.level);
+  const pooled = results.pooled;
+  const plans: FigurePlan[] = [];
   if (wanted.has('forest')) {
-    const vegaLite = forestSpec(forestInput(results));
-    const rendered = await renderFigure(vegaLite, { dpi: spec.output.dpi });
-    figures.push({
+    const heterogeneity = pooled.heterogeneity.midas
+      ? ` Under each panel: Cochran's Q of the study proportions around the pooled value and I² with its test-based ${level} CI (as Stata midas prints them; univariate statistics that ignore the threshold effect).`
+      : '';
+    plans.push({
       id: 'forest',
       title: 'Paired forest plot of sensitivity and specificity',
-      caption: `Each row is one 2x2 table (k = ${results.k}). Squares mark the study's sensitivity (left) and specificity (right), with area proportional to the number of diseased and non-diseased participants; horizontal lines are exact (Clopper–Pearson) ${level}% confidence intervals, also given as numbers beside each panel.`,
-      vegaLite,
-      svg: rendered.svg,
-      png: rendered.png,
-      warnings: rendered.warnings,
+      caption: `Each row is one 2x2 table (k = ${results.k}). Squares mark the study's sensitivity (left) and specificity (right), with area proportional to the number of diseased and non-diseased participants; horizontal lines are exact (Clopper–Pearson) ${level} confidence intervals, also given as numbers beside each panel. The diamond is the pooled estimate (${pooled.model.label}) with its ${level} CI; the vertical line marks it.${heterogeneity}`,
+      vegaLite: forestSpec(forestInput(results)),
     });
+  }
+  const sroc = srocInput(results);
+  if (wanted.has('sroc') && sroc) {
+    const critical = pooled.regions?.critical === 'F' ? `F-based (metandi/midas: √(2·F(2, k−2)))` : 'χ²-based (mada: √χ²(2))';
+    plans.push({
+      id: 'sroc',
+      title: 'Summary ROC curve',
+      caption: `Circles: studies (area proportional to sample size). Filled marker: summary operating point (${pooled.model.label}). Dashed line: ${level} confidence region of the summary point; dotted line: ${level} prediction region for a new study (${critical} critical value). Solid line: SROC curve implied by the bivariate parameters (Rutter–Gatsonis form), over the full range; the AUC and its CI are given in the legend (${pooled.auc?.method ?? 'no interval'}).`,
+      vegaLite: srocSpec(sroc),
+    });
+  }
+  return plans;
+}
+
+export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec): Promise<BuiltFigure[]> {
+  const figures: BuiltFigure[] = [];
+  for (const plan of planFigures(results, spec)) {
+    const rendered = await renderFigure(plan.vegaLite, { dpi: spec.output.dpi });
+    figures.push({ ...plan, svg: rendered.svg, png: rendered.png, warnings: rendered.warnings });
   }
   return figures;
 }

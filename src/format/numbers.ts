@@ -41,11 +41,15 @@ export function formatNumber(value: number | null | undefined, kind: QuantityKin
 /**
  * Ratios (LR+, LR-, DOR) spanning orders of magnitude: 2 decimals below 10, 1 below 100, none above.
  */
-export function formatRatio(value: number | null | undefined): string {
+export function formatRatio(value: number | null | undefined, decimals?: number): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'NA';
+  return formatFixed(value, decimals ?? ratioDecimals(value));
+}
+
+/** Decimals for a ratio of this size: 2 below 10, 1 below 100, none above. */
+export function ratioDecimals(value: number): number {
   const magnitude = Math.abs(value);
-  const decimals = magnitude < 10 ? 2 : magnitude < 100 ? 1 : 0;
-  return formatFixed(value, decimals);
+  return magnitude < 10 ? 2 : magnitude < 100 ? 1 : 0;
 }
 
 /** Percentage from a fraction or percent value; `fromFraction` multiplies by 100. */
@@ -64,12 +68,21 @@ export type Formatter = (value: number) => string;
 
 /** Formatter for a quantity kind or 'ratio'. */
 export function formatterFor(kind: QuantityKind | 'ratio'): Formatter {
-  return kind === 'ratio' ? formatRatio : (v) => formatNumber(v, kind);
+  return kind === 'ratio' ? (v) => formatRatio(v) : (v) => formatNumber(v, kind);
 }
 
-/** "0.86 (0.82–0.89)": estimate with its CI in parentheses (the journal style). */
+/**
+ * "0.86 (0.82–0.89)": estimate with its CI in parentheses (the journal style). Ratios use the
+ * decimals of the estimate for all three numbers: "10.7 (5.8–19.5)".
+ */
 export function formatInterval(interval: IntervalLike | null | undefined, kind: QuantityKind | 'ratio' = 'proportion'): string {
   if (!interval) return 'NA';
+  if (kind === 'ratio') {
+    const decimals = Number.isFinite(interval.est) ? ratioDecimals(interval.est) : 2;
+    const f = (v: number) => formatRatio(v, decimals);
+    const sep = interval.lo < 0 || interval.hi < 0 ? ' to ' : EN_DASH;
+    return `${f(interval.est)} (${f(interval.lo)}${sep}${f(interval.hi)})`;
+  }
   const f = formatterFor(kind);
   return `${f(interval.est)} (${formatRange(interval.lo, interval.hi, kind)})`;
 }
@@ -98,6 +111,12 @@ export function formatPValue(p: number | null | undefined): string {
   return p.toFixed(2);
 }
 
+/** "p = 0.03" or "p < 0.001" (never "p = <0.001"). */
+export function formatPStatement(p: number | null | undefined): string {
+  const text = formatPValue(p);
+  return text.startsWith('<') || text.startsWith('>') ? `p ${text.slice(0, 1)} ${text.slice(1)}` : `p = ${text}`;
+}
+
 /** Integer counts with thin grouping: 69006 -> "69,006". */
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'NA';
@@ -108,4 +127,20 @@ export function formatCount(value: number | null | undefined): string {
 export function formatLevel(level: number): string {
   const percent = Math.round(level * 1000) / 10;
   return `${formatFixed(percent, Number.isInteger(percent) ? 0 : 1)}%`;
+}
+
+/** "p = 0.30", "p < 0.001", "p > 0.99": a p-value (formatPValue) with its relation sign; `name` replaces "p". */
+export function formatPValueClause(p: number | null | undefined, name = 'p'): string {
+  const text = formatPValue(p);
+  return /^[<>]/.test(text) ? `${name} ${text[0]} ${text.slice(1)}` : `${name} = ${text}`;
+}
+
+/**
+ * A probability as a whole percentage, for nomogram legends: 0.657 → "66%"; within 1% of 0 or 1
+ * one decimal is kept so small and large probabilities stay distinct: 0.004 → "0.4%", 0.996 → "99.6%".
+ */
+export function formatProbabilityPercent(probability: number | null | undefined): string {
+  if (probability === null || probability === undefined || !Number.isFinite(probability)) return 'NA';
+  const percent = probability * 100;
+  return `${formatFixed(percent, percent < 1 || percent > 99 ? 1 : 0)}%`;
 }

@@ -7,6 +7,7 @@ import type { AnalysisSpec } from '../spec/schema.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import type { Interval } from '../stats/types.ts';
 import { ENGINE_VERSION } from '../version.ts';
+import { deeksOrNull, poolStudies, type PooledOptions } from './pooled.ts';
 import type { AnalysisResults, ProvenanceSummary, StudyResult } from './types.ts';
 
 function interval(result: ReturnType<typeof clopperPearson>): Interval {
@@ -43,6 +44,8 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string): Anal
     ...(spec.data.provenance?.note ? { note: spec.data.provenance.note } : {}),
     counts: provenanceCounts,
   };
+  const options = pooledOptions(spec);
+  const counts = studies.map((s) => s.counts);
   return {
     engineVersion: ENGINE_VERSION,
     analysis: { name, title: spec.title, version: String(spec.version) },
@@ -58,5 +61,23 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string): Anal
     studies,
     covariates: data.covariates,
     provenance,
+    options: { ...options, compat: spec.model.compat },
+    pooled: poolStudies(counts, options),
+    deeks: deeksOrNull(counts, options),
+  };
+}
+
+/** Model settings from the spec. */
+export function pooledOptions(spec: AnalysisSpec): PooledOptions {
+  return {
+    method: spec.model.method,
+    quadrature: spec.model.quadrature,
+    correction: spec.model.correction,
+    correctionValue: spec.model.correction_value,
+    region: spec.model.region,
+    level: spec.model.level,
+    aucCi: spec.model.auc_ci,
+    bootstrap: spec.model.bootstrap,
+    seed: spec.model.seed,
   };
 }

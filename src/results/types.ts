@@ -3,6 +3,8 @@
  * once by the stats engine at full precision. JSON-serialisable; no formatted strings.
  */
 import type { Counts, Interval } from '../stats/types.ts';
+import type { DeeksResult } from '../stats/deeks.ts';
+import type { PooledOptions, PooledResult } from './pooled.ts';
 import type { CovariateInfo, CovariateValue } from '../data/studies.ts';
 
 export interface StudyResult {
@@ -38,4 +40,10 @@ export interface AnalysisResults {
   studies: StudyResult[];
   covariates: CovariateInfo[];
   provenance: ProvenanceSummary;
+  /** settings the models were fitted with (from the spec) */
+  options: PooledOptions & { compat: 'none' | 'midas' };
+  /** the primary pooled analysis of all studies */
+  pooled: PooledResult;
+  /** Deeks' funnel-plot asymmetry test (null with fewer than 3 studies) */
+  deeks: DeeksResult | null;
 }

@@ -73,7 +73,7 @@ const model = z
       .default('F')
       .describe('Critical value of confidence/prediction regions: F (metandi/midas) or chi2 (mada)'),
     level: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level'),
-    auc_ci: z.enum(['bootstrap', 'delta']).default('bootstrap').describe('Method of the real 95% CI of the AUC'),
+    auc_ci: z.enum(['delta', 'bootstrap']).default('delta').describe('Method of the real 95% CI of the AUC: delta method on the fitted parameters, or parametric bootstrap (slower; used automatically when the delta method is not available)'),
     bootstrap: z.number().int().min(100).max(100000).default(1000).describe('Parametric bootstrap replicates for the AUC CI'),
     seed: z.number().int().nonnegative().default(20231201).describe('Random seed (bootstrap); recorded in the manifest'),
     compat: z

@@ -28,7 +28,7 @@ describe.each([
 
   it('writes the documented layout', () => {
     expect(outcome.pdfError).toBeUndefined();
-    for (const file of ['supplement.html', 'supplement.pdf', 'results.json', 'figures/forest.svg', 'figures/forest.png', 'figures/forest.vl.json']) {
+    for (const file of ['supplement.html', 'supplement.pdf', 'results.json', 'figures/forest.svg', 'figures/forest.png', 'figures/forest.vl.json', 'figures/sroc.svg', 'figures/sroc.png']) {
       expect(existsSync(join(outcome.directory, file)), file).toBe(true);
     }
     const results = JSON.parse(readFileSync(join(outcome.directory, 'results.json'), 'utf8'));
@@ -45,6 +45,9 @@ describe.each([
     expect(text).toContain(title.slice(0, 40));
     expect(text).toContain('Figure 1.');
     expect(text).toContain('Paired forest plot of sensitivity and specificity');
+    expect(text).toContain('Figure 2.');
+    expect(text).toContain('Summary ROC curve');
+    expect(text).toContain('Summary estimates of diagnostic accuracy');
     expect(text).toContain('Data provenance');
     expect(text).toMatch(new RegExp(`page ${pages} of ${pages}`));
   });
@@ -66,7 +69,8 @@ describe('provenance is visible', () => {
     const outcome = await buildReport(analysis, { outRoot, pdf: false, env: process.env, log: () => undefined });
     const html = readFileSync(join(outcome.directory, 'supplement.html'), 'utf8');
     expect(html).toContain('PARTLY SIMULATED DATA');
-    expect(html.match(/<tr class="flag">/g)?.length).toBe(20);
+    const studiesTable = /<table id="table-studies">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+    expect(studiesTable.match(/<tr class="flag">/g)?.length).toBe(20);
     expect(html).not.toMatch(/NaN|undefined/);
   }, 60_000);
 });

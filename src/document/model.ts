@@ -1,0 +1,76 @@
+/**
+ * The document view model: what the Handlebars templates receive. Every value is a display string
+ * (formatted by src/format/numbers.ts); templates do no arithmetic and no formatting.
+ */
+
+export interface FigureView {
+  id: string;
+  number: number;
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+export interface CellView {
+  text: string;
+  numeric: boolean;
+  /** emphasised cell (e.g. the overall row of Table 3) */
+  strong?: boolean;
+}
+
+export interface TableView {
+  id: string;
+  number: number;
+  title: string;
+  caption: string;
+  columns: { label: string; numeric: boolean }[];
+  rows: { cells: CellView[]; flag: boolean; group?: string }[];
+  note?: string;
+}
+
+export interface Block {
+  paragraph?: string;
+  warning?: string;
+  banner?: { headline: string; detail?: string };
+  figure?: FigureView;
+  table?: TableView;
+  settings?: { items: { term: string; value: string }[] };
+  heading?: string;
+  /** a bulleted list of short texts */
+  list?: string[];
+}
+
+export interface SectionView {
+  id: string;
+  title: string;
+  /** start the section on a new page */
+  newPage?: boolean;
+  blocks: Block[];
+}
+
+export interface DocumentView {
+  title: string;
+  subtitle?: string;
+  authorsText: string;
+  date: string;
+  version: string;
+  analysisName: string;
+  kText: string;
+  metadxVersion: string;
+  banner?: { headline: string; detail?: string };
+  sections: SectionView[];
+}
+
+/** Numbering of figures and tables in order of appearance. */
+export class Numbering {
+  private figure = 0;
+  private table = 0;
+  nextFigure(): number {
+    return ++this.figure;
+  }
+  nextTable(): number {
+    return ++this.table;
+  }
+}
+
+export const cell = (text: string, numeric = false, strong = false): CellView => ({ text, numeric, ...(strong ? { strong } : {}) });

@@ -1,0 +1,116 @@
+/**
+ * `metadx fit <data.csv>`: fit one dataset and print a readable summary, or with --json one JSON
+ * object. The JSON layout is a stable interface (other tools and tests call it):
+ *   k, method, quadrature, correction, converged, warnings, logLik, mu {sens, spec} (logit),
+ *   vcov (2x2 of mu), se, tau2 {sens, spec}, rho, summary {sens, spec, lrPositive, lrNegative, dor}
+ *   each {est, lo, hi}, hsroc {Lambda, Theta, beta, sigma2Alpha, sigma2Theta}, auc {est, lo, hi,
+ *   method}, aucMidas {est, lo, hi}, heterogeneity, deeks {intercept, slope, se, t, df, p}.
+ */
+import type { StudyData } from './data/studies.ts';
+import { formatInterval, formatNumber, formatPercent, formatPValue } from './format/numbers.ts';
+import { noteMessage } from './messages.ts';
+import { deeksOrNull, poolStudies, type PooledOptions, type PooledResult } from './results/pooled.ts';
+import type { DeeksResult } from './stats/deeks.ts';
+
+export interface FitJson {
+  k: number;
+  method: string;
+  label: string;
+  quadrature: number | null;
+  correction: string;
+  converged: boolean;
+  warnings: string[];
+  notes: { code: string; detail?: Record<string, unknown> }[];
+  logLik: number | null;
+  mu: { sens: number; spec: number };
+  vcov: [[number, number], [number, number]];
+  se: { sens: number; spec: number };
+  tau2: { sens: number; spec: number };
+  rho: number | null;
+  summary: Record<'sens' | 'spec' | 'lrPositive' | 'lrNegative' | 'dor', { est: number; lo: number; hi: number }>;
+  hsroc: { Lambda: number | null; Theta: number | null; beta: number | null; sigma2Alpha: number; sigma2Theta: number } | null;
+  auc: { est: number | null; lo: number | null; hi: number | null; method: string } | null;
+  aucMidas: { est: number; lo: number; hi: number } | null;
+  heterogeneity: {
+    zhouDendukuri: { sens: number; spec: number; bivariate: number } | null;
+    midas: { sens: { Q: number; df: number; p: number; I2: number; lo: number | null; hi: number | null }; spec: { Q: number; df: number; p: number; I2: number; lo: number | null; hi: number | null } } | null;
+  };
+  deeks: { intercept: number; slope: number; se: number; t: number; df: number; p: number } | null;
+}
+
+const interval = (m: { est: number; lo: number; hi: number }) => ({ est: m.est, lo: m.lo, hi: m.hi });
+
+export function fitToJson(pooled: PooledResult, deeks: DeeksResult | null, options: PooledOptions): FitJson {
+  const midas = pooled.heterogeneity.midas;
+  const midasPanel = (h: NonNullable<typeof midas>['sens']) => ({ Q: h.Q, df: h.df, p: h.p, I2: h.I2, lo: h.I2Lo, hi: h.I2Hi });
+  const notes = [...pooled.model.notes, ...(pooled.auc?.notes ?? [])];
+  return {
+    k: pooled.model.k,
+    method: pooled.model.method,
+    label: pooled.model.label,
+    quadrature: pooled.model.method === 'glmm' ? (pooled.model.quadrature ?? options.quadrature) : null,
+    correction: pooled.model.method === 'glmm' ? 'none (exact binomial likelihood)' : `${options.correction} (${options.correctionValue})`,
+    converged: pooled.model.converged,
+    warnings: notes.map(noteMessage),
+    notes,
+    logLik: pooled.model.logLik,
+    mu: pooled.mu,
+    vcov: pooled.vcov,
+    se: pooled.se,
+    tau2: pooled.tau2,
+    rho: pooled.rho,
+    summary: {
+      sens: interval(pooled.summary.sens),
+      spec: interval(pooled.summary.spec),
+      lrPositive: interval(pooled.summary.lrPositive),
+      lrNegative: interval(pooled.summary.lrNegative),
+      dor: interval(pooled.summary.dor),
+    },
+    hsroc: pooled.hsroc
+      ? { Lambda: pooled.hsroc.Lambda, Theta: pooled.hsroc.Theta, beta: pooled.hsroc.beta, sigma2Alpha: pooled.hsroc.sigma2Alpha, sigma2Theta: pooled.hsroc.sigma2Theta }
+      : null,
+    auc: pooled.auc ? { est: pooled.auc.est, lo: pooled.auc.lo, hi: pooled.auc.hi, method: pooled.auc.method } : null,
+    aucMidas: pooled.aucMidas,
+    heterogeneity: {
+      zhouDendukuri: pooled.heterogeneity.zhouDendukuri
+        ? { sens: pooled.heterogeneity.zhouDendukuri.I2Sens, spec: pooled.heterogeneity.zhouDendukuri.I2Spec, bivariate: pooled.heterogeneity.zhouDendukuri.I2Bivariate }
+        : null,
+      midas: midas ? { sens: midasPanel(midas.sens), spec: midasPanel(midas.spec) } : null,
+    },
+    deeks: deeks ? { intercept: deeks.intercept, slope: deeks.slope, se: deeks.slopeSe, t: deeks.slopeT, df: deeks.df, p: deeks.slopeP } : null,
+  };
+}
+
+export function runFit(data: StudyData, options: PooledOptions): FitJson {
+  const counts = data.studies.map((s) => s.counts);
+  const pooled = poolStudies(counts, options);
+  return fitToJson(pooled, deeksOrNull(counts, options), options);
+}
+
+/** Human-readable summary of a fit (uses the one formatting module). */
+export function fitToText(fit: FitJson, file: string): string {
+  const lines: string[] = [];
+  lines.push(`${file}: k = ${fit.k}`);
+  lines.push(`Model: ${fit.label}${fit.converged ? '' : ' — NOT CONVERGED'}`);
+  if (fit.logLik !== null) lines.push(`Log-likelihood: ${formatNumber(fit.logLik, 'statistic')}`);
+  lines.push('');
+  lines.push(`  Sensitivity   ${formatInterval(fit.summary.sens)}`);
+  lines.push(`  Specificity   ${formatInterval(fit.summary.spec)}`);
+  lines.push(`  LR+           ${formatInterval(fit.summary.lrPositive, 'ratio')}`);
+  lines.push(`  LR−           ${formatInterval(fit.summary.lrNegative, 'ratio')}`);
+  lines.push(`  DOR           ${formatInterval(fit.summary.dor, 'ratio')}`);
+  if (fit.auc?.est !== null && fit.auc !== null) {
+    const ci = fit.auc.lo !== null && fit.auc.hi !== null ? formatInterval({ est: fit.auc.est!, lo: fit.auc.lo, hi: fit.auc.hi }) : formatNumber(fit.auc.est, 'proportion');
+    lines.push(`  AUC           ${ci}   [${fit.auc.method}]`);
+  }
+  if (fit.aucMidas) lines.push(`  AUC (midas)   ${formatInterval(fit.aucMidas)}   [midas-compatible; its "CI" is a Wilson interval with N = 500, not a CI]`);
+  lines.push('');
+  lines.push(`  tau² sens ${formatNumber(fit.tau2.sens, 'variance')}, tau² spec ${formatNumber(fit.tau2.spec, 'variance')}, rho ${formatNumber(fit.rho, 'correlation')}`);
+  if (fit.heterogeneity.zhouDendukuri) {
+    const zd = fit.heterogeneity.zhouDendukuri;
+    lines.push(`  I² (Zhou–Dendukuri): sens ${formatPercent(zd.sens, true)}, spec ${formatPercent(zd.spec, true)}, bivariate ${formatPercent(zd.bivariate, true)}`);
+  }
+  if (fit.deeks) lines.push(`  Deeks' funnel-plot asymmetry test: slope ${formatNumber(fit.deeks.slope, 'statistic')}, p = ${formatPValue(fit.deeks.p)}`);
+  for (const warning of fit.warnings) lines.push(`warning: ${warning}`);
+  return lines.join('\n');
+}
