@@ -135,6 +135,9 @@ const noteTexts: Record<string, (detail: NoteDetail) => string> = {
   'i2-interval-undefined': () => 'the confidence interval of I² is undefined for so few studies',
   'bvbox-negative-radius': () => 'the bivariate box plot could not be drawn for every angle (negative smoothed radius)',
   'bootstrap-refits-failed': (d) => `${num(d, 'failed')} of ${num(d, 'replicates')} bootstrap refits failed and were skipped`,
+  'covariate-missing-excluded': (d) => `${d?.covariate}: ${num(d, 'n')} table(s) without a value were left out of this analysis`,
+  'covariate-single-level': (d) => `${d?.covariate}: every table has the same value ("${d?.level}"), so there is nothing to compare`,
+  'subgroup-univariate': (d) => `${d?.covariate} = ${d?.level}: only ${num(d, 'k')} table(s), pooled without the bivariate model (univariate REML)`,
   'auc-ci-not-estimable': () => 'no confidence interval for the AUC (the parameter covariance is not available)',
 };
 
@@ -184,7 +187,6 @@ const PRISMA_OUTCOMES: Record<string, (n: string) => string> = {
   reports_included: (n) => `${n} reports of included studies are given`,
   reports_excluded: (n) => `${n} reports were excluded in total`,
   studies_included: (n) => `${n} studies were included`,
-  tables_included: (n) => `the data file has ${n} 2×2 tables`,
   previous_studies: (n) => `${n} studies were included in the previous version`,
 };
 
@@ -227,9 +229,9 @@ export const prismaMessages = {
       case 'prisma.studies-exceed-reports':
         return `${prismaOutcome(actual)} but only ${prismaSum(terms)} (each study has at least one report)`;
       case 'prisma.tables-fewer-than-studies':
-        return `${prismaSum(terms)}, fewer than the ${formatCount(actual?.n)} ${actual?.box === 'previous_studies' ? 'studies of the previous version' : 'studies included'} (each study gives at least one 2×2 table)`;
+        return `the 2×2 tables included (${total}) are fewer than the ${actual?.box === 'previous_studies' ? 'studies of the previous version' : 'studies included'} (${formatCount(actual?.n)}); each study gives at least one 2×2 table`;
       case 'prisma.tables-not-analysed':
-        return `tables_included is ${total}, but ${prismaOutcome(actual)}`;
+        return `tables_included is ${total}, but the data file has ${formatCount(actual?.n)} rows (2×2 tables)`;
       default:
         return `${equation}${actual ? ` (expected ${prismaOutcome(actual)})` : ''}`;
     }

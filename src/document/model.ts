@@ -16,6 +16,8 @@ export interface CellView {
   numeric: boolean;
   /** emphasised cell (e.g. the overall row of Table 3) */
   strong?: boolean;
+  /** a second, smaller line under the text (e.g. a difference) */
+  sub?: string;
 }
 
 export interface TableView {
@@ -24,6 +26,7 @@ export interface TableView {
   title: string;
   caption: string;
   columns: { label: string; numeric: boolean }[];
+  /** a row with `group` set is a group heading spanning the table (its cells are ignored) */
   rows: { cells: CellView[]; flag: boolean; group?: string }[];
   note?: string;
 }

@@ -10,6 +10,7 @@ import { provenanceMessages } from '../messages.ts';
 import { cell, Numbering, type Block, type DocumentView, type SectionView, type TableView } from './model.ts';
 import { methodsSection, softwareSection, type SoftwareVersions } from './sections/methods.ts';
 import { summarySection } from './sections/summary.ts';
+import { subgroupsSection } from './sections/subgroups.ts';
 
 export type { Block, DocumentView, FigureView, SectionView, TableView } from './model.ts';
 
@@ -43,6 +44,8 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   sections.push(studiesSection(results, numbering));
   const figureBlocks: Block[] = figures.map((figure) => ({ figure: { ...figure, number: numbering.nextFigure() } }));
   sections.push(summarySection(results, spec, numbering));
+  const subgroups = subgroupsSection(results, spec, numbering);
+  if (subgroups) sections.push(subgroups);
   if (figureBlocks.length > 0) sections.push({ id: 'figures', title: 'Figures', newPage: true, blocks: figureBlocks });
   sections.push(softwareSection(spec, results, input.software));
 

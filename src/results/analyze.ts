@@ -8,6 +8,7 @@ import { clopperPearson } from '../stats/clopper-pearson.ts';
 import type { Interval } from '../stats/types.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import { deeksOrNull, poolStudies, type PooledOptions } from './pooled.ts';
+import { subgroupAnalysis } from './subgroups.ts';
 import type { AnalysisResults, ProvenanceSummary, StudyResult } from './types.ts';
 
 function interval(result: ReturnType<typeof clopperPearson>): Interval {
@@ -64,6 +65,15 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string): Anal
     options: { ...options, compat: spec.model.compat },
     pooled: poolStudies(counts, options),
     deeks: deeksOrNull(counts, options),
+    subgroups: spec.subgroups.map((name) => {
+      const info = data.covariates.find((c) => c.name === name)!;
+      return subgroupAnalysis(
+        counts,
+        studies.map((s) => s.covariates[name] ?? null),
+        { name, label: info.label, type: info.type, ...(info.levels ? { levels: info.levels } : {}), ...(info.levelLabels ? { levelLabels: info.levelLabels } : {}) },
+        options,
+      );
+    }),
   };
 }
 

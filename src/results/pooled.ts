@@ -15,6 +15,7 @@ import { summaryMeasures, type SummaryMeasure } from '../stats/summary-measures.
 import type { Counts, Matrix2, StatsNote } from '../stats/types.ts';
 import { univariateMetaAnalysis, type UnivariateResult } from '../stats/univariate.ts';
 import { expit } from '../stats/distributions.ts';
+import { clopperPearson } from '../stats/clopper-pearson.ts';
 import { deeksFunnelTest, type DeeksResult } from '../stats/deeks.ts';
 
 export interface PooledOptions {
@@ -283,13 +284,21 @@ function univariateFallback(counts: readonly Counts[], options: PooledOptions, u
   const fprOf = (m: SummaryMeasure): SummaryMeasure => ({ est: 1 - m.est, lo: 1 - m.hi, hi: 1 - m.lo, seTransformed: m.seTransformed });
   const logDor = univariate.logDor;
   const correction = applyContinuityCorrection(counts, { policy: 'single', value: 0.5 });
+  const single = counts.length === 1;
+  const exact = (x: number, n: number): SummaryMeasure => {
+    const ci = clopperPearson(x, n, options.level);
+    return { est: ci.est ?? Number.NaN, lo: ci.lo ?? Number.NaN, hi: ci.hi ?? Number.NaN, seTransformed: Number.NaN };
+  };
+  const only = counts[0]!;
   return {
     model: {
       method: 'univariate',
-      label: 'univariate random-effects pooling (REML), separately for each measure; bivariate model not fitted (fewer than 4 studies)',
+      label: single
+        ? 'single study: not pooled (exact CIs for sensitivity and specificity; log-scale Wald CIs for LRs and DOR)'
+        : 'univariate random-effects pooling (REML), separately for each measure; bivariate model not fitted (fewer than 4 studies)',
       k: counts.length,
-      converged: [sens, spec].every((u) => u?.converged ?? false),
-      notes: [{ code: 'fewer-than-4-studies', detail: { k: counts.length } }],
+      converged: single || [sens, spec].every((u) => u?.converged ?? false),
+      notes: [single ? { code: 'single-study' } : { code: 'fewer-than-4-studies', detail: { k: counts.length } }],
       logLik: null,
       nParams: null,
       estimation: 'REML',
@@ -305,9 +314,9 @@ function univariateFallback(counts: readonly Counts[], options: PooledOptions, u
     covRe: null,
     rho: null,
     summary: {
-      sens: asMeasure(sens),
-      spec: asMeasure(spec),
-      fpr: fprOf(asMeasure(spec)),
+      sens: single ? exact(only.tp, only.tp + only.fn) : asMeasure(sens),
+      spec: single ? exact(only.tn, only.tn + only.fp) : asMeasure(spec),
+      fpr: fprOf(single ? exact(only.tn, only.tn + only.fp) : asMeasure(spec)),
       lrPositive: asMeasure(univariate.logLrPos),
       lrNegative: asMeasure(univariate.logLrNeg),
       dor: asMeasure(logDor),

@@ -5,6 +5,7 @@
 import type { Counts, Interval } from '../stats/types.ts';
 import type { DeeksResult } from '../stats/deeks.ts';
 import type { PooledOptions, PooledResult } from './pooled.ts';
+import type { SubgroupAnalysis } from './subgroups.ts';
 import type { CovariateInfo, CovariateValue } from '../data/studies.ts';
 
 export interface StudyResult {
@@ -46,4 +47,6 @@ export interface AnalysisResults {
   pooled: PooledResult;
   /** Deeks' funnel-plot asymmetry test (null with fewer than 3 studies) */
   deeks: DeeksResult | null;
+  /** one analysis per covariate listed under `subgroups:` in the spec */
+  subgroups: SubgroupAnalysis[];
 }
