@@ -1,3 +1,5 @@
+import { formatCount } from './format/numbers.ts';
+
 /**
  * Every user-facing message of metadx, as functions (vega-lite keeps its messages in
  * src/log/message.ts the same way). Tests compare against these functions, so wording changes in
@@ -149,7 +151,6 @@ export function noteMessage(note: { code: string; detail?: NoteDetail }): string
 
 // ---- PRISMA 2020 flow checks (src/results/prisma.ts) and QUADAS-2 files (src/data/quadas.ts) ----
 // (ESM hoists this import; it sits here so the block can be appended without touching the top.)
-import { formatCount } from './format/numbers.ts';
 
 /** The parts of a PRISMA term / check that messages need (types in src/results/prisma.ts). */
 interface PrismaTermText { box: string; n: number; sign: 1 | -1; name?: string }

@@ -16,6 +16,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { buildCharacteristics, type CharacteristicsTable } from './data/characteristics.ts';
 import { loadStudyData, parseTableFile } from './data/load.ts';
+import { loadQuadas, type QuadasData } from './data/quadas.ts';
+import { prismaDiagnostics, prismaFlow } from './results/prisma.ts';
 import type { StudyData } from './data/studies.ts';
 import { UserError, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { buildDocumentView } from './document/view.ts';
@@ -42,6 +44,8 @@ export interface LoadedAnalysis {
   data: StudyData;
   /** Table 2: characteristics of included studies, when the spec names a file */
   characteristics?: CharacteristicsTable;
+  /** QUADAS-2 judgements, when the spec names a file */
+  quadas?: QuadasData;
   diagnostics: Diagnostic[];
 }
 
@@ -97,7 +101,16 @@ export async function loadAnalysis(target: string, cwd = process.cwd()): Promise
       characteristics = built.data;
     }
   }
+  let quadas: QuadasData | undefined;
+  if (spec.quadas) {
+    const source = readSpecFile(['quadas', 'file'], spec.quadas.file, 'QUADAS-2');
+    const parsed = await loadQuadas(source.bytes, { file: source.file, ...(spec.quadas.sheet ? { sheet: spec.quadas.sheet } : {}) });
+    all.push(...parsed.diagnostics);
+    quadas = parsed.data;
+  }
   if (!loaded.data || hasErrors(all)) throw new UserError(all);
+  const flow = prismaFlow(spec, { tablesAnalysed: loaded.data.studies.length });
+  if (flow) all.push(...prismaDiagnostics(flow, specFile, locate));
   const unknownSubgroups = spec.subgroups.filter((name) => !loaded.data!.covariates.some((c) => c.name === name));
   if (unknownSubgroups.length > 0) {
     throw new UserError(
@@ -110,7 +123,16 @@ export async function loadAnalysis(target: string, cwd = process.cwd()): Promise
       })),
     );
   }
-  return { name: basename(directory), directory, specFile, spec, data: loaded.data, ...(characteristics ? { characteristics } : {}), diagnostics: all };
+  return {
+    name: basename(directory),
+    directory,
+    specFile,
+    spec,
+    data: loaded.data,
+    ...(characteristics ? { characteristics } : {}),
+    ...(quadas ? { quadas } : {}),
+    diagnostics: all,
+  };
 }
 
 export interface ReportOptions {
@@ -148,7 +170,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
   const date = documentDate(spec, options.env);
 
   // 3. results
-  const results = analyze(spec, data, name);
+  const results = analyze(spec, data, name, { ...(analysis.quadas ? { quadas: analysis.quadas } : {}) });
 
   // 4. figures
   const figures: BuiltFigure[] = await buildFigures(results, spec);

@@ -6,7 +6,7 @@ import type { CharacteristicsTable } from '../data/characteristics.ts';
 import type { AnalysisResults } from '../results/types.ts';
 import type { AnalysisSpec } from '../spec/schema.ts';
 import { formatCount, formatInterval } from '../format/numbers.ts';
-import { provenanceMessages } from '../messages.ts';
+import { prismaMessages, provenanceMessages } from '../messages.ts';
 import { cell, Numbering, type Block, type DocumentView, type SectionView, type TableView } from './model.ts';
 import { methodsSection, softwareSection, type SoftwareVersions } from './sections/methods.ts';
 import { summarySection } from './sections/summary.ts';
@@ -38,15 +38,23 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   const banner = bannerHeadline ? { headline: bannerHeadline, ...(results.provenance.note ? { detail: results.provenance.note } : {}) } : undefined;
   const sections: SectionView[] = [];
 
+  /** figures are numbered when placed, so numbers follow the order of appearance */
+  const place = (id: string): Block[] => {
+    const figure = figures.find((f) => f.id === id);
+    return figure ? [{ figure: { ...figure, number: numbering.nextFigure() } }] : [];
+  };
+
   sections.push(provenanceSection(results, banner));
   sections.push(methodsSection(results));
+  const selection = selectionSection(results, place('prisma'));
+  if (selection) sections.push(selection);
   if (input.characteristics) sections.push(characteristicsSection(input.characteristics, numbering));
   sections.push(studiesSection(results, numbering));
-  const figureBlocks: Block[] = figures.map((figure) => ({ figure: { ...figure, number: numbering.nextFigure() } }));
-  sections.push(summarySection(results, spec, numbering));
+  sections.push(summarySection(results, spec, numbering, { forest: place('forest'), sroc: () => place('sroc') }));
   const subgroups = subgroupsSection(results, spec, numbering);
   if (subgroups) sections.push(subgroups);
-  if (figureBlocks.length > 0) sections.push({ id: 'figures', title: 'Figures', newPage: true, blocks: figureBlocks });
+  const quality = qualitySection(results, [...place('quadas-traffic-light'), ...place('quadas-summary')]);
+  if (quality) sections.push(quality);
   sections.push(softwareSection(spec, results, input.software));
 
   return {
@@ -75,6 +83,25 @@ function provenanceSection(results: AnalysisResults, banner: DocumentView['banne
     });
   }
   return { id: 'provenance', title: 'Data provenance', blocks };
+}
+
+function selectionSection(results: AnalysisResults, figure: Block[]): SectionView | undefined {
+  const flow = results.prisma;
+  if (!flow) return undefined;
+  const blocks: Block[] = flow.checks.map((check) => ({ warning: prismaMessages.warning(prismaMessages.check(check), check.search) }));
+  blocks.push(...figure);
+  return { id: 'selection', title: 'Study selection', newPage: true, blocks };
+}
+
+function qualitySection(results: AnalysisResults, figures: Block[]): SectionView | undefined {
+  const quadas = results.quadas;
+  if (!quadas) return undefined;
+  const blocks: Block[] = [];
+  if (quadas.provenance === 'stand-in') {
+    blocks.push({ banner: { headline: 'STAND-IN QUADAS-2 JUDGEMENTS: the per-study ratings are not public; these only match the totals reported in the paper.' } });
+  }
+  blocks.push(...figures);
+  return { id: 'quality', title: 'Risk of bias and applicability (QUADAS-2)', newPage: true, blocks };
 }
 
 function characteristicsSection(table: CharacteristicsTable, numbering: Numbering): SectionView {

@@ -10,6 +10,9 @@ import type { AnalysisSpec } from '../spec/schema.ts';
 import { forestSpec, type ForestInput, type HeterogeneityStatistics } from './forest.ts';
 import { renderFigure } from './render.ts';
 import { srocSpec, type SrocInput } from './sroc.ts';
+import { prismaSpec } from './prisma.ts';
+import { quadasSummarySpec, quadasTrafficLightSpec } from './quadas.ts';
+import { figureNames } from '../spec/schema.ts';
 
 export interface BuiltFigure {
   /** file stem and HTML id, e.g. "forest" */
@@ -84,10 +87,19 @@ export function srocInput(results: AnalysisResults): SrocInput | undefined {
 
 /** Which figures to draw, with their captions (numbers in captions are formatted, never computed). */
 export function planFigures(results: AnalysisResults, spec: AnalysisSpec): FigurePlan[] {
-  const wanted = new Set(spec.figures ?? ['forest', 'sroc']);
+  const wanted = new Set<string>(spec.figures ?? figureNames);
   const level = formatLevel(results.level);
   const pooled = results.pooled;
   const plans: FigurePlan[] = [];
+  if (wanted.has('prisma') && results.prisma) {
+    const failed = results.prisma.checks.length > 0;
+    plans.push({
+      id: 'prisma',
+      title: 'PRISMA 2020 flow diagram',
+      caption: `Identification, screening and inclusion of studies, from the counts in the analysis spec.${results.prisma.updated ? ' Updated review: studies from the previous version are shown on the left.' : ''} "Not reported": the count is not given; † derived from the other counts.${failed ? ' ⚠ marks counts that do not add up (see the warning in the text).' : ''}${results.prisma.note ? ` ${results.prisma.note}` : ''}`,
+      vegaLite: prismaSpec(results.prisma),
+    });
+  }
   if (wanted.has('forest')) {
     const heterogeneity = pooled.heterogeneity.midas
       ? ` Under each panel: Cochran's Q of the study proportions around the pooled value and I² with its test-based ${level} CI (as Stata midas prints them; univariate statistics that ignore the threshold effect).`
@@ -109,7 +121,35 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       vegaLite: srocSpec(sroc),
     });
   }
+  if (wanted.has('quadas') && results.quadas) {
+    const labels = quadasLabels(results);
+    const standIn = results.quadas.provenance === 'stand-in';
+    const note = standIn ? 'STAND-IN judgements: they match only the totals reported in the paper, not the real per-study ratings.' : undefined;
+    plans.push({
+      id: 'quadas-traffic-light',
+      title: 'QUADAS-2 risk of bias and applicability concerns per study',
+      caption: `Judgements per study and domain (+ low, − high, ? unclear).${standIn ? ' These judgements are a stand-in (see the note in the figure).' : ''}`,
+      vegaLite: quadasTrafficLightSpec(results.quadas.data, { labels, ...(note ? { note } : {}) }),
+    });
+    plans.push({
+      id: 'quadas-summary',
+      title: 'QUADAS-2 summary',
+      caption: `Proportion of studies with low, high and unclear risk of bias and applicability concerns per domain (${results.quadas.data.studies.length} studies).${standIn ? ' Stand-in judgements.' : ''}`,
+      vegaLite: quadasSummarySpec(results.quadas.data, { ...(note ? { note } : {}) }),
+    });
+  }
   return plans;
+}
+
+/** Display names for QUADAS-2 study ids: "Author Year" from the 2x2 data when the id is a group id. */
+function quadasLabels(results: AnalysisResults): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const study of results.studies) {
+    const author = study.covariates.first_author ?? study.covariates.author;
+    const year = study.covariates.year;
+    if (study.group && author !== undefined && author !== null) labels[study.group] = `${author}${year !== undefined && year !== null ? ` ${year}` : ''}`;
+  }
+  return labels;
 }
 
 export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec): Promise<BuiltFigure[]> {

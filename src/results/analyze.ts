@@ -9,6 +9,8 @@ import type { Interval } from '../stats/types.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import { deeksOrNull, poolStudies, type PooledOptions } from './pooled.ts';
 import { subgroupAnalysis } from './subgroups.ts';
+import { prismaFlow } from './prisma.ts';
+import { quadasCounts, type QuadasData } from '../data/quadas.ts';
 import type { AnalysisResults, ProvenanceSummary, StudyResult } from './types.ts';
 
 function interval(result: ReturnType<typeof clopperPearson>): Interval {
@@ -16,7 +18,7 @@ function interval(result: ReturnType<typeof clopperPearson>): Interval {
   return { est: result.est ?? Number.NaN, lo: result.lo ?? Number.NaN, hi: result.hi ?? Number.NaN };
 }
 
-export function analyze(spec: AnalysisSpec, data: StudyData, name: string): AnalysisResults {
+export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra: { quadas?: QuadasData } = {}): AnalysisResults {
   const level = spec.model.level;
   const studies: StudyResult[] = data.studies.map((study) => {
     const { tp, fp, fn, tn } = study.counts;
@@ -65,6 +67,8 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string): Anal
     options: { ...options, compat: spec.model.compat },
     pooled: poolStudies(counts, options),
     deeks: deeksOrNull(counts, options),
+    prisma: prismaFlow(spec, { tablesAnalysed: studies.length }) ?? null,
+    quadas: extra.quadas ? { data: extra.quadas, counts: quadasCounts(extra.quadas), provenance: spec.quadas?.provenance ?? 'real' } : null,
     subgroups: spec.subgroups.map((name) => {
       const info = data.covariates.find((c) => c.name === name)!;
       return subgroupAnalysis(

@@ -6,6 +6,8 @@ import type { Counts, Interval } from '../stats/types.ts';
 import type { DeeksResult } from '../stats/deeks.ts';
 import type { PooledOptions, PooledResult } from './pooled.ts';
 import type { SubgroupAnalysis } from './subgroups.ts';
+import type { PrismaFlow } from './prisma.ts';
+import type { QuadasData, QuadasDomainCount } from '../data/quadas.ts';
 import type { CovariateInfo, CovariateValue } from '../data/studies.ts';
 
 export interface StudyResult {
@@ -47,6 +49,10 @@ export interface AnalysisResults {
   pooled: PooledResult;
   /** Deeks' funnel-plot asymmetry test (null with fewer than 3 studies) */
   deeks: DeeksResult | null;
+  /** PRISMA 2020 flow (counts given, derived or unknown, and arithmetic checks), when the spec has counts */
+  prisma: PrismaFlow | null;
+  /** QUADAS-2 judgements and per-domain counts, when the spec names a file */
+  quadas: { data: QuadasData; counts: QuadasDomainCount[]; provenance: 'real' | 'stand-in' } | null;
   /** one analysis per covariate listed under `subgroups:` in the spec */
   subgroups: SubgroupAnalysis[];
 }

@@ -192,7 +192,7 @@ const output = z
   })
   .strict();
 
-export const figureNames = ['forest', 'sroc'] as const;
+export const figureNames = ['prisma', 'forest', 'sroc', 'quadas'] as const;
 
 export const AnalysisSpecSchema = z
   .object({

@@ -13,19 +13,23 @@
  * constants ln C(n, y), so logLik is comparable with glmer) is in `glmm-likelihood.ts`.
  *
  * Fitting: Σ = LLᵀ with the Cholesky factor L unconstrained (reaches τ² = 0 and |ρ| = 1), design
- * columns orthogonalised (`glmm-design.ts`); start from two univariate random-intercept GLMMs
- * (ρ from the correlation of their conditional modes); BFGS with the analytic gradient, a second
- * start when the first lands on a boundary or fails, then Newton polishing with the
- * finite-difference Hessian of the analytic gradient. SEs: inverse observed information over all
- * parameters (like Stata); when it is singular (τ²_sens = 0, or not positive definite) the μ-block
- * conditional on the variance parameters, with a note.
+ * columns orthogonalised (`glmm-design.ts`). (1) Laplace fit by BFGS with the analytic gradient,
+ * started from two univariate random-intercept GLMMs (`glmm-start.ts`), with alternative starts
+ * (ρ = 0, ±0.5) when it lands on a boundary or fails; (2) for Q > 1, BFGS on the Q-point
+ * likelihood from the Laplace optimum and its inverse-Hessian approximation; (3) Newton polishing
+ * with the finite-difference Hessian of the analytic gradient (`glmm-bivariate-inference.ts`).
+ * Gradient tolerances are relative to |ln L| (rounding of a sum over k studies).
+ * SEs: inverse observed information over all parameters (like Stata); when it is singular
+ * (τ²_sens = 0, or not positive definite) the μ-block conditional on the variance parameters,
+ * with a note. A pooled logit whose linear predictor exceeds ±15 (no finite ML estimate, e.g.
+ * every sensitivity 100%) gives 'mu-at-bound' and converged = false.
  *
  * Edge cases: arms with n = 0 carry no likelihood; a study with n1 = n0 = 0 is dropped; k < 4
  * gives the note 'fewer-than-4-studies' (metandi refuses; midas switches to Laplace).
  */
 import type { Counts, Matrix2, StatsNote } from './types.ts';
 import { bivariateGlmmData, createBivariateGlmmLikelihood } from './glmm-likelihood.ts';
-import { fitUnivariateEstimates } from './glmm-univariate.ts';
+import { choleskyStart, startingValues } from './glmm-start.ts';
 import { type GlmmDesign, orthogonalizeDesign, validateDesign, coefficientName } from './glmm-design.ts';
 import { glmmInference } from './glmm-bivariate-inference.ts';
 import { minimize, type MinimizeResult } from './optimize.ts';
@@ -90,37 +94,6 @@ function checkInputs(studies: Counts[], quadrature: number): void {
   if (!studies.some((s) => s.tp + s.fn > 0)) throw new RangeError('fitBivariateGlmm: no study has diseased participants (TP + FN > 0)');
   if (!studies.some((s) => s.tn + s.fp > 0)) throw new RangeError('fitBivariateGlmm: no study has non-diseased participants (TN + FP > 0)');
 }
-
-/** Starting values [γ_sens, γ_spec, L11, L21, L22] from univariate Laplace fits on the orthogonal design. */
-function startingValues(studies: Counts[], rowsSens: number[][], rowsSpec: number[][]): { start: number[]; tauSens: number; tauSpec: number; rho: number } {
-  const sensArms = studies.map((s, i) => ({ y: s.tp, n: s.tp + s.fn, row: rowsSens[i] as number[] })).filter((a) => a.n > 0);
-  const specArms = studies.map((s, i) => ({ y: s.tn, n: s.tn + s.fp, row: rowsSpec[i] as number[] })).filter((a) => a.n > 0);
-  const sens = fitUnivariateEstimates(sensArms.map((a) => a.y), sensArms.map((a) => a.n), sensArms.map((a) => a.row), 1);
-  const spec = fitUnivariateEstimates(specArms.map((a) => a.y), specArms.map((a) => a.n), specArms.map((a) => a.row), 1);
-  // correlation of the conditional modes over studies with both arms
-  const pairs: Array<[number, number]> = [];
-  let indexSens = 0, indexSpec = 0;
-  for (const s of studies) {
-    const hasSens = s.tp + s.fn > 0, hasSpec = s.tn + s.fp > 0;
-    if (hasSens && hasSpec) pairs.push([sens.randomEffects[indexSens] as number, spec.randomEffects[indexSpec] as number]);
-    if (hasSens) indexSens++;
-    if (hasSpec) indexSpec++;
-  }
-  let rho = 0;
-  if (pairs.length >= 3) {
-    const mean = (j: 0 | 1): number => pairs.reduce((a, p) => a + p[j], 0) / pairs.length;
-    const [m0, m1] = [mean(0), mean(1)];
-    const sxy = pairs.reduce((a, p) => a + (p[0] - m0) * (p[1] - m1), 0);
-    const sxx = pairs.reduce((a, p) => a + (p[0] - m0) ** 2, 0);
-    const syy = pairs.reduce((a, p) => a + (p[1] - m1) ** 2, 0);
-    if (sxx > 0 && syy > 0) rho = Math.max(-0.9, Math.min(0.9, sxy / Math.sqrt(sxx * syy)));
-  }
-  const tauSens = Math.max(Math.abs(sens.tau), 0.2);
-  const tauSpec = Math.max(Math.abs(spec.tau), 0.2);
-  return { start: [...sens.coefficients, ...spec.coefficients, ...choleskyStart(tauSens, tauSpec, rho)], tauSens, tauSpec, rho };
-}
-
-const choleskyStart = (tauSens: number, tauSpec: number, rho: number): [number, number, number] => [tauSens, rho * tauSpec, Math.sqrt(1 - rho * rho) * tauSpec];
 
 /**
  * Fits the bivariate binomial GLMM by ML (see the file comment).

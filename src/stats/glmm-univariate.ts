@@ -8,16 +8,19 @@
  * Same AGHQ scheme as the bivariate model (Liu & Pierce 1994, doi:10.1093/biomet/81.3.624;
  * Pinheiro & Bates 1995, doi:10.1080/10618600.1995.10474663), analytic gradient through û(θ)
  * and r(θ). Q = 1 is the Laplace approximation (= lme4 glmer nAGQ = 1, which for a scalar
- * random effect also offers nAGQ > 1 with the same quadrature).
+ * random effect also offers nAGQ > 1 with the same quadrature; estimates agree, but glmer's
+ * logLik for nAGQ > 1 omits the binomial constants, ours always includes them).
  *
  * Used for the starting values of `fitBivariateGlmm` and as a k < 4 fallback by other modules
  * (e.g. pooling sensitivity alone). Arms with n = 0 are dropped.
  * SEs: inverse of the finite-difference Hessian of the analytic gradient over (β, τ); when it is
- * not positive definite (τ = 0 degenerate), the β block conditional on τ.
+ * not positive definite (τ = 0 degenerate), the β block conditional on τ. Notes: 'tau2-at-zero',
+ * 'hessian-not-pd', 'mu-at-bound' (|linear predictor| > 15: no finite ML estimate),
+ * 'glmm-not-converged'.
  */
 import type { StatsNote } from './types.ts';
 import { gaussHermiteNormal } from './gauss-hermite.ts';
-import { logChoose } from './glmm-likelihood.ts';
+import { logChoose } from './log-choose.ts';
 import { minimize } from './optimize.ts';
 import { hessianFromGradient } from './derivatives.ts';
 import { invertSymmetric, sandwich } from './glmm-inference.ts';

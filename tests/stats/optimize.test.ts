@@ -50,6 +50,18 @@ describe('minimizeNelderMead and minimize', () => {
     result.x.forEach((v, i) => expectClose(`x${i}`, v, 1, { name: '1e-4', abs: 1e-4 }));
   });
 
+  it('minimize falls back to Nelder–Mead when BFGS fails (non-smooth objective)', () => {
+    const f: ObjectiveWithGradient = (x, g) => {
+      const [a, b] = [(x[0] as number) - 1, (x[1] as number) + 2];
+      if (g) { g[0] = Math.sign(a); g[1] = 2 * Math.sign(b); }
+      return Math.abs(a) + 2 * Math.abs(b);
+    };
+    const result = minimize(f, [3.3, 4.1], { functionTolerance: 1e-14 });
+    expect(result.method).toBe('bfgs+nelder-mead');
+    expectClose('x', result.x[0] as number, 1, { name: '1e-5', abs: 1e-5 });
+    expectClose('y', result.x[1] as number, -2, { name: '1e-5', abs: 1e-5 });
+  });
+
   it('minimize respects a domain (Infinity outside) and finds the interior optimum', () => {
     // f(x) = x − ln x on x > 0, minimum at 1
     const f: ObjectiveWithGradient = (x, g) => {

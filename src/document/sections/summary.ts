@@ -153,14 +153,20 @@ function publishedTable(results: AnalysisResults, spec: AnalysisSpec, numbering:
   };
 }
 
-export function summarySection(results: AnalysisResults, spec: AnalysisSpec, numbering: Numbering): SectionView {
-  const blocks: Block[] = [];
+export function summarySection(
+  results: AnalysisResults,
+  spec: AnalysisSpec,
+  numbering: Numbering,
+  figures: { forest: Block[]; sroc: () => Block[] },
+): SectionView {
+  const blocks: Block[] = [...figures.forest];
   const pooled = results.pooled;
   for (const note of pooled.model.notes) blocks.push({ warning: noteMessage(note) });
   if (!pooled.model.converged && !pooled.model.notes.some((n) => /not.converged/.test(n.code))) {
     blocks.push({ warning: noteMessage({ code: 'glmm-not-converged', detail: { message: pooled.model.optimizer?.message ?? 'not converged' } }) });
   }
   blocks.push({ table: summaryTable(results, numbering) });
+  blocks.push(...figures.sroc());
   const heterogeneity = heterogeneityTable(results, numbering);
   if (heterogeneity) blocks.push({ table: heterogeneity });
   const published = publishedTable(results, spec, numbering);
@@ -172,5 +178,5 @@ export function summarySection(results: AnalysisResults, spec: AnalysisSpec, num
       blocks.push({ list: spec.published.notes });
     }
   }
-  return { id: 'summary', title: 'Summary estimates', newPage: true, blocks };
+  return { id: 'summary', title: 'Pooled diagnostic accuracy', newPage: true, blocks };
 }
