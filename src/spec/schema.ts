@@ -192,7 +192,21 @@ const output = z
   })
   .strict();
 
-export const figureNames = ['prisma', 'forest', 'sroc', 'quadas'] as const;
+export const figureNames = [
+  'prisma',
+  'forest',
+  'sroc',
+  'meta-regression',
+  'deeks',
+  'bivariate-boxplot',
+  'forest-dor',
+  'forest-lr',
+  'fagan',
+  'lr-scattergram',
+  'leave-one-out',
+  'cumulative',
+  'quadas',
+] as const;
 
 export const AnalysisSpecSchema = z
   .object({
@@ -215,6 +229,20 @@ export const AnalysisSpecSchema = z
     covariates: z.record(z.string(), covariate).default({}),
     model: model.default(model.parse({})),
     subgroups: z.array(text).default([]).describe('Covariates analysed by subgroup and meta-regression'),
+    sensitivity: z
+      .object({
+        exclude: z.array(text).optional().describe('Study labels to leave out in the sensitivity analysis'),
+        outliers: z.boolean().default(true).describe('Also refit without the studies flagged as outliers (bivariate box plot fence)'),
+        leave_one_out: z.boolean().default(true).describe('Refit leaving out each study in turn'),
+      })
+      .strict()
+      .default({ outliers: true, leave_one_out: true })
+      .describe('Sensitivity analyses'),
+    fagan: z
+      .object({ prior: z.number().gt(0).lt(1).describe('Pre-test probability (default: pooled prevalence of the included studies)') })
+      .strict()
+      .optional()
+      .describe('Fagan nomogram settings'),
     figures: z.array(z.enum(figureNames)).optional().describe('Figures to produce (default: all)'),
     prisma: prisma.optional().describe('PRISMA 2020 flow counts (single search; see searches: for updates)'),
     searches: z.array(search).optional().describe('Literature searches in date order; the last one is the current update'),
