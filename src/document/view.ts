@@ -11,6 +11,7 @@ import { cell, Numbering, type Block, type DocumentView, type SectionView, type 
 import { methodsSection, softwareSection, type SoftwareVersions } from './sections/methods.ts';
 import { summarySection } from './sections/summary.ts';
 import { subgroupsSection } from './sections/subgroups.ts';
+import { clinicalSection, influenceSection, publicationBiasSection } from './sections/robustness.ts';
 
 export type { Block, DocumentView, FigureView, SectionView, TableView } from './model.ts';
 
@@ -51,8 +52,14 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   if (input.characteristics) sections.push(characteristicsSection(input.characteristics, numbering));
   sections.push(studiesSection(results, numbering));
   sections.push(summarySection(results, spec, numbering, { forest: place('forest'), sroc: () => place('sroc') }));
-  const subgroups = subgroupsSection(results, spec, numbering);
+  const subgroups = subgroupsSection(results, spec, numbering, () => place('meta-regression'));
   if (subgroups) sections.push(subgroups);
+  const bias = publicationBiasSection(results, place('deeks'));
+  if (bias) sections.push(bias);
+  const influence = influenceSection(results, numbering, { boxplot: place('bivariate-boxplot'), leaveOneOut: () => place('leave-one-out') });
+  if (influence) sections.push(influence);
+  const clinical = clinicalSection(results, [...place('fagan'), ...place('lr-scattergram'), ...place('forest-dor'), ...place('forest-lr-positive'), ...place('forest-lr-negative')]);
+  if (clinical) sections.push(clinical);
   const quality = qualitySection(results, [...place('quadas-traffic-light'), ...place('quadas-summary')]);
   if (quality) sections.push(quality);
   sections.push(softwareSection(spec, results, input.software));

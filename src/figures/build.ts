@@ -1,18 +1,25 @@
 /**
- * Stage 4 entry: results → the report's figures (Vega-Lite spec, SVG, PNG) with their titles and
- * captions. Maps results onto each figure's input; figures never recompute statistics.
+ * Stage 4 entry: results → the report's figures (Vega-Lite spec, SVG, PNG, data CSV) with their
+ * titles and captions. `planFigures` decides which figures exist and writes their captions (numbers
+ * formatted by src/format/numbers.ts, never computed); `buildFigures` renders them.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatLevel } from '../format/numbers.ts';
-import type { PooledResult } from '../results/pooled.ts';
+import { formatLevel, formatPercent, formatPStatement } from '../format/numbers.ts';
 import type { AnalysisResults } from '../results/types.ts';
-import type { AnalysisSpec } from '../spec/schema.ts';
-import { forestSpec, type ForestInput, type HeterogeneityStatistics } from './forest.ts';
-import { renderFigure } from './render.ts';
-import { srocSpec, type SrocInput } from './sroc.ts';
+import { figureNames, type AnalysisSpec } from '../spec/schema.ts';
+import { bivariateBoxplotSpec } from './bivariate-boxplot.ts';
+import { deeksSpec } from './deeks.ts';
+import { faganSpec } from './fagan.ts';
+import { forestSpec, paginateForest } from './forest.ts';
+import { boxplotInput, deeksInput, faganInput, forestInput, leaveOneOutInput, lrScattergramInput, metaRegressionInput, srocInput, univariateForestInput } from './inputs.ts';
+import { leaveOneOutSpec } from './leave-one-out.ts';
+import { lrScattergramSpec } from './lr-scattergram.ts';
+import { metaRegressionSpec } from './meta-regression.ts';
 import { prismaSpec } from './prisma.ts';
 import { quadasSummarySpec, quadasTrafficLightSpec } from './quadas.ts';
-import { figureNames } from '../spec/schema.ts';
+import { renderFigure } from './render.ts';
+import { srocSpec } from './sroc.ts';
+import { univariateForestSpec } from './univariate-forest.ts';
 
 export interface BuiltFigure {
   /** file stem and HTML id, e.g. "forest" */
@@ -22,122 +29,207 @@ export interface BuiltFigure {
   vegaLite: TopLevelSpec;
   svg: string;
   png: Uint8Array;
+  /** the data behind the figure as CSV (the first inline dataset of the spec) */
+  csv: string;
   warnings: string[];
 }
 
-/** A figure before rendering. */
-interface FigurePlan {
+type DataRow = Record<string, string | number | boolean | null>;
+
+/** A figure before rendering, with the data behind it (exported as CSV next to the figure). */
+export interface FigurePlan {
   id: string;
   title: string;
   caption: string;
   vegaLite: TopLevelSpec;
+  data?: DataRow[];
 }
 
-function pooledLabel(pooled: PooledResult): string {
-  switch (pooled.model.method) {
-    case 'glmm':
-      return 'Pooled (bivariate GLMM)';
-    case 'reitsma':
-      return 'Pooled (bivariate, Reitsma)';
-    default:
-      return 'Pooled (univariate REML)';
-  }
-}
+const interval = (prefix: string, i: { est: number; lo: number; hi: number }): DataRow => ({ [prefix]: i.est, [`${prefix}_lo`]: i.lo, [`${prefix}_hi`]: i.hi });
 
-function heterogeneityOf(h: NonNullable<PooledResult['heterogeneity']['midas']>['sens']): HeterogeneityStatistics {
-  return {
-    q: h.Q,
-    df: h.df,
-    p: h.p,
-    ...(h.I2Lo !== null && h.I2Hi !== null ? { i2: { est: h.I2 * 100, lo: h.I2Lo * 100, hi: h.I2Hi * 100 } } : {}),
-  };
-}
+/** Forest plots longer than this are split across figures (one per page). */
+export const FOREST_ROWS_PER_PAGE = 60;
 
-export function forestInput(results: AnalysisResults): ForestInput {
-  const pooled = results.pooled;
-  const midas = pooled.heterogeneity.midas;
-  const pooledValid = Number.isFinite(pooled.summary.sens.est) && Number.isFinite(pooled.summary.spec.est);
-  return {
-    rows: results.studies.map((study) => ({
-      label: study.label,
-      sens: study.sens,
-      spec: study.spec,
-      nDiseased: study.nDiseased,
-      nNonDiseased: study.nNonDiseased,
-      counts: study.counts,
-    })),
-    ...(pooledValid ? { pooled: { label: pooledLabel(pooled), sens: pooled.summary.sens, spec: pooled.summary.spec } } : {}),
-    ...(midas ? { heterogeneity: { sens: heterogeneityOf(midas.sens), spec: heterogeneityOf(midas.spec) } } : {}),
-  };
-}
-
-export function srocInput(results: AnalysisResults): SrocInput | undefined {
-  const pooled = results.pooled;
-  if (!pooled.regions || !pooled.sroc) return undefined;
-  const auc = pooled.auc && pooled.auc.est !== null && pooled.auc.lo !== null && pooled.auc.hi !== null ? { est: pooled.auc.est, lo: pooled.auc.lo, hi: pooled.auc.hi } : undefined;
-  return {
-    studies: results.studies.map((s) => ({ label: s.label, sens: s.sens.est, spec: s.spec.est, n: s.nDiseased + s.nNonDiseased })),
-    summary: { sens: pooled.summary.sens, spec: pooled.summary.spec },
-    curve: { points: pooled.sroc.points.map((p) => ({ sens: p.sens, fpr: p.fpr })), ...(auc ? { auc } : {}) },
-    confidenceRegion: pooled.regions.confidence.map((p) => ({ sens: p.sens, fpr: p.fpr })),
-    predictionRegion: pooled.regions.prediction.map((p) => ({ sens: p.sens, fpr: p.fpr })),
-    level: results.level,
-  };
-}
-
-/** Which figures to draw, with their captions (numbers in captions are formatted, never computed). */
 export function planFigures(results: AnalysisResults, spec: AnalysisSpec): FigurePlan[] {
   const wanted = new Set<string>(spec.figures ?? figureNames);
   const level = formatLevel(results.level);
   const pooled = results.pooled;
   const plans: FigurePlan[] = [];
-  if (wanted.has('prisma') && results.prisma) {
-    const failed = results.prisma.checks.length > 0;
-    plans.push({
-      id: 'prisma',
-      title: 'PRISMA 2020 flow diagram',
-      caption: `Identification, screening and inclusion of studies, from the counts in the analysis spec.${results.prisma.updated ? ' Updated review: studies from the previous version are shown on the left.' : ''} "Not reported": the count is not given; † derived from the other counts.${failed ? ' ⚠ marks counts that do not add up (see the warning in the text).' : ''}${results.prisma.note ? ` ${results.prisma.note}` : ''}`,
-      vegaLite: prismaSpec(results.prisma),
-    });
-  }
-  if (wanted.has('forest')) {
+  const add = (name: string, plan: () => FigurePlan | FigurePlan[] | undefined): void => {
+    if (!wanted.has(name)) return;
+    const made = plan();
+    if (made) plans.push(...(Array.isArray(made) ? made : [made]));
+  };
+
+  add('prisma', () =>
+    results.prisma
+      ? {
+          id: 'prisma',
+          title: 'PRISMA 2020 flow diagram',
+          caption: `Identification, screening and inclusion of studies, from the counts in the analysis spec.${results.prisma.updated ? ' Updated review: studies from the previous version are shown on the left.' : ''} "Not reported": the count is not given; † derived from the other counts.${results.prisma.checks.length > 0 ? ' ⚠ marks counts that do not add up (see the warning in the text).' : ''}${results.prisma.note ? ` ${results.prisma.note}` : ''}`,
+          vegaLite: prismaSpec(results.prisma),
+        }
+      : undefined,
+  );
+
+  add('forest', () => {
     const heterogeneity = pooled.heterogeneity.midas
       ? ` Under each panel: Cochran's Q of the study proportions around the pooled value and I² with its test-based ${level} CI (as Stata midas prints them; univariate statistics that ignore the threshold effect).`
       : '';
-    plans.push({
-      id: 'forest',
-      title: 'Paired forest plot of sensitivity and specificity',
-      caption: `Each row is one 2x2 table (k = ${results.k}). Squares mark the study's sensitivity (left) and specificity (right), with area proportional to the number of diseased and non-diseased participants; horizontal lines are exact (Clopper–Pearson) ${level} confidence intervals, also given as numbers beside each panel. The diamond is the pooled estimate (${pooled.model.label}) with its ${level} CI; the vertical line marks it.${heterogeneity}`,
-      vegaLite: forestSpec(forestInput(results)),
-    });
-  }
-  const sroc = srocInput(results);
-  if (wanted.has('sroc') && sroc) {
-    const critical = pooled.regions?.critical === 'F' ? `F-based (metandi/midas: √(2·F(2, k−2)))` : 'χ²-based (mada: √χ²(2))';
-    plans.push({
+    const caption = `Each row is one 2x2 table (k = ${results.k}). Squares mark the study's sensitivity (left) and specificity (right), with area proportional to the number of diseased and non-diseased participants; horizontal lines are exact (Clopper–Pearson) ${level} confidence intervals, also given as numbers beside each panel. The diamond is the pooled estimate (${pooled.model.label}) with its ${level} CI; the vertical line marks it.${heterogeneity}`;
+    const input = forestInput(results);
+    const data = results.studies.map((st) => ({ study: st.label, ...st.counts, ...interval('sensitivity', st.sens), ...interval('specificity', st.spec) }));
+    if (input.rows.length <= FOREST_ROWS_PER_PAGE) return { id: 'forest', title: 'Paired forest plot of sensitivity and specificity', caption, vegaLite: forestSpec(input), data };
+    const pages = paginateForest(input, FOREST_ROWS_PER_PAGE);
+    return pages.map((page, i) => ({
+      id: `forest-${i + 1}`,
+      title: `Paired forest plot of sensitivity and specificity (part ${i + 1} of ${pages.length})`,
+      caption: i === pages.length - 1 ? caption : `Rows ${i * FOREST_ROWS_PER_PAGE + 1}–${(i + 1) * FOREST_ROWS_PER_PAGE} of ${results.k}; continued on the next page. The pooled row is on the last part.`,
+      vegaLite: forestSpec(page),
+      data: data.slice(i * FOREST_ROWS_PER_PAGE, (i + 1) * FOREST_ROWS_PER_PAGE),
+    }));
+  });
+
+  add('sroc', () => {
+    const input = srocInput(results);
+    if (!input) return undefined;
+    const critical = pooled.regions?.critical === 'F' ? 'F-based (metandi/midas: √(2·F(2, k−2)))' : 'χ²-based (mada: √χ²₂)';
+    return {
       id: 'sroc',
       title: 'Summary ROC curve',
       caption: `Circles: studies (area proportional to sample size). Filled marker: summary operating point (${pooled.model.label}). Dashed line: ${level} confidence region of the summary point; dotted line: ${level} prediction region for a new study (${critical} critical value). Solid line: SROC curve implied by the bivariate parameters (Rutter–Gatsonis form), over the full range; the AUC and its CI are given in the legend (${pooled.auc?.method ?? 'no interval'}).`,
-      vegaLite: srocSpec(sroc),
-    });
-  }
-  if (wanted.has('quadas') && results.quadas) {
+      vegaLite: srocSpec(input),
+      data: input.studies.map((st) => ({ study: st.label ?? '', sensitivity: st.sens, specificity: st.spec, n: st.n })),
+    };
+  });
+
+  add('meta-regression', () => {
+    const input = metaRegressionInput(results);
+    if (!input) return undefined;
+    return {
+      id: 'meta-regression',
+      title: 'Univariable meta-regression and subgroup analyses',
+      caption: `Pooled sensitivity (left) and specificity (right) with ${level} CIs in each subgroup (separate fits per subgroup; univariate pooling where a subgroup has fewer than 4 tables). Vertical lines: all studies. LRT p: likelihood-ratio test of the bivariate meta-regression against the model without the covariate; Wald p: test of the covariate's effect on that measure.`,
+      vegaLite: metaRegressionSpec(input),
+      data: input.covariates.flatMap((c) => c.levels.map((l) => ({ covariate: c.name, level: l.label, k: l.k, ...interval('sensitivity', l.sens), ...interval('specificity', l.spec), lrt_p: c.lrtP ?? null }))),
+    };
+  });
+
+  add('deeks', () => {
+    const input = deeksInput(results);
+    if (!input || !results.deeks) return undefined;
+    return {
+      id: 'deeks',
+      title: "Deeks' funnel plot asymmetry test",
+      caption: `Diagnostic odds ratio of each table (log scale; 0.5 added to the cells of tables with a zero cell) against 1/√ESS (effective sample size). Dashed line: weighted regression of ln DOR on 1/√ESS (weights ESS). Slope test ${formatPStatement(results.deeks.slopeP)} (t with ${results.deeks.df} df); P < 0.10 is usually read as evidence of small-study effects. Numbers label the rows of the study table.`,
+      vegaLite: deeksSpec(input),
+      data: input.studies.map((st) => ({ study: st.label, dor: st.dor, inv_sqrt_ess: st.invSqrtEss })),
+    };
+  });
+
+  add('bivariate-boxplot', () => {
+    const input = boxplotInput(results);
+    if (!input) return undefined;
+    const outliers = input.studies.filter((s) => s.outlier).length;
+    return {
+      id: 'bivariate-boxplot',
+      title: 'Bivariate box plot',
+      caption: `Logit sensitivity against logit specificity of each table (continuity-corrected), with the robust hinge (inner region) and fence (outer region, 1.58 × hinge) of Stata midas's bivariate box plot. ${outliers === 0 ? 'No table lies outside the fence.' : `${outliers} table(s) outside the fence are named; the sensitivity analysis leaves them out.`}`,
+      vegaLite: bivariateBoxplotSpec(input),
+      data: input.studies.map((st) => ({ study: st.label, logit_sensitivity: st.logitSens, logit_specificity: st.logitSpec, outside_fence: st.outlier ?? false })),
+    };
+  });
+
+  add('forest-dor', () => {
+    const input = univariateForestInput(results, 'logDor');
+    return input
+      ? {
+          id: 'forest-dor',
+          title: 'Forest plot of the diagnostic odds ratio',
+          caption: `DOR of each table with its ${level} CI (log scale; 0.5 added to the cells of tables with a zero cell); square area proportional to the weight. Diamond: univariate random-effects pool (REML) with Q, I² and τ²; the bivariate summary DOR is in the summary table.`,
+          vegaLite: univariateForestSpec(input),
+          data: input.studies.map((st) => ({ study: st.label, ...interval('dor', st.estimate), weight_percent: st.weight ?? null })),
+        }
+      : undefined;
+  });
+
+  add('forest-lr', () =>
+    (['logLrPos', 'logLrNeg'] as const).flatMap((which) => {
+      const input = univariateForestInput(results, which);
+      const name = which === 'logLrPos' ? 'positive' : 'negative';
+      return input
+        ? [
+            {
+              id: `forest-lr-${name}`,
+              title: `Forest plot of the ${name} likelihood ratio`,
+              caption: `LR${which === 'logLrPos' ? '+' : '−'} of each table with its ${level} CI (log scale; 0.5 added to the cells of tables with a zero cell). Diamond: univariate random-effects pool (REML); the bivariate summary is in the summary table.`,
+              vegaLite: univariateForestSpec(input),
+              data: input.studies.map((st) => ({ study: st.label, ...interval(`lr_${name}`, st.estimate), weight_percent: st.weight ?? null })),
+            },
+          ]
+        : [];
+    }),
+  );
+
+  add('fagan', () => {
+    const input = faganInput(results);
+    if (!input || !results.fagan) return undefined;
+    const f = results.fagan;
+    return {
+      id: 'fagan',
+      title: 'Fagan nomogram',
+      caption: `Pre-test probability ${formatPercent(f.prior, true)} (${f.priorSource === 'spec' ? 'from the analysis spec' : 'pooled prevalence of the included studies'}). A positive result raises it to ${formatPercent(f.postPositive.est, true)} (${formatPercent(f.postPositive.lo, true)}–${formatPercent(f.postPositive.hi, true)} over the LR+ CI); a negative result lowers it to ${formatPercent(f.postNegative.est, true)} (${formatPercent(f.postNegative.lo, true)}–${formatPercent(f.postNegative.hi, true)}). Summary likelihood ratios from the bivariate model.`,
+      vegaLite: faganSpec(input),
+      data: [{ prior: f.prior, ...interval('lr_positive', f.lrPositive), ...interval('post_test_positive', f.postPositive), ...interval('lr_negative', f.lrNegative), ...interval('post_test_negative', f.postNegative) }],
+    };
+  });
+
+  add('lr-scattergram', () => {
+    const input = lrScattergramInput(results);
+    return input
+      ? {
+          id: 'lr-scattergram',
+          title: 'Likelihood-ratio scattergram',
+          caption: `LR+ against LR− of each table (log scales) with the summary point and its ${level} CIs. Quadrants at LR+ = 10 and LR− = 0.1 (midas lrmatrix): upper left, exclusion and confirmation; upper right, confirmation only; lower left, exclusion only; lower right, neither.`,
+          vegaLite: lrScattergramSpec(input),
+          data: input.studies.map((st) => ({ study: st.label, lr_positive: st.lrPositive, lr_negative: st.lrNegative })),
+        }
+      : undefined;
+  });
+
+  add('leave-one-out', () => {
+    const input = leaveOneOutInput(results);
+    return input
+      ? {
+          id: 'leave-one-out',
+          title: 'Leave-one-out sensitivity analysis',
+          caption: `Pooled sensitivity and specificity (${pooled.model.label}) refitted without each table in turn. Shaded band and dashed line: estimate and ${level} CI with all tables; highlighted estimates fall outside that CI.`,
+          vegaLite: leaveOneOutSpec(input),
+          data: input.rows.map((r) => ({ omitted: r.omitted, ...interval('sensitivity', r.sens), ...interval('specificity', r.spec) })),
+        }
+      : undefined;
+  });
+
+  add('quadas', () => {
+    if (!results.quadas) return undefined;
     const labels = quadasLabels(results);
     const standIn = results.quadas.provenance === 'stand-in';
     const note = standIn ? 'STAND-IN judgements: they match only the totals reported in the paper, not the real per-study ratings.' : undefined;
-    plans.push({
-      id: 'quadas-traffic-light',
-      title: 'QUADAS-2 risk of bias and applicability concerns per study',
-      caption: `Judgements per study and domain (+ low, − high, ? unclear).${standIn ? ' These judgements are a stand-in (see the note in the figure).' : ''}`,
-      vegaLite: quadasTrafficLightSpec(results.quadas.data, { labels, ...(note ? { note } : {}) }),
-    });
-    plans.push({
-      id: 'quadas-summary',
-      title: 'QUADAS-2 summary',
-      caption: `Proportion of studies with low, high and unclear risk of bias and applicability concerns per domain (${results.quadas.data.studies.length} studies).${standIn ? ' Stand-in judgements.' : ''}`,
-      vegaLite: quadasSummarySpec(results.quadas.data, { ...(note ? { note } : {}) }),
-    });
-  }
+    return [
+      {
+        id: 'quadas-traffic-light',
+        title: 'QUADAS-2 risk of bias and applicability concerns per study',
+        caption: `Judgements per study and domain (+ low, − high, ? unclear).${standIn ? ' These judgements are a stand-in (see the note in the figure).' : ''}`,
+        vegaLite: quadasTrafficLightSpec(results.quadas.data, { labels, ...(note ? { note } : {}) }),
+      },
+      {
+        id: 'quadas-summary',
+        title: 'QUADAS-2 summary',
+        caption: `Proportion of studies with low, high and unclear risk of bias and applicability concerns per domain (${results.quadas.data.studies.length} studies).${standIn ? ' Stand-in judgements.' : ''}`,
+        vegaLite: quadasSummarySpec(results.quadas.data, { ...(note ? { note } : {}) }),
+      },
+    ];
+  });
   return plans;
 }
 
@@ -152,11 +244,22 @@ function quadasLabels(results: AnalysisResults): Record<string, string> {
   return labels;
 }
 
+/** Rows as CSV (RFC 4180 quoting), for authors who re-plot the figure. */
+export function rowsToCsv(rows: readonly DataRow[]): string {
+  if (rows.length === 0) return '';
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const escape = (value: unknown): string => {
+    const text = value === null || value === undefined ? '' : String(value);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return `${[columns.join(','), ...rows.map((row) => columns.map((c) => escape(row[c])).join(','))].join('\n')}\n`;
+}
+
 export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec): Promise<BuiltFigure[]> {
   const figures: BuiltFigure[] = [];
   for (const plan of planFigures(results, spec)) {
     const rendered = await renderFigure(plan.vegaLite, { dpi: spec.output.dpi });
-    figures.push({ ...plan, svg: rendered.svg, png: rendered.png, warnings: rendered.warnings });
+    figures.push({ ...plan, svg: rendered.svg, png: rendered.png, csv: rowsToCsv(plan.data ?? []), warnings: rendered.warnings });
   }
   return figures;
 }

@@ -137,10 +137,13 @@ export function formatPValueClause(p: number | null | undefined, name = 'p'): st
 
 /**
  * A probability as a whole percentage, for nomogram legends: 0.657 → "66%"; within 1% of 0 or 1
- * one decimal is kept so small and large probabilities stay distinct: 0.004 → "0.4%", 0.996 → "99.6%".
+ * one decimal is kept so small and large probabilities stay distinct: 0.004 → "0.4%", 0.996 → "99.6%";
+ * beyond that, "<0.1%" and ">99.9%" (never "0.0%" or "100.0%" for a probability strictly between).
  */
 export function formatProbabilityPercent(probability: number | null | undefined): string {
   if (probability === null || probability === undefined || !Number.isFinite(probability)) return 'NA';
   const percent = probability * 100;
+  if (percent > 0 && percent < 0.05) return '<0.1%';
+  if (percent < 100 && percent >= 99.95) return '>99.9%';
   return `${formatFixed(percent, percent < 1 || percent > 99 ? 1 : 0)}%`;
 }

@@ -9,6 +9,8 @@ import type { Interval } from '../stats/types.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import { deeksOrNull, poolStudies, type PooledOptions } from './pooled.ts';
 import { subgroupAnalysis } from './subgroups.ts';
+import { influenceAnalysis } from './influence.ts';
+import { faganNomogram, likelihoodRatioPoints } from './clinical.ts';
 import { prismaFlow } from './prisma.ts';
 import { quadasCounts, type QuadasData } from '../data/quadas.ts';
 import type { AnalysisResults, ProvenanceSummary, StudyResult } from './types.ts';
@@ -49,6 +51,8 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
   };
   const options = pooledOptions(spec);
   const counts = studies.map((s) => s.counts);
+  const pooled = poolStudies(counts, options);
+  const excludeLabels = spec.sensitivity.exclude ?? [];
   return {
     engineVersion: ENGINE_VERSION,
     analysis: { name, title: spec.title, version: String(spec.version) },
@@ -65,8 +69,15 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     covariates: data.covariates,
     provenance,
     options: { ...options, compat: spec.model.compat },
-    pooled: poolStudies(counts, options),
+    pooled,
     deeks: deeksOrNull(counts, options),
+    influence: influenceAnalysis(counts, pooled, options, {
+      leaveOneOut: spec.sensitivity.leave_one_out,
+      outliers: spec.sensitivity.outliers,
+      exclude: studies.flatMap((s, i) => (excludeLabels.includes(s.label) ? [i] : [])),
+    }),
+    fagan: faganNomogram(counts, pooled, spec.fagan?.prior),
+    likelihoodRatios: likelihoodRatioPoints(counts, options.level),
     prisma: prismaFlow(spec, { tablesAnalysed: studies.length }) ?? null,
     quadas: extra.quadas ? { data: extra.quadas, counts: quadasCounts(extra.quadas), provenance: spec.quadas?.provenance ?? 'real' } : null,
     subgroups: spec.subgroups.map((name) => {

@@ -6,6 +6,8 @@ import type { Counts, Interval } from '../stats/types.ts';
 import type { DeeksResult } from '../stats/deeks.ts';
 import type { PooledOptions, PooledResult } from './pooled.ts';
 import type { SubgroupAnalysis } from './subgroups.ts';
+import type { InfluenceResult } from './influence.ts';
+import type { FaganResult, LikelihoodRatioPoint } from './clinical.ts';
 import type { PrismaFlow } from './prisma.ts';
 import type { QuadasData, QuadasDomainCount } from '../data/quadas.ts';
 import type { CovariateInfo, CovariateValue } from '../data/studies.ts';
@@ -53,6 +55,12 @@ export interface AnalysisResults {
   prisma: PrismaFlow | null;
   /** QUADAS-2 judgements and per-domain counts, when the spec names a file */
   quadas: { data: QuadasData; counts: QuadasDomainCount[]; provenance: 'real' | 'stand-in' } | null;
+  /** outliers (bivariate box plot, standardised residuals), leave-one-out, sensitivity analyses */
+  influence: InfluenceResult;
+  /** Fagan nomogram from the summary likelihood ratios (null when they are not estimable) */
+  fagan: FaganResult | null;
+  /** per-study likelihood ratios for the LR scattergram */
+  likelihoodRatios: LikelihoodRatioPoint[];
   /** one analysis per covariate listed under `subgroups:` in the spec */
   subgroups: SubgroupAnalysis[];
 }

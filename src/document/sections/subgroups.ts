@@ -154,7 +154,7 @@ function publishedTable3(results: AnalysisResults, spec: AnalysisSpec, numbering
   };
 }
 
-export function subgroupsSection(results: AnalysisResults, spec: AnalysisSpec, numbering: Numbering): SectionView | undefined {
+export function subgroupsSection(results: AnalysisResults, spec: AnalysisSpec, numbering: Numbering, figure: () => Block[] = () => []): SectionView | undefined {
   if (results.subgroups.length === 0) return undefined;
   const blocks: Block[] = [];
   for (const analysis of results.subgroups) {
@@ -164,6 +164,7 @@ export function subgroupsSection(results: AnalysisResults, spec: AnalysisSpec, n
     }
   }
   if (results.subgroups.some((a) => a.type === 'categorical')) blocks.push({ table: table3(results, numbering) });
+  blocks.push(...figure());
   blocks.push({ table: testsTable(results, numbering) });
   const published = publishedTable3(results, spec, numbering);
   if (published) blocks.push({ table: published });

@@ -1,0 +1,91 @@
+/**
+ * Clinical utility displays from the pooled results (midas `fagan`, `lrmatrix`):
+ * - Fagan nomogram: post-test probability = odds⁻¹(odds(prior) · LR) for LR+ and LR−, with the
+ *   range implied by the LR confidence limits; prior from the spec, else the pooled prevalence
+ *   Σ(TP+FN) / Σ(TP+FP+FN+TN) of the included studies (midas's default).
+ * - Likelihood-ratio scattergram: per-study LR+ and LR− (0.5 added to the cells of tables with a
+ *   zero cell) with log-scale Wald CIs, and the summary LRs with their CIs.
+ * Pure; no formatting.
+ */
+import { effectSizes } from '../stats/univariate.ts';
+import { normalCritical } from '../stats/distributions.ts';
+import type { Counts } from '../stats/types.ts';
+import type { PooledResult } from './pooled.ts';
+
+export interface FaganResult {
+  prior: number;
+  priorSource: 'spec' | 'pooled prevalence';
+  lrPositive: { est: number; lo: number; hi: number };
+  lrNegative: { est: number; lo: number; hi: number };
+  /** post-test probability after a positive / negative result, with the range from the LR CI */
+  postPositive: { est: number; lo: number; hi: number };
+  postNegative: { est: number; lo: number; hi: number };
+}
+
+const post = (prior: number, lr: number): number => {
+  const odds = (prior / (1 - prior)) * lr;
+  return odds / (1 + odds);
+};
+
+export function faganNomogram(counts: readonly Counts[], pooled: PooledResult, prior?: number): FaganResult | null {
+  const pos = pooled.summary.lrPositive;
+  const neg = pooled.summary.lrNegative;
+  if (![pos.est, pos.lo, pos.hi, neg.est, neg.lo, neg.hi].every(Number.isFinite)) return null;
+  const diseased = counts.reduce((s, c) => s + c.tp + c.fn, 0);
+  const total = counts.reduce((s, c) => s + c.tp + c.fp + c.fn + c.tn, 0);
+  const p = prior ?? diseased / total;
+  return {
+    prior: p,
+    priorSource: prior === undefined ? 'pooled prevalence' : 'spec',
+    lrPositive: { est: pos.est, lo: pos.lo, hi: pos.hi },
+    lrNegative: { est: neg.est, lo: neg.lo, hi: neg.hi },
+    postPositive: { est: post(p, pos.est), lo: post(p, pos.lo), hi: post(p, pos.hi) },
+    postNegative: { est: post(p, neg.est), lo: post(p, neg.lo), hi: post(p, neg.hi) },
+  };
+}
+
+export interface LikelihoodRatioPoint {
+  study: number;
+  lrPositive: { est: number; lo: number; hi: number };
+  lrNegative: { est: number; lo: number; hi: number };
+}
+
+export interface StudyRatioEstimates {
+  measure: 'logDor' | 'logLrPos' | 'logLrNeg';
+  /** per study (input index): ratio with log-scale Wald CI, and % weight in the univariate REML pool */
+  studies: { study: number; est: number; lo: number; hi: number; weight: number }[];
+}
+
+/**
+ * Per-study DOR, LR+ or LR− (0.5 added to the cells of tables with a zero cell) with log-scale Wald
+ * CIs, and each study's percentage weight 100·w_i/Σw, w_i = 1/(v_i + τ²) with τ² from the
+ * univariate REML pool (for forest plots of these measures).
+ */
+export function studyRatioEstimates(counts: readonly Counts[], measure: StudyRatioEstimates['measure'], tau2: number, level: number): StudyRatioEstimates {
+  const z = normalCritical(level);
+  const es = effectSizes(counts, measure, { add: 0.5, to: 'only0' });
+  const weights = es.vi.map((v) => 1 / (v + Math.max(0, tau2)));
+  const total = weights.reduce((a, b) => a + b, 0);
+  return {
+    measure,
+    studies: es.studiesUsed.map((study, j) => {
+      const y = es.yi[j]!;
+      const se = Math.sqrt(es.vi[j]!);
+      return { study, est: Math.exp(y), lo: Math.exp(y - z * se), hi: Math.exp(y + z * se), weight: (100 * weights[j]!) / total };
+    }),
+  };
+}
+
+export function likelihoodRatioPoints(counts: readonly Counts[], level: number): LikelihoodRatioPoint[] {
+  const z = normalCritical(level);
+  const pos = effectSizes(counts, 'logLrPos', { add: 0.5, to: 'only0' });
+  const neg = effectSizes(counts, 'logLrNeg', { add: 0.5, to: 'only0' });
+  const interval = (y: number, v: number) => ({ est: Math.exp(y), lo: Math.exp(y - z * Math.sqrt(v)), hi: Math.exp(y + z * Math.sqrt(v)) });
+  return pos.studiesUsed
+    .filter((i) => neg.studiesUsed.includes(i))
+    .map((i) => {
+      const a = pos.studiesUsed.indexOf(i);
+      const b = neg.studiesUsed.indexOf(i);
+      return { study: i, lrPositive: interval(pos.yi[a]!, pos.vi[a]!), lrNegative: interval(neg.yi[b]!, neg.vi[b]!) };
+    });
+}

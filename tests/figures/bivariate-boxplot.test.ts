@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { bivariateBoxplotSpec } from '../../src/figures/bivariate-boxplot.ts';
+import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
+import { expectGolden, specText, svgTexts } from './golden.ts';
+import { bivariateBoxplotInput } from './analysis-fixtures.ts';
+
+describe('bivariate box plot: golden files', () => {
+  for (const axes of ['logit', 'probability'] as const) {
+    it(`${axes} axes: Vega-Lite spec and normalised SVG match the goldens, without warnings`, async () => {
+      const spec = bivariateBoxplotSpec(bivariateBoxplotInput(), { axes });
+      expectGolden(`bivariate-boxplot-${axes}-spec`, 'json', specText(spec));
+      const figure = await renderFigure(spec);
+      expect(figure.warnings).toEqual([]);
+      expectGolden(`bivariate-boxplot-${axes}`, 'svg', normaliseSvg(figure.svg));
+    });
+  }
+});
+
+describe('bivariate box plot: content', () => {
+  it('names every outlying study, numbers the others, and has a legend entry per element', async () => {
+    const input = bivariateBoxplotInput();
+    const figure = await renderFigure(bivariateBoxplotSpec(input));
+    const texts = svgTexts(figure.svg);
+    const outliers = input.studies.filter((study) => study.outlier).map((study) => study.label);
+    expect(outliers).toHaveLength(6);
+    for (const name of outliers) expect(texts).toContain(name);
+    expect(texts).toContain('1');
+    for (const entry of ['Study outside the fence (named)', 'Median', 'Hinge', 'Fence', 'Logit sensitivity', 'Logit specificity']) expect(texts).toContain(entry);
+    expect(figure.svg).not.toContain('…');
+  });
+
+  it('draws hinge and fence as closed, filled paths (the fence dashed)', () => {
+    type Layer = { mark: { type: string; interpolate?: string; strokeDash?: number[]; fill?: string }; data: { values: { order: number }[] } };
+    const spec = bivariateBoxplotSpec(bivariateBoxplotInput()) as unknown as { vconcat: [{ layer: Layer[] }] };
+    const [fence, hinge] = spec.vconcat[0].layer;
+    for (const curve of [fence, hinge]) {
+      expect(curve?.mark).toMatchObject({ type: 'line', interpolate: 'linear-closed' });
+      expect(curve?.mark.fill).toBeDefined();
+    }
+    expect(fence?.mark.strokeDash).toBeDefined();
+    expect(hinge?.mark.strokeDash).toBeUndefined();
+    expect(hinge?.data.values.map((row) => row.order)).toEqual(hinge?.data.values.map((_row, index) => index));
+  });
+
+  it('labels probability axes with proportions at logit positions', async () => {
+    const texts = svgTexts((await renderFigure(bivariateBoxplotSpec(bivariateBoxplotInput(), { axes: 'probability', pointLabels: 'none' }))).svg);
+    expect(texts).toContain('Sensitivity (logit scale)');
+    expect(texts).toContain('0.9');
+    expect(texts).toContain('0.99');
+    expect(texts).not.toContain('26');
+  });
+});
