@@ -35,7 +35,17 @@ export function formatFixed(value: number | null | undefined, decimals: number):
 
 /** A number of the given kind, e.g. formatNumber(0.8612, 'proportion') === '0.86'. */
 export function formatNumber(value: number | null | undefined, kind: QuantityKind): string {
+  if (kind === 'statistic' && value !== null && value !== undefined && Number.isFinite(value) && Math.abs(value) >= 1e6) return formatScientific(value);
   return formatFixed(value, DECIMALS[kind]);
+}
+
+const SUPERSCRIPT: Record<string, string> = { '-': '\u207b', '0': '\u2070', '1': '\u00b9', '2': '\u00b2', '3': '\u00b3', '4': '\u2074', '5': '\u2075', '6': '\u2076', '7': '\u2077', '8': '\u2078', '9': '\u2079' };
+
+/** "7.17 × 10³⁴" for very large or small statistics. */
+export function formatScientific(value: number, digits = 3): string {
+  const [mantissa, exponent] = value.toExponential(digits - 1).split('e') as [string, string];
+  const power = String(Number(exponent)).split('').map((c) => SUPERSCRIPT[c] ?? c).join('');
+  return `${withMinus(mantissa)} \u00d7 10${power}`;
 }
 
 /**

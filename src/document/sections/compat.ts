@@ -1,0 +1,84 @@
+/**
+ * midas compatibility table: every place where Stata midas would print something other than the
+ * correct statistic for this data set, both values, and the difference.
+ */
+import { formatInterval, formatNumber, formatPercent, formatPValue } from '../../format/numbers.ts';
+import type { CompatItem } from '../../results/midas-compat.ts';
+import type { AnalysisResults } from '../../results/types.ts';
+import { cell, type Numbering, type SectionView } from '../model.ts';
+
+function show(value: CompatItem['midas'], kind: CompatItem['kind']): string {
+  if (!value) return '–';
+  switch (kind) {
+    case 'interval':
+      return value.lo !== undefined && value.hi !== undefined ? formatInterval({ est: value.est, lo: value.lo, hi: value.hi }) : formatNumber(value.est, 'proportion');
+    case 'percent':
+      return formatPercent(value.est);
+    case 'p':
+      return formatPValue(value.est);
+    case 'proportion':
+      return formatNumber(value.est, 'proportion');
+    default:
+      return formatNumber(value.est, 'correlation');
+  }
+}
+
+const REASONS: Record<string, (item: CompatItem, quadrature: number) => string> = {
+  'auc-ci': () =>
+    'midas integrates the SROC curve by the trapezoid rule over 500 points and reports a Wilson score interval with N = 500 grid points as the "CI": it depends only on the AUC value, not on the data (quirk Q1).',
+  'dor-i2': (item) =>
+    `midas's "odds ratio" panel sums exp(z²) instead of z² (Q = ${formatNumber(item.detail?.midasQ, 'statistic')} instead of ${formatNumber(item.detail?.correctQ, 'statistic')}), so I² is almost always 100% (quirk Q3).`,
+  'lr-positive-i2': () => 'midas prints the lower confidence limit of I² in place of I² for LR+ (quirk Q4).',
+  'prediction-region': () =>
+    'midas multiplies ρ by the logarithms of the between-study SDs instead of the SDs when it builds the prediction ellipse, which distorts its shape and orientation whenever an SD differs from 1 (quirk Q2).',
+  'deeks-p': () =>
+    'midas computes the effective sample size from the continuity-corrected counts of tables with a zero cell; Deeks et al. (2005) and the R recipe use the observed numbers of participants.',
+  'meta-regression-integration': (_item, quadrature) =>
+    `midas fits its meta-regression models by the Laplace approximation while the main model uses 7-point quadrature, so the reference line of its meta-regression figure differs slightly from the summary estimate (quirk Q6); metadx fits every model with ${quadrature} points.`,
+};
+
+function difference(item: CompatItem): string {
+  if (!item.midas || !item.correct) return '–';
+  if (item.kind === 'interval') {
+    const width = (v: NonNullable<CompatItem['midas']>) => (v.hi ?? Number.NaN) - (v.lo ?? Number.NaN);
+    const ratio = width(item.midas) / width(item.correct);
+    return Number.isFinite(ratio) ? `CI width ${formatNumber(ratio, 'statistic')}× the real CI` : '–';
+  }
+  const d = item.midas.est - item.correct.est;
+  return item.kind === 'percent' ? `${formatNumber(d, 'percent')} points` : formatNumber(d, item.kind === 'p' || item.kind === 'proportion' ? 'logit' : 'correlation');
+}
+
+export function compatSection(results: AnalysisResults, numbering: Numbering): SectionView | undefined {
+  const items = results.midasCompatibility;
+  if (!items || items.length === 0) return undefined;
+  return {
+    id: 'midas-compatibility',
+    title: 'Compatibility with Stata midas',
+    newPage: true,
+    blocks: [
+      {
+        paragraph:
+          'The published analysis used Stata midas. Where midas prints a value that is not the correct statistic, the table gives both for these data. Figures and tables of this supplement show the correct statistics; values labelled "midas-compatible" reproduce midas for comparison with the publication.',
+      },
+      {
+        table: {
+          id: 'table-midas',
+          number: numbering.nextTable(),
+          title: 'Where Stata midas differs from the correct statistic',
+          caption: 'midas v2.00 behaviour as read from its source code (see the methods notes of metadx).',
+          columns: [
+            { label: 'Quantity', numeric: false },
+            { label: 'midas prints', numeric: true },
+            { label: 'Correct', numeric: true },
+            { label: 'Difference', numeric: true },
+            { label: 'Why', numeric: false },
+          ],
+          rows: items.map((item) => ({
+            flag: false,
+            cells: [cell(item.quantity), cell(show(item.midas, item.kind), true), cell(show(item.correct, item.kind), true), cell(difference(item), true), cell(REASONS[item.id]?.(item, results.options.quadrature) ?? '')],
+          })),
+        },
+      },
+    ],
+  };
+}
