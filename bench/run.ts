@@ -11,7 +11,10 @@
  *    reshaping are not counted;
  * 4. print a table with the ratios glmer/metadx and check the goals (every metadx fit ≥ 5× faster
  *    than glmer; k = 26 seven-point fit < 50 ms).
- * Options: --repeats <n> (metadx repeats, default 7: 3n for k ≤ 200, ⌈n/2⌉ ≥ 3 for k = 5000; glmer
+ * 5. report timings (bench/report.ts): cold, warm and no-change runs of the flagship report, and a
+ *    no-change run of all shipped analyses (goal < 1 s).
+ * Options: --report-only (only 5.), --no-report (skip 5.),
+ * --repeats <n> (metadx repeats, default 7: 3n for k ≤ 200, ⌈n/2⌉ ≥ 3 for k = 5000; glmer
  * uses max(3, ⌈n/2⌉)), --no-glmer,
  * --sizes 26,200 (subset of k).
  */
@@ -22,6 +25,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fitBivariateGlmm, type BivariateGlmmFit } from '../src/stats/glmm-bivariate.ts';
 import { simulateStudies } from './simulate.ts';
+import { benchReport } from './report.ts';
 
 const argument = (flag: string): string | undefined => {
   const index = process.argv.indexOf(flag);
@@ -30,6 +34,14 @@ const argument = (flag: string): string | undefined => {
 const repeats = Number(argument('--repeats') ?? 7);
 const sizes = (argument('--sizes') ?? '26,200,1000,5000').split(',').map(Number);
 const seed = (k: number): number => 20261127 + k;
+
+// `--report-only`: only the report timings (bench/report.ts); `--no-report`: only the GLMM.
+if (process.argv.includes('--report-only')) {
+  const reportFailures = benchReport();
+  console.log(reportFailures.length ? `goals NOT met:\n  ${reportFailures.join('\n  ')}` : 'goals met: no-change report of all analyses < 1 s');
+  await new Promise((resolve) => process.stdout.write('', resolve)); // flush before exiting
+  process.exit(0);
+}
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -125,4 +137,5 @@ metadx.forEach(({ k, laplace, seven }) => {
   if (!laplace.fit.converged || !seven.fit.converged) failures.push(`k = ${k}: a fit did not converge`);
 });
 const checked = typeof glmer === 'string' ? 'k = 26 seven-point fit < 50 ms (glmer comparison not run)' : 'every fit ≥ 5× faster than glmer, k = 26 seven-point fit < 50 ms';
-console.log(failures.length ? `goals NOT met:\n  ${failures.join('\n  ')}` : `goals met: ${checked}`);
+if (!process.argv.includes('--no-report')) failures.push(...benchReport());
+console.log(failures.length ? `goals NOT met:\n  ${failures.join('\n  ')}` : `goals met: ${checked}${process.argv.includes('--no-report') ? '' : '; no-change report of all analyses < 1 s'}`);

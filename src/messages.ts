@@ -33,6 +33,34 @@ export const specMessages = {
   specNotFound: (path: string) => `no analysis spec found at ${path}`,
   specNotFoundHint: () => 'give a folder containing analysis.yaml, or the path of a .yaml file',
   noAnalyses: (dir: string) => `no analyses found: ${dir} has no */analysis.yaml`,
+  yamlSyntaxHint: () => 'check this line and the one before: indentation (spaces, the same depth for keys of one mapping), a colon and a space after each key, closing quotes and brackets',
+  yamlTabHint: () => 'indent with spaces only (YAML does not allow tabs for indentation)',
+  yamlDuplicateKey: (key: string) => `key ${quote(key)} appears a second time in the same mapping`,
+  yamlDuplicateKeyHint: () => 'keep one of the two (YAML keys must be unique; the second does not override the first)',
+  yamlMultipleDocuments: () => 'the file holds more than one YAML document (a line "---" starts a second one)',
+  yamlMultipleDocumentsHint: () => 'keep one analysis per analysis.yaml: remove the "---" line and what follows, or move the second analysis to its own folder',
+  yamlUnknownAlias: (name: string) => `alias *${name} refers to no anchor &${name} above it`,
+  yamlUnknownAliasHint: () => 'define the anchor (&name) before its first use, or write the value out',
+  yamlAliasBomb: (limit: number) => `the spec expands YAML aliases (*name) more than ${limit} times`,
+  yamlAliasBombHint: () => 'write the values out instead of repeating anchors and aliases',
+  emptySpecHint: () => 'the file is empty or only has comments; start from the example in README.md (title:, version:, data: file:)',
+  invalidDate: (date: string) => `date: ${quote(date)} is not a calendar date`,
+  invalidDateHint: () => 'write the date as YYYY-MM-DD, e.g. 2024-03-01',
+  pathSymlinkEscapes: (path: string, target: string) => `data path ${quote(path)} is a link to ${target}, outside the analysis folder`,
+  pathNotAFile: (what: string, path: string) => `${what} path ${path} is a folder, not a file`,
+  pathNotAFileHint: (key: string) => `give the file inside it under ${key}: (relative to the folder of analysis.yaml)`,
+  invalidDateFormat: (value: string) => `date: ${quote(value)} is not written as YYYY-MM-DD`,
+  missingKeyHint: (key: string) => {
+    const parts = key.split('.');
+    const name = parts.at(-1)!;
+    return parts.length === 1 ? `add "${name}:" at the top level of the spec (see the example in README.md)` : `add "${name}:" under ${parts.slice(0, -1).join('.')}:`;
+  },
+  notAMappingListHint: () => 'write the keys at the top level, without a leading "- " (one analysis per analysis.yaml)',
+  levelHint: () => 'give the confidence level as a proportion, e.g. 0.95 for 95%',
+  notUtf8: () => 'the spec is not valid UTF-8 text',
+  notUtf8Hint: () => 'save analysis.yaml with the UTF-8 encoding (most editors: "Save with encoding" > UTF-8)',
+  yamlUnclosedQuote: (quoteChar: string) => `YAML syntax error: the quoted value starting here (${quoteChar}) is never closed`,
+  yamlUnclosedQuoteHint: () => 'add the closing quote at the end of the value; a quote inside the value is written \\" (in "...") or \'\' (in \'...\')',
 } as const;
 
 export const dataMessages = {
@@ -51,13 +79,13 @@ export const dataMessages = {
   duplicateColumn: (column: string) => `column ${quote(column)} appears more than once`,
   duplicateColumnHint: () => 'rename or remove one of the duplicated columns',
   notANumber: (column: string, value: string) => `${column} = ${quote(value)} is not a number`,
-  notANumberHint: () => 'counts must be whole numbers written with digits only (no text, no decimal commas)',
+  notANumberHint: () => 'counts must be whole numbers written with digits only (no text, no thousands separators, no decimal commas)',
   negative: (column: string, value: number) => `${column} = ${value} is negative`,
   negativeHint: () => 'counts cannot be negative; check the extraction',
   notInteger: (column: string, value: number) => `${column} = ${value} is not a whole number`,
   notIntegerHint: () => 'counts are numbers of participants; re-derive them from the primary study (do not round percentages)',
   tooLarge: (column: string, value: number) => `${column} = ${value} is implausibly large`,
-  tooLargeHint: () => 'counts above 10,000,000 per cell are almost certainly an extraction error',
+  tooLargeHint: () => 'check the cell against the primary study: counts above 10,000,000 per cell are almost certainly an extraction error (a pasted identifier, a missing separator)',
   missingCount: (column: string) => `${column} is empty`,
   missingCountHint: () => 'every 2x2 cell must be filled in; use 0 for an empty cell',
   missingLabel: () => 'the study label is empty',
@@ -78,6 +106,39 @@ export const dataMessages = {
   notUtf8Hint: () => 'save it as "CSV UTF-8" in your spreadsheet program',
   characteristicsColumnHint: () => 'correct the column name under characteristics.columns in analysis.yaml',
   sheetMissing: (sheet: string, sheets: readonly string[]) => `worksheet ${quote(sheet)} not found; the workbook has ${sheets.map(quote).join(', ')}`,
+  sheetMissingHint: () => 'correct data.sheet in analysis.yaml (names are case-sensitive), or leave it out to use the first sheet',
+  xlsxUnreadable: (detail: string) => `cannot read the workbook: ${detail}`,
+  xlsxUnreadableHint: () => 'the file is damaged or not an .xlsx workbook; open it in your spreadsheet program and save it again as .xlsx (or export CSV UTF-8)',
+  looksLike: (what: string) => `this is not a CSV text file: it looks like ${what}`,
+  looksLikeXlsxHint: () => 'rename the file to .xlsx (and data.file in analysis.yaml), or export the sheet as "CSV UTF-8"',
+  looksLikeXlsHint: () => 'open it in your spreadsheet program and save it as .xlsx or export "CSV UTF-8"',
+  utf16: () => 'the file is UTF-16 text (as "Unicode Text" exports are), not UTF-8',
+  controlCharacter: (code: string) => `the file contains the control character 0x${code}: it is not plain text`,
+  controlCharacterHint: () => 'export the sheet again as "CSV UTF-8"; check that this is the data file and not a binary file',
+  noHeader: (present: readonly string[]) =>
+    `the first line is not a header with the columns tp, fp, fn, tn${present.length > 0 ? `; it reads: ${present.join(', ')}` : ''}`,
+  noHeaderHint: () => 'the first non-empty line must name the columns, e.g. study,tp,fp,fn,tn (any case and order); remove title lines above it',
+  tooManyFields: (fields: number, columns: number) => `this row has ${fields} fields, but the header has ${columns} columns`,
+  tooManyFieldsHint: (delimiter: string) =>
+    `a value containing the separator ${delimiter === '\t' ? '(a tab)' : `"${delimiter}"`} (e.g. "Smith, J") must be in double quotes; or give the extra column a header`,
+  tooFewFields: (fields: number, columns: number, firstMissing: string) => `this row has ${fields} fields, but the header has ${columns} columns (${firstMissing} and after are missing)`,
+  tooFewFieldsHint: () => 'check for a missing separator; fill in every cell (0 for an empty 2x2 cell, NA for a missing covariate)',
+  allZero: () => 'every cell of the 2x2 table is 0 (tp = fp = fn = tn = 0)',
+  allZeroHint: () => 'an empty row carries no data: remove it, or fill in the counts from the primary study',
+  labelTemplateNoColumn: (template: string) => `data.label ${quote(template)} names no column; every study would get the same label`,
+  labelTemplateNoColumnHint: () => 'put column names in braces, e.g. label: "{author} {year} ({model})"',
+  labelTemplateColumnHint: (present: readonly string[], suggestion?: string) =>
+    `${suggestion ? `did you mean {${suggestion}}? ` : ''}columns of the data file: ${present.join(', ')}`,
+  specColumnMissing: (key: string, column: string, suggestion?: string) =>
+    `${key} names the column ${quote(column)}, which the data file does not have${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
+  specColumnMissingHint: (present: readonly string[]) => `correct the name in analysis.yaml (case does not matter); columns of the data file: ${present.join(', ')}`,
+  reitsmaZeroCells: (rows: readonly number[]) =>
+    `model.correction: none cannot be used with the Reitsma model: ${rows.length === 1 ? 'data row' : `${rows.length} data rows`} (${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', ...' : ''}) ${rows.length === 1 ? 'has' : 'have'} a zero cell, whose logit is infinite`,
+  noRowsHint: () => 'add one row per 2x2 table below the header (study,tp,fp,fn,tn)',
+  missingCountValue: (column: string, value: string) => `${column} is missing (${quote(value)})`,
+  continuousCovariateHint: (covariate: string) =>
+    `a continuous covariate needs numbers (NA when missing); or declare it categorical: covariates: {${covariate}: {type: categorical}} in analysis.yaml`,
+  reitsmaZeroCellsHint: () => 'use correction: single (0.5 added to tables with a zero cell) or all, or method: glmm, which needs no correction',
 } as const;
 
 export const runMessages = {
@@ -115,13 +176,16 @@ const num = (detail: NoteDetail, key: string): string => {
  */
 const noteTexts: Record<string, (detail: NoteDetail) => string> = {
   'glmm-not-converged': (d) =>
-    `the bivariate GLMM did not converge (optimiser: ${d?.message ?? 'no convergence'}); estimates are shown but should not be relied on`,
+    `the bivariate GLMM did not converge (optimiser: ${d?.message ?? 'no convergence'}${d?.hessianPositiveDefinite === false ? '; the information matrix is not positive definite' : ''}); estimates are shown but should not be relied on`,
   'not-converged': () => 'the model did not converge; estimates are shown but should not be relied on',
   'hessian-not-pd': () => 'the information matrix is not positive definite at the optimum (a boundary estimate); standard errors are conditional on the variance parameters',
   'se-conditional-on-variance-parameters': () => 'standard errors of the pooled logits are conditional on the variance parameters (the full information matrix is singular at the boundary)',
   'tau2-at-zero': (d) => `the between-study variance of ${d?.parameter === 'spec' || d?.measure === 'spec' ? 'specificity' : d?.parameter === 'sens' || d?.measure === 'sens' ? 'sensitivity' : 'a measure'} is estimated at 0 (boundary)`,
-  'tau2-at-boundary': (d) => `a between-study variance is at its boundary (0)${d?.parameter ? ` (${d.parameter})` : ''}`,
-  'rho-at-boundary': (d) => `the between-study correlation is estimated at ${num(d, 'rho')} (boundary ±1); its confidence interval is not estimable and the HSROC shape parameters are degenerate`,
+  'tau2-at-boundary': (d) =>
+    d?.parameter === 'tau2_sens' || d?.parameter === 'tau2_spec'
+      ? `the between-study variance of ${d.parameter === 'tau2_sens' ? 'sensitivity' : 'specificity'} is estimated at 0 (boundary)`
+      : `a between-study variance is at its boundary (0)${d?.parameter ? ` (${d.parameter})` : ''}`,
+  'rho-at-boundary': (d) => `the between-study correlation is estimated at ${num(d, d?.rho === undefined && d?.value !== undefined ? 'value' : 'rho')} (boundary ±1); its confidence interval is not estimable and the HSROC shape parameters are degenerate`,
   'fewer-than-4-studies': (d) => `only ${num(d, 'k')} studies: the bivariate model is not fitted; sensitivity, specificity, LRs and DOR are pooled separately (univariate REML)`,
   'single-study': () => 'a single study: nothing is pooled; its own estimates are shown',
   'study-excluded': (d) => `study ${num(d, 'study')} was left out of this statistic (${d?.reason ?? 'no data'})`,
@@ -141,6 +205,14 @@ const noteTexts: Record<string, (detail: NoteDetail) => string> = {
   'covariate-single-level': (d) => `${d?.covariate}: every table has the same value ("${d?.level}"), so there is nothing to compare`,
   'subgroup-univariate': (d) => `${d?.covariate} = ${d?.level}: only ${num(d, 'k')} table(s), pooled without the bivariate model (univariate REML)`,
   'auc-ci-not-estimable': () => 'no confidence interval for the AUC (the parameter covariance is not available)',
+  'mu-at-bound': (d) =>
+    `the pooled ${d?.parameter === 'spec' ? 'specificity' : d?.parameter === 'sens' ? 'sensitivity' : 'logit'} has no finite maximum-likelihood estimate (every study at or near ${d?.parameter === 'spec' ? 'specificity' : 'sensitivity'} 100% or 0%, linear predictor ${num(d, 'linearPredictor')}); its estimate is a limit and its confidence interval spans nearly 0 to 1`,
+  'pauc-empty-fpr-range': () => 'no partial AUC: the studies do not span a range of false-positive rates (all at 0 or all at 1)',
+  'auc-ci-not-estimable-zero-variance': () => 'no delta-method confidence interval for the AUC: a between-study variance is 0',
+  'auc-ci-negative-variance': () => 'no delta-method confidence interval for the AUC: its estimated variance is negative',
+  'auc-ci-not-estimable-at-bound': () => 'no confidence interval for the AUC: the AUC is estimated at its bound (0 or 1)',
+  'region-not-estimable': () => 'no confidence or prediction region: the covariance of the pooled logits is not available',
+  'bvbox-zero-mad': () => 'the bivariate box plot is not drawn: the study logits do not vary (median absolute deviation 0)',
 };
 
 export function noteMessage(note: { code: string; detail?: NoteDetail }): string {
@@ -282,4 +354,132 @@ export const quadasMessages = {
   notJudgedHint: () => 'QUADAS-2 judges every risk-of-bias domain; write low, high or unclear',
   noJudgements: (label: string) => `no QUADAS-2 judgements for ${quote(label)}`,
   noJudgementsHint: () => 'add a row for the study to the QUADAS-2 file; its study column must match data.group or the study label',
+} as const;
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+const listText = (items: readonly string[], max = 6): string =>
+  items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+
+/** Why an existing version differs from what a run would make (src/output/decide.ts Difference). */
+interface DifferenceText {
+  part: string;
+  path?: string;
+  change?: string;
+  before?: string | null;
+  after?: string | null;
+  details?: string[];
+}
+
+/** Versions: reuse, refusal, replacement (metadx report). */
+export const versionMessages = {
+  upToDate: (name: string, version: string, path: string, equivalent: boolean) =>
+    `${name} ${version}: up to date (${path}/)${equivalent ? '; the current metadx build reproduces it byte for byte' : ''}`,
+  wrote: (name: string, version: string, path: string, files: number, seconds: string, replaced: boolean, previous?: string) =>
+    `${name} ${version}: ${replaced ? 'replaced' : 'wrote'} ${path}/ (${files} files, ${seconds} s${previous !== undefined ? `; with what changed since version ${previous}` : ''})`,
+  exists: (path: string, differences: readonly string[], files: readonly string[]) =>
+    `${path} already exists and was made from different inputs: ${differences.join('; ')}${files.length > 0 ? `; rebuilding it would change ${listText(files)}` : ''}`,
+  existsHint: (version: string) =>
+    `a version is never overwritten. To record the change as a new version, set version: in analysis.yaml to a new value${/^\d+$/.test(version) ? ` (e.g. version: ${Number(version) + 1})` : ''}; to regenerate version ${version} deliberately, run again with --replace`,
+  difference: (d: DifferenceText): string => {
+    switch (d.part) {
+      case 'no-manifest':
+        return 'it has no manifest.json (written by an older metadx, or not by metadx), so its inputs are unknown';
+      case 'spec':
+        return 'the spec (analysis.yaml) changed';
+      case 'input':
+        return `input file ${d.path} ${d.change === 'added' ? 'is new' : d.change === 'removed' ? 'is no longer used' : 'changed'}`;
+      case 'previous':
+        return d.before === d.after
+          ? `version ${d.after} that it is compared with was regenerated`
+          : `the version it is compared with changed (${d.before ?? 'none'} → ${d.after ?? 'none'})`;
+      case 'date':
+        return `the document date from SOURCE_DATE_EPOCH changed (${d.before ?? 'not set'} → ${d.after ?? 'not set'})`;
+      case 'build':
+        return 'the metadx build changed (its code or templates)';
+      case 'environment':
+        return `the software environment changed (${listText(d.details ?? [], 4)})`;
+      default:
+        return d.part;
+    }
+  },
+  badVersion: (version: string) => `version ${quote(version)} cannot name an output folder`,
+  badVersionHint: () => 'use letters, digits, ".", "_" or "-", starting with a letter or digit (and not "latest")',
+  inputsChanged: (path: string) => `the inputs in ${path} changed while the report was being made`,
+  inputsChangedHint: () => 'run the report again once the files are saved',
+} as const;
+
+export type VerifyStatus = 'reproduced' | 'differs' | 'missing' | 'extra' | 'tampered' | 'intact' | 'not rebuilt';
+
+/** `metadx verify <version-dir>`. */
+export const verifyMessages = {
+  header: (dir: string, analysis: string, version: string, metadx: string, date: string) =>
+    `verify ${dir}: ${analysis} version ${version}, ${date} (made by metadx ${metadx})`,
+  section: (title: string) => `${title}:`,
+  file: (status: VerifyStatus, path: string, note?: string) => `  ${status.padEnd(11)} ${path}${note ? `  (${note})` : ''}`,
+  tamperedNote: () => 'differs from its SHA-256 in manifest.json: changed after it was written',
+  missingNote: () => 'listed in manifest.json but not in the folder',
+  notRebuiltNote: (reason: string) => reason,
+  noBrowser: () => 'no Chromium found to print the PDF',
+  environment: (details: readonly string[]) => `note: rebuilt in a different environment: ${listText(details, 8)}`,
+  build: () => 'note: the metadx build differs from the one that made this version; differences may come from it',
+  summary: (reproduced: number, total: number, problems: number) =>
+    problems === 0 ? `verified: all ${total} outputs reproduced byte for byte from inputs/` : `NOT verified: ${problems} problem${problems === 1 ? '' : 's'}; ${reproduced} of ${total} outputs reproduced`,
+  noManifest: (dir: string) => `${dir} has no readable manifest.json`,
+  noManifestHint: () => 'give a version folder written by `metadx report`, e.g. out/<analysis>/<version>',
+} as const;
+
+/** "What changed" (report section and `metadx diff`): wording; numbers arrive formatted. */
+export const changeMessages = {
+  sectionTitle: (version: string) => `What changed since version ${version}`,
+  versionLabel: (version: string, date: string | null) => `Version ${version}${date ? ` (${date})` : ''}`,
+  header: (analysis: string, before: string, after: string) => `${analysis}: ${before} → ${after}`,
+  summary: (c: { before: { version: string; date: string | null; k: number; studies: number }; after: { version: string; date: string | null; k: number; studies: number }; added: number; removed: number; changed: number; unchanged: number }) =>
+    `${changeMessages.versionLabel(c.after.version, c.after.date)} updates ${changeMessages.versionLabel(c.before.version, c.before.date).replace(/^V/, 'v')}: ` +
+    `${c.added === 0 ? 'no 2x2 table' : plural(c.added, '2x2 table')} added, ${c.removed === 0 ? 'none' : formatCount(c.removed)} removed and ${c.changed === 0 ? 'none' : formatCount(c.changed)} with changed counts (${formatCount(c.unchanged)} unchanged). ` +
+    `The analysis now pools ${plural(c.after.k, '2x2 table')} from ${plural(c.after.studies, 'study', 'studies')} (version ${c.before.version}: ${formatCount(c.before.k)} from ${formatCount(c.before.studies)}).`,
+  modelChanged: (before: string, after: string) => `The pooled model changed: ${before} → ${after}.`,
+  noStudyChanges: () => 'No 2x2 table was added, removed or changed.',
+  kind: (kind: 'added' | 'removed' | 'changed') => ({ added: 'Added', removed: 'Removed', changed: 'Counts changed' })[kind],
+  counts: (c: { tp: number; fp: number; fn: number; tn: number }) => `TP ${formatCount(c.tp)}, FP ${formatCount(c.fp)}, FN ${formatCount(c.fn)}, TN ${formatCount(c.tn)}`,
+  countChange: (before: { tp: number; fp: number; fn: number; tn: number }, after: { tp: number; fp: number; fn: number; tn: number }) =>
+    (['tp', 'fp', 'fn', 'tn'] as const)
+      .filter((cell) => before[cell] !== after[cell])
+      .map((cell) => `${cell.toUpperCase()} ${formatCount(before[cell])} → ${formatCount(after[cell])}`)
+      .join(', '),
+  studiesTitle: (version: string) => `2x2 tables added, removed or changed since version ${version}`,
+  studiesCaption: () => 'Tables are matched by study label. Counts: true positives (TP), false positives (FP), false negatives (FN), true negatives (TN); for changed tables only the cells that changed, as before → after.',
+  estimatesTitle: (before: string, after: string) => `Pooled estimates in version ${before} and version ${after}`,
+  estimatesCaption: (level: string) => `Summary estimates of each version with their ${level} confidence intervals, from the same model settings as stated in the methods of each version.`,
+  measure: (measure: string) =>
+    ({
+      sens: 'Sensitivity',
+      spec: 'Specificity',
+      lrPositive: 'Positive likelihood ratio (LR+)',
+      lrNegative: 'Negative likelihood ratio (LR−)',
+      dor: 'Diagnostic odds ratio',
+      auc: 'Area under the SROC curve',
+      k: '2x2 tables',
+      studies: 'Studies',
+      participants: 'Participants',
+      model: 'Model',
+    })[measure] ?? measure,
+  notEstimable: () => 'not estimable',
+  figuresChanged: (titles: readonly string[]) => `Figures redrawn because their content changed: ${titles.join('; ')}.`,
+  figuresAdded: (titles: readonly string[]) => `New figures: ${titles.join('; ')}.`,
+  figuresRemoved: (titles: readonly string[]) => `Figures no longer drawn: ${titles.join('; ')}.`,
+  figuresUnchanged: (n: number) => (n === 0 ? 'No figure is unchanged.' : `${plural(n, 'figure is', 'figures are')} unchanged.`),
+  figuresUnknown: () => 'Figures were not compared (the earlier version does not record figure hashes).',
+} as const;
+
+/** Why Chromium could not print (src/pdf/print.ts); shown after "printing the PDF failed: ". */
+export const pdfMessages = {
+  chromiumName: (path: string, fromEnv: boolean) => `Chromium at ${path}${fromEnv ? ' (PUPPETEER_EXECUTABLE_PATH)' : ''}`,
+  missingExecutable: (path: string, fromEnv: boolean) =>
+    fromEnv ? `PUPPETEER_EXECUTABLE_PATH is ${path}, which does not exist` : `the Chromium executable ${path} does not exist`,
+  notExecutable: (name: string) => `${name} cannot be run (permission denied)`,
+  timedOut: (name: string, timeoutMs: number, stage: 'start' | 'print') =>
+    `${name} did not ${stage === 'start' ? 'start' : 'finish printing'} within ${Number((timeoutMs / 1000).toPrecision(3))} s; ${stage === 'start' ? 'if the machine is slow, ' : 'for a very large report, '}raise METADX_PDF_TIMEOUT_MS (milliseconds)`,
+  exitedAtStart: (name: string, code: string | undefined, stderr: string, missingLibraries: boolean) =>
+    `${name} exited at start${code ? ` with code ${code}` : ''}${stderr ? `: ${stderr}` : ''}${missingLibraries ? ' (missing system libraries; on Debian: apt-get install libnss3 libexpat1)' : ''}`,
+  stopped: (name: string, stage: 'start' | 'print', detail: string) => `${name} stopped while ${stage === 'start' ? 'starting' : 'printing'} (it crashed or was killed): ${detail}`,
 } as const;

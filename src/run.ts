@@ -1,16 +1,20 @@
 /**
  * The pipeline, in the order the stages run (vega-lite's compile() style):
  *
- *   1. spec      analysis.yaml  → validated AnalysisSpec          (reads the spec file)
- *   2. data      CSV/XLSX bytes → validated studies                (reads the data file)
- *   3. results   spec + studies → AnalysisResults                  (pure: src/stats, src/results)
- *   4. figures   results        → Vega-Lite specs → SVG/PNG        (pure: src/figures)
- *   5. document  results + SVG  → supplement.html                  (pure: templates, src/document)
- *   6. pdf       HTML           → supplement.pdf                   (headless Chromium)
- *   7. write     everything     → out/<name>/<version>/            (atomic folder rename)
+ *   0. plan      spec + input bytes → name, version, reuse key      (src/output/plan.ts; cheap)
+ *                → reuse / refuse / build                            (src/output/decide.ts)
+ *   1. spec      analysis.yaml  → validated AnalysisSpec             (reads the spec file)
+ *   2. data      CSV/XLSX bytes → validated studies                  (reads the data files)
+ *   3. results   spec + studies → AnalysisResults                    (pure; cached by content hash)
+ *   4. figures   results        → Vega-Lite specs → SVG/PNG/CSV      (pure: src/figures)
+ *   5. changes   results + previous version → what changed           (pure: src/output/compare.ts)
+ *   6. document  results + SVG  → supplement.html                    (pure: templates, src/document)
+ *   7. pdf       HTML           → supplement.pdf                     (headless Chromium)
+ *   8. write     everything     → out/<name>/<version>/              (staging folder, renamed into
+ *                                                                      place last; manifest.json)
  *
- * Only steps 1, 2 and 7 touch files. Every intermediate artifact is written next to the report
- * (results.json, the Vega-Lite spec of each figure).
+ * Files are written to the staging folder as each stage produces them, so every intermediate
+ * artifact (results.json, the Vega-Lite spec and data of each figure) lands next to the report.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -20,25 +24,33 @@ import { loadQuadas, type QuadasData } from './data/quadas.ts';
 import { prismaDiagnostics, prismaFlow } from './results/prisma.ts';
 import type { StudyData } from './data/studies.ts';
 import { UserError, hasErrors, type Diagnostic } from './diagnostics.ts';
-import { buildDocumentView } from './document/view.ts';
-import { renderHtml } from './document/render.ts';
-import { buildFigures, type BuiltFigure } from './figures/build.ts';
-import { runMessages, specMessages } from './messages.ts';
-import { writeVersionFolder, type OutputFile } from './output/write.ts';
-import { findBrowser } from './pdf/browser.ts';
-import { printPdf } from './pdf/print.ts';
-import { analyze } from './results/analyze.ts';
+import { runMessages, specMessages, versionMessages } from './messages.ts';
+import { analyze, pooledOptions } from './results/analyze.ts';
+import { cumulativeMetaAnalysis } from './results/cumulative.ts';
 import type { AnalysisResults } from './results/types.ts';
 import { loadSpec } from './spec/load.ts';
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
 import type { SoftwareVersions } from './document/sections/methods.ts';
 import { ENGINE_VERSION, METADX_VERSION } from './version.ts';
 import type { AnalysisSpec } from './spec/schema.ts';
+import { ResultsCache, resultsKey } from './output/cache.ts';
+import { compareVersions, type ComparableResults, type VersionComparison } from './output/compare.ts';
+import { decide, recordEquivalence, refusalError } from './output/decide.ts';
+import { buildFingerprint, currentEnvironment, projectRoot } from './output/fingerprint.ts';
+import { sha256 } from './output/hash.ts';
+import type { Manifest, ManifestFile } from './output/manifest.ts';
+import { chooseDate, planVersion, resolveSpecPath, type VersionPlan } from './output/plan.ts';
+import { tryUpdateLatest, MANIFEST } from './output/versions.ts';
+import { StagedVersion } from './output/write.ts';
+
+export { resolveSpecPath } from './output/plan.ts';
 
 export interface LoadedAnalysis {
+  /** output name: the spec's `name:`, else the folder name */
   name: string;
   directory: string;
+  /** absolute path of the spec file */
+  specPath: string;
+  /** the spec file as shown in messages (relative to the working folder) */
   specFile: string;
   spec: AnalysisSpec;
   data: StudyData;
@@ -49,15 +61,8 @@ export interface LoadedAnalysis {
   diagnostics: Diagnostic[];
 }
 
-/** Resolve a folder or .yaml path to the spec file. */
-export function resolveSpecPath(target: string): string {
-  const path = resolve(target);
-  if (existsSync(path) && statSync(path).isDirectory()) return join(path, 'analysis.yaml');
-  return path;
-}
-
 /** Steps 1–2: read and validate the spec and its data. Throws UserError with all problems. */
-export async function loadAnalysis(target: string, cwd = process.cwd()): Promise<LoadedAnalysis> {
+export async function loadAnalysis(target: string, cwd = process.cwd(), options: { name?: string } = {}): Promise<LoadedAnalysis> {
   const specPath = resolveSpecPath(target);
   const shown = (path: string) => (isAbsolute(path) ? relative(cwd, path) || path : path);
   if (!existsSync(specPath)) {
@@ -106,7 +111,8 @@ export async function loadAnalysis(target: string, cwd = process.cwd()): Promise
     const source = readSpecFile(['quadas', 'file'], spec.quadas.file, 'QUADAS-2');
     const parsed = await loadQuadas(source.bytes, { file: source.file, ...(spec.quadas.sheet ? { sheet: spec.quadas.sheet } : {}) });
     all.push(...parsed.diagnostics);
-    quadas = parsed.data;
+    // results name the file as the spec does, so they do not depend on the working folder
+    quadas = parsed.data ? { ...parsed.data, file: spec.quadas.file } : undefined;
   }
   if (!loaded.data || hasErrors(all)) throw new UserError(all);
   const flow = prismaFlow(spec, { tablesAnalysed: loaded.data.studies.length });
@@ -124,8 +130,9 @@ export async function loadAnalysis(target: string, cwd = process.cwd()): Promise
     );
   }
   return {
-    name: basename(directory),
+    name: options.name ?? spec.name ?? basename(directory),
     directory,
+    specPath,
     specFile,
     spec,
     data: loaded.data,
@@ -141,79 +148,246 @@ export interface ReportOptions {
   env: NodeJS.ProcessEnv;
   /** progress lines (the CLI prints them; tests collect them) */
   log: (line: string) => void;
+  /** regenerate an existing version even though its inputs differ (default: refuse) */
+  replace?: boolean;
+  /** read and write the results cache in <outRoot>/.cache (default: true) */
+  cache?: boolean;
+  /** the plan, when the caller has made it (the CLI's fast path, verify); else made here */
+  plan?: VersionPlan;
 }
 
 export interface ReportOutcome {
+  /** the version folder */
   directory: string;
+  /** written: a new version; replaced: --replace or completed; up-to-date: reused as it was */
+  status: 'written' | 'replaced' | 'up-to-date';
+  /** why an existing version was reused: same key, or rebuilt by a changed build with identical outputs */
+  reuse?: 'identical' | 'equivalent';
   results: AnalysisResults;
+  manifest: Manifest;
+  /** files of the version folder (outputs, then inputs), manifest.json last */
   files: string[];
   pdfError?: Diagnostic;
-  pageCount?: number;
+  /** the version compared with ("what changed"), if any */
+  previous?: string;
 }
 
 /** The document date: spec date, else SOURCE_DATE_EPOCH, else today (UTC). */
 export function documentDate(spec: AnalysisSpec, env: NodeJS.ProcessEnv): string {
-  if (spec.date) return spec.date;
-  const epoch = env.SOURCE_DATE_EPOCH;
-  const when = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
-  return when.toISOString().slice(0, 10);
+  return chooseDate(spec.date, env).value;
 }
 
 /** Versions of everything that shapes the output, for the methods text and the manifest. */
-export function softwareVersions(): SoftwareVersions {
+export async function softwareVersions(): Promise<SoftwareVersions> {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
   return { metadx: METADX_VERSION, engine: ENGINE_VERSION, node: process.versions.node, vega: vega.version, vegaLite: vegaLite.version };
 }
 
-/** Steps 3–7 for one loaded analysis. */
-export async function buildReport(analysis: LoadedAnalysis, options: ReportOptions): Promise<ReportOutcome> {
-  const { spec, data, name } = analysis;
-  const date = documentDate(spec, options.env);
+const fileList = (manifest: Manifest): string[] => [...manifest.outputs.map((f) => f.path), ...manifest.inputs.map((f) => f.path), ...(manifest.previous ? [manifest.previous.results.path, manifest.previous.manifest.path] : []), MANIFEST];
 
-  // 3. results
-  const results = analyze(spec, data, name, { ...(analysis.quadas ? { quadas: analysis.quadas } : {}) });
+/** Results from the cache, or computed (step 3) and cached. */
+function computeResults(analysis: LoadedAnalysis, plan: VersionPlan, cache: ResultsCache | undefined): AnalysisResults {
+  const key = resultsKey(plan);
+  const cached = cache?.get<AnalysisResults>(key);
+  if (cached) return cached;
+  const { spec, data } = analysis;
+  const results: AnalysisResults = {
+    ...analyze(spec, data, analysis.name, { ...(analysis.quadas ? { quadas: analysis.quadas } : {}) }),
+    cumulative: cumulativeMetaAnalysis(data.studies, spec, pooledOptions(spec)),
+  };
+  cache?.set(key, results);
+  return results;
+}
 
-  // 4. figures
-  const figures: BuiltFigure[] = await buildFigures(results, spec);
-
-  // 5. document
-  const view = buildDocumentView({ spec, results, date, software: softwareVersions(), ...(analysis.characteristics ? { characteristics: analysis.characteristics } : {}), figures: figures.map((f) => ({ id: f.id, title: f.title, caption: f.caption, svg: f.svg })) });
-  const html = renderHtml(view);
-
-  const files: OutputFile[] = [
-    { path: 'supplement.html', content: html },
-    { path: 'results.json', content: `${JSON.stringify(results, null, 2)}\n` },
-    { path: 'analysis.yaml', content: readFileSync(resolveSpecPath(analysis.directory)) },
-  ];
-  for (const figure of figures) {
-    files.push({ path: `figures/${figure.id}.svg`, content: figure.svg });
-    files.push({ path: `figures/${figure.id}.png`, content: figure.png });
-    files.push({ path: `figures/${figure.id}.vl.json`, content: `${JSON.stringify(figure.vegaLite, null, 2)}\n` });
+/** The previous version's results and manifest, from its folder (or verify's inputs/previous). */
+function readPrevious(plan: VersionPlan): { results: ComparableResults; manifest: Manifest; bytes: { results: Buffer; manifest: Buffer } } | undefined {
+  if (!plan.previous) return undefined;
+  const bytes = { results: readFileSync(join(plan.previous.directory, 'results.json')), manifest: readFileSync(join(plan.previous.directory, MANIFEST)) };
+  if (sha256(bytes.results) !== plan.previous.resultsSha256 || sha256(bytes.manifest) !== plan.previous.manifestSha256) {
+    throw new UserError([{ severity: 'error', code: 'output.inputs-changed', message: versionMessages.inputsChanged(plan.previous.directory), hint: versionMessages.inputsChangedHint() }]);
   }
+  return { results: JSON.parse(bytes.results.toString('utf8')) as ComparableResults, manifest: JSON.parse(bytes.manifest.toString('utf8')) as Manifest, bytes };
+}
 
-  // 6. pdf
-  let pdfError: Diagnostic | undefined;
-  if (options.pdf) {
-    const browser = await findBrowser(options.env);
-    if (!browser) {
-      pdfError = { severity: 'error', code: 'pdf.no-browser', message: runMessages.browserMissing(), hint: runMessages.browserMissingHint() };
-    } else {
-      try {
-        const printed = await printPdf(html, browser, { paper: spec.output.paper, footerLabel: `${spec.title} — version ${spec.version}`, date });
-        files.push({ path: 'supplement.pdf', content: printed.pdf });
-      } catch (error) {
-        const detail = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-        pdfError = { severity: 'error', code: 'pdf.failed', message: runMessages.pdfFailed(detail), hint: runMessages.pdfFailedHint() };
+/** A failed file-system call while writing output: a user error naming the path, not a bug. */
+function writeError(error: unknown, target: string, cwd: string): UserError | undefined {
+  const syscall = (error as NodeJS.ErrnoException | undefined)?.syscall;
+  if (!syscall || !['mkdir', 'open', 'write', 'rename', 'rmdir', 'unlink', 'scandir', 'symlink', 'copyfile', 'stat', 'lstat', 'readlink', 'rm'].includes(syscall)) return undefined;
+  return new UserError([{ severity: 'error', code: 'output.write-failed', message: runMessages.writeFailed(relative(cwd, target) || target, (error as Error).message), hint: runMessages.writeFailedHint() }]);
+}
+
+/** Point out/<name>/latest at the newest version; a failure is only a note (the version is in place). */
+function pointLatest(plan: VersionPlan, options: ReportOptions, cwd: string): void {
+  const failure = tryUpdateLatest(plan.outputDir);
+  if (failure) options.log(`note: ${runMessages.writeFailed(relative(cwd, join(plan.outputDir, 'latest')), failure.message)}`);
+}
+
+/**
+ * Steps 0 and 3–8 for one loaded analysis: reuse the version if it is up to date, refuse if it
+ * exists with different inputs (unless `replace`), else build it.
+ */
+export async function buildReport(analysis: LoadedAnalysis, options: ReportOptions): Promise<ReportOutcome> {
+  const { spec } = analysis;
+  const cwd = process.cwd();
+  // 0. plan and decide
+  const planned = planVersion(analysis.specPath, { outRoot: options.outRoot, env: options.env, name: analysis.name, ...(options.plan ? { date: options.plan.date, previous: options.plan.previous } : {}) });
+  if (!planned) {
+    throw new UserError([{ severity: 'error', code: 'output.bad-version', message: versionMessages.badVersion(String(spec.version)), hint: versionMessages.badVersionHint(), file: analysis.specFile }]);
+  }
+  if (options.plan && options.plan.key !== planned.key) {
+    throw new UserError([{ severity: 'error', code: 'output.inputs-changed', message: versionMessages.inputsChanged(analysis.directory), hint: versionMessages.inputsChangedHint() }]);
+  }
+  const plan = planned;
+  const decision = decide(plan, { outRoot: options.outRoot, pdf: options.pdf, replace: options.replace ?? false });
+  if (decision.action === 'reuse') {
+    pointLatest(plan, options, cwd);
+    const results = JSON.parse(readFileSync(join(plan.target, 'results.json'), 'utf8')) as AnalysisResults;
+    return { directory: plan.target, status: 'up-to-date', reuse: decision.reason, results, manifest: decision.manifest, files: fileList(decision.manifest), ...(plan.previous ? { previous: plan.previous.version } : {}) };
+  }
+  if (decision.action === 'refuse') throw refusalError(plan, decision.differences, cwd);
+
+  const previous = readPrevious(plan);
+  let staged: StagedVersion;
+  try {
+    staged = StagedVersion.begin(options.outRoot, plan.name, plan.version);
+  } catch (error) {
+    throw writeError(error, plan.target, cwd) ?? error;
+  }
+  try {
+    const date = plan.date.value;
+    // 3. results
+    const cache = options.cache === false ? undefined : new ResultsCache(options.outRoot);
+    const results = computeResults(analysis, plan, cache);
+
+    // 4. figures
+    const { buildFigures } = await import('./figures/build.ts');
+    const figures = await buildFigures(results, spec);
+    const figureHashes: Manifest['figures'] = [];
+    for (const figure of figures) {
+      const svg = staged.write({ path: `figures/${figure.id}.svg`, content: figure.svg });
+      staged.write({ path: `figures/${figure.id}.png`, content: figure.png });
+      staged.write({ path: `figures/${figure.id}.vl.json`, content: `${JSON.stringify(figure.vegaLite, null, 2)}\n` });
+      if (figure.csv) staged.write({ path: `figures/${figure.id}.csv`, content: figure.csv });
+      figureHashes.push({ id: figure.id, title: figure.title, svg: svg.sha256 });
+    }
+
+    // 5. what changed since the previous version
+    let changes: VersionComparison | null = null;
+    if (previous) {
+      changes = compareVersions(
+        { results: previous.results, date: previous.manifest.date?.value ?? null, figures: previous.manifest.figures ?? [] },
+        { results: results as unknown as ComparableResults, date, figures: figureHashes },
+      );
+    }
+    const finalResults: AnalysisResults = { ...results, changes };
+    staged.write({ path: 'results.json', content: `${JSON.stringify(finalResults, null, 2)}\n` });
+
+    // 6. document
+    const [{ buildDocumentView }, { renderHtml }] = await Promise.all([import('./document/view.ts'), import('./document/render.ts')]);
+    const software = await softwareVersions();
+    const view = buildDocumentView({ spec, results: finalResults, date, software, ...(analysis.characteristics ? { characteristics: analysis.characteristics } : {}), figures: figures.map((f) => ({ id: f.id, title: f.title, caption: f.caption, svg: f.svg })) });
+    const html = renderHtml(view);
+    staged.write({ path: 'supplement.html', content: html });
+
+    // 7. pdf
+    let pdfError: Diagnostic | undefined;
+    let chromium: string | null = null;
+    if (options.pdf) {
+      const [{ findBrowser }, { printPdf }] = await Promise.all([import('./pdf/browser.ts'), import('./pdf/print.ts')]);
+      const browser = await findBrowser(options.env);
+      if (!browser) {
+        pdfError = { severity: 'error', code: 'pdf.no-browser', message: runMessages.browserMissing(), hint: runMessages.browserMissingHint() };
+      } else {
+        try {
+          const printed = await printPdf(html, browser, { paper: spec.output.paper, footerLabel: `${spec.title} — version ${spec.version}`, date });
+          staged.write({ path: 'supplement.pdf', content: printed.pdf });
+          chromium = printed.browserVersion;
+        } catch (error) {
+          const detail = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+          pdfError = { severity: 'error', code: 'pdf.failed', message: runMessages.pdfFailed(detail), hint: runMessages.pdfFailedHint() };
+        }
       }
     }
-  }
+    const outputs = staged.files();
 
-  // 7. write
-  const directory = join(options.outRoot, name, String(spec.version));
-  try {
-    writeVersionFolder(directory, files);
+    // 8. inputs, manifest, and into place
+    const inputs: Manifest['inputs'] = plan.inputs.map((input) => ({
+      ...staged.write({ path: input.role === 'spec' ? 'inputs/analysis.yaml' : `inputs/${input.path}`, content: input.bytes }),
+      role: input.role,
+      original: input.path,
+    }));
+    const previousFiles = previous
+      ? {
+          version: plan.previous!.version,
+          date: previous.manifest.date?.value ?? null,
+          results: staged.write({ path: 'inputs/previous/results.json', content: previous.bytes.results }),
+          manifest: staged.write({ path: 'inputs/previous/manifest.json', content: previous.bytes.manifest }),
+        }
+      : null;
+    const environment = currentEnvironment();
+    const direct = Object.keys((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {});
+    const manifest: Manifest = {
+      manifest: 1,
+      analysis: plan.name,
+      version: plan.version,
+      title: spec.title,
+      date: plan.date,
+      key: plan.key,
+      keyParts: plan.keyParts,
+      inputs,
+      previous: previousFiles,
+      software: {
+        metadx: METADX_VERSION,
+        engine: ENGINE_VERSION,
+        build: buildFingerprint(),
+        node: environment.node,
+        platform: environment.platform,
+        vega: software.vega,
+        vegaLite: software.vegaLite,
+        chromium,
+        dependencies: Object.fromEntries(direct.sort().map((name) => [name, environment.dependencies[name] ?? '(not installed)'])),
+        dependencyTree: environment.dependencies,
+      },
+      seed: spec.model.seed,
+      options: {
+        pdf: options.pdf,
+        paper: spec.output.paper,
+        dpi: spec.output.dpi,
+        model: { ...spec.model },
+        figures: spec.figures ?? 'all',
+      },
+      figures: figureHashes,
+      outputs,
+    };
+    staged.write({ path: MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n` });
+
+    let status: ReportOutcome['status'] = decision.action === 'build' && decision.replace ? 'replaced' : 'written';
+    if (decision.action === 'compare') {
+      // Only metadx's build or the environment changed: keep the existing version if this build
+      // reproduces it, else refuse (the user decides: a new version, or --replace).
+      const before = new Map(decision.manifest.outputs.map((file) => [file.path, file.sha256]));
+      const differing = outputs.filter((file) => before.has(file.path) && before.get(file.path) !== file.sha256).map((file) => file.path);
+      const missing = [...before.keys()].filter((path) => !outputs.some((file) => file.path === path));
+      const added = outputs.filter((file) => !before.has(file.path)).map((file) => file.path);
+      if (differing.length > 0 || added.some((path) => path !== 'supplement.pdf')) {
+        staged.discard();
+        throw refusalError(plan, decision.differences, cwd, [...differing, ...added]);
+      }
+      if (added.length === 0) {
+        staged.discard();
+        if (missing.length === 0) recordEquivalence(options.outRoot, plan.key, decision.manifest.key);
+        pointLatest(plan, options, cwd);
+        const kept = JSON.parse(readFileSync(join(plan.target, 'results.json'), 'utf8')) as AnalysisResults;
+        return { directory: plan.target, status: 'up-to-date', reuse: 'equivalent', results: kept, manifest: decision.manifest, files: fileList(decision.manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}) };
+      }
+      status = 'replaced'; // identical outputs, completed with the PDF the existing version lacked
+    }
+    const directory = staged.commit({ replace: status === 'replaced' || (decision.action === 'build' && decision.replace) });
+    pointLatest(plan, options, cwd);
+    return { directory, status, results: finalResults, manifest, files: fileList(manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}) };
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new UserError([{ severity: 'error', code: 'output.write-failed', message: runMessages.writeFailed(directory, detail), hint: runMessages.writeFailedHint() }]);
+    staged.discard();
+    if (error instanceof UserError) throw error;
+    throw writeError(error, plan.target, cwd) ?? error;
   }
-  return { directory, results, files: files.map((f) => f.path), ...(pdfError ? { pdfError } : {}) };
 }

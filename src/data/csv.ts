@@ -14,11 +14,23 @@ export interface ParseOutcome {
 }
 
 export function parseCsv(bytes: Uint8Array, file: string): ParseOutcome {
+  const sniffed = sniffBinary(bytes, file);
+  if (sniffed) return { diagnostics: [sniffed] };
   const text = decodeUtf8(bytes);
   if (typeof text !== 'string') {
     return { diagnostics: [{ severity: 'error', code: 'data.not-utf8', message: M.notUtf8(), hint: M.notUtf8Hint(), file, line: text.line, column: text.column }] };
   }
-  const content = text.replace(/^\uFEFF/, '');
+  const control = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.exec(text);
+  if (control) {
+    const before = text.slice(0, control.index);
+    const line = (before.match(/\r\n|\n|\r/g)?.length ?? 0) + 1;
+    const column = control.index - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
+    return { diagnostics: [{ severity: 'error', code: 'data.binary', message: M.controlCharacter(code), hint: M.controlCharacterHint(), file, line, column }] };
+  }
+  // one Unicode form for every cell, so "Küçükçiloğlu" typed on a Mac (decomposed) equals the same
+  // name typed elsewhere (duplicate labels, declared covariate levels)
+  const content = text.replace(/^\uFEFF/, '').normalize('NFC');
   if (content.trim() === '') {
     return { diagnostics: [{ severity: 'error', code: 'data.empty-file', message: M.emptyFile(), hint: M.emptyFileHint(), file, line: 1, column: 1 }] };
   }
@@ -35,15 +47,16 @@ export function parseCsv(bytes: Uint8Array, file: string): ParseOutcome {
     }) as unknown as { record: string[]; raw: string; info: { lines: number } }[];
   } catch (error) {
     const e = error as { code?: string; message?: string; lines?: number };
-    let line = e.lines;
+    // csv-parse counts a CRLF inside quotes as two lines: locate quote problems with our own scan
+    const problem = findQuoteProblem(content, delimiter);
     let detail: string;
-    if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
-      line = unclosedQuoteLine(content) ?? line;
-      detail = M.csvQuoteNotClosed();
-    } else if (e.code === 'INVALID_OPENING_QUOTE') detail = M.csvStrayQuote();
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') detail = M.csvQuoteNotClosed();
+    else if (e.code === 'INVALID_OPENING_QUOTE') detail = M.csvStrayQuote();
     else if (e.code === 'CSV_INVALID_CLOSING_QUOTE') detail = M.csvTextAfterQuote();
     else detail = (e.message ?? String(error)).replace(/^[A-Za-z ]+: /, '');
-    return { diagnostics: [{ severity: 'error', code: 'data.csv-syntax', message: M.csvSyntax(detail), hint: M.csvSyntaxHint(), file, ...(line ? { line } : {}) }] };
+    const lines = content.split(/\r\n|\n|\r/).length;
+    const where = problem ? { line: problem.line, column: problem.column } : e.lines ? { line: Math.min(e.lines, lines) } : {};
+    return { diagnostics: [{ severity: 'error', code: 'data.csv-syntax', message: M.csvSyntax(detail), hint: M.csvSyntaxHint(), file, ...where }] };
   }
   const [headerRecord, ...dataRecords] = records;
   if (!headerRecord) {
@@ -68,6 +81,28 @@ export function parseCsv(bytes: Uint8Array, file: string): ParseOutcome {
     decimalComma: delimiter === ';' && /\d,\d/.test(content),
   };
   return { table, diagnostics: [] };
+}
+
+/**
+ * Files that are not text CSV at all, recognised by their first bytes: an Excel workbook or other
+ * zip archive saved under a .csv name, a legacy .xls, a PDF, UTF-16 text (with a byte-order mark,
+ * or without one: every other byte 0).
+ */
+function sniffBinary(bytes: Uint8Array, file: string): Diagnostic | undefined {
+  const starts = (...signature: number[]): boolean => signature.every((b, i) => bytes[i] === b);
+  const at = { file, line: 1, column: 1 };
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return { severity: 'error', code: 'data.not-csv', message: M.looksLike('an Excel workbook (.xlsx) or another zip archive'), hint: M.looksLikeXlsxHint(), ...at };
+  if (starts(0xd0, 0xcf, 0x11, 0xe0)) return { severity: 'error', code: 'data.not-csv', message: M.looksLike('a legacy Excel workbook (.xls)'), hint: M.looksLikeXlsHint(), ...at };
+  if (starts(0x25, 0x50, 0x44, 0x46)) return { severity: 'error', code: 'data.not-csv', message: M.looksLike('a PDF document'), hint: M.notUtf8Hint(), ...at };
+  const sample = bytes.subarray(0, 200);
+  let evenZeros = 0;
+  let oddZeros = 0;
+  sample.forEach((b, i) => {
+    if (b === 0) (i % 2 === 0 ? evenZeros++ : oddZeros++);
+  });
+  const utf16 = starts(0xff, 0xfe) || starts(0xfe, 0xff) || (sample.length >= 4 && Math.max(evenZeros, oddZeros) >= sample.length / 4);
+  if (utf16) return { severity: 'error', code: 'data.utf16', message: M.utf16(), hint: M.notUtf8Hint(), ...at };
+  return undefined;
 }
 
 /** Decode strictly; on invalid bytes return the 1-based line/column of the first bad byte. */
@@ -102,18 +137,47 @@ function decodeUtf8(bytes: Uint8Array): string | { line: number; column: number 
   }
 }
 
-/** 1-based line on which a quoted field starts that is never closed. */
-function unclosedQuoteLine(content: string): number | undefined {
-  let quoted = false;
-  let openedAt: number | undefined;
+/**
+ * The first quoting problem, scanning as RFC 4180 does: a quote opening a field that is never
+ * closed (its position), a quote inside an unquoted field, or text after a closing quote.
+ */
+function findQuoteProblem(content: string, delimiter: string): { line: number; column: number } | undefined {
   let line = 1;
-  for (const ch of content) {
-    if (ch === '"') {
-      quoted = !quoted;
-      if (quoted) openedAt = line;
-    } else if (ch === '\n') line++;
+  let column = 0;
+  let fieldStart = true;
+  let quoted = false;
+  let afterClose = false;
+  let opened = { line: 1, column: 1 };
+  for (let i = 0; i < content.length; i++) {
+    const ch = content[i]!;
+    const newline = ch === '\n' || ch === '\r';
+    if (ch === '\r' && content[i + 1] === '\n') i++;
+    column++;
+    if (quoted) {
+      if (ch === '"') {
+        if (content[i + 1] === '"') {
+          i++;
+          column++;
+        } else {
+          quoted = false;
+          afterClose = true;
+        }
+      }
+    } else if (afterClose) {
+      if (ch === delimiter || newline) afterClose = false;
+      else return { line, column };
+      fieldStart = true;
+    } else if (ch === '"') {
+      if (!fieldStart) return { line, column };
+      quoted = true;
+      opened = { line, column };
+    } else fieldStart = ch === delimiter || newline;
+    if (newline) {
+      line++;
+      column = 0;
+    }
   }
-  return quoted ? openedAt : undefined;
+  return quoted ? opened : undefined;
 }
 
 /** The separator of the header line: the most frequent of , ; and tab outside quotes. */

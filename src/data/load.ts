@@ -24,6 +24,16 @@ export async function loadStudyData(
   options: BuildOptions & { sheet?: string },
 ): Promise<{ data?: StudyData; diagnostics: Diagnostic[] }> {
   const parsed = await parseTableFile(bytes, options.file, options.sheet);
-  if (!parsed.table) return { diagnostics: parsed.diagnostics };
+  if (!parsed.table) {
+    // a missing worksheet or an unsupported file type is a mistake in the spec: point at it there
+    const located = parsed.diagnostics.map((d) =>
+      d.code === 'data.sheet-missing' && options.specFile
+        ? { ...d, file: options.specFile, ...(options.locateSpec?.(['data', 'sheet']) ?? {}), field: 'data.sheet' }
+        : d.code === 'data.unsupported-format' && options.specFile
+          ? { ...d, file: options.specFile, ...(options.locateSpec?.(['data', 'file']) ?? {}), field: 'data.file' }
+          : d,
+    );
+    return { diagnostics: located };
+  }
   return buildStudies(parsed.table, options);
 }

@@ -62,7 +62,8 @@ const normalise = (name: string): string => name.trim().toLowerCase().replace(/[
 
 export interface BuildOptions {
   file: string;
-  spec: Pick<AnalysisSpec, 'data' | 'covariates' | 'subgroups'>;
+  /** `model` (optional) lets the data stage refuse settings the data cannot support */
+  spec: Pick<AnalysisSpec, 'data' | 'covariates' | 'subgroups'> & { model?: Pick<AnalysisSpec['model'], 'method' | 'correction'> };
   /** position of a spec key, for errors about the spec's data section */
   specFile?: string;
   locateSpec?: (path: readonly (string | number)[]) => { line: number; column: number } | undefined;
@@ -86,28 +87,42 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
     } else firstIndex.set(key, index);
   });
   const countIndex: Partial<Record<(typeof COUNT_COLUMNS)[number], number>> = {};
+  const present = table.header.map(displayColumn);
+  const headerLine = { line: table.headerPositions[0]?.line ?? 1, column: 1 };
+  const foundCounts = COUNT_COLUMNS.filter((column) => COUNT_ALIASES[column].some((alias) => firstIndex.has(alias)));
+  if (foundCounts.length === 0) {
+    // not one count column: the first line is not the header (or the file is not a 2x2 table)
+    error('data.no-header', M.noHeader(present), M.noHeaderHint(), { ...headerLine, field: 'tp' });
+    return { diagnostics };
+  }
   for (const column of COUNT_COLUMNS) {
     const index = COUNT_ALIASES[column].map((alias) => firstIndex.get(alias)).find((i) => i !== undefined);
     if (index === undefined) {
       const suggestion = closest(column, keys.filter((k) => !Object.values(COUNT_ALIASES).flat().includes(k)));
-      error('data.missing-column', M.missingColumn(column, table.header, suggestion && table.header[keys.indexOf(suggestion)]), M.missingColumnHint(), { line: table.headerPositions[0]?.line ?? 1, column: 1, field: column });
+      error('data.missing-column', M.missingColumn(column, present, suggestion && table.header[keys.indexOf(suggestion)]), M.missingColumnHint(), { ...headerLine, field: column });
     } else countIndex[column] = index;
   }
   const labelIndex = LABEL_COLUMNS.map((c) => firstIndex.get(c)).find((i) => i !== undefined);
   const authorIndex = firstIndex.get('author') ?? firstIndex.get('first_author');
   const yearIndex = firstIndex.get('year');
   const template = spec.data.label;
+  const inSpec = (key: string[]) => ({ file: options.specFile ?? file, ...(options.locateSpec?.(key) ?? {}), field: key.join('.') });
   if (template) {
-    for (const match of template.matchAll(/\{([^}]+)\}/g)) {
+    const placeholders = [...template.matchAll(/\{([^}]+)\}/g)];
+    if (placeholders.length === 0) {
+      diagnostics.push({ severity: 'error', code: 'data.label-template', message: M.labelTemplateNoColumn(template), hint: M.labelTemplateNoColumnHint(), ...inSpec(['data', 'label']) });
+    }
+    for (const match of placeholders) {
       if (!firstIndex.has(normalise(match[1]!))) {
-        diagnostics.push({ severity: 'error', code: 'data.label-column', message: M.labelTemplateColumn(match[1]!), file: options.specFile ?? file, ...(options.locateSpec?.(['data', 'label']) ?? {}), field: 'data.label' });
+        const suggestion = closest(normalise(match[1]!), keys.filter((k) => k !== ''));
+        diagnostics.push({ severity: 'error', code: 'data.label-column', message: M.labelTemplateColumn(match[1]!), hint: M.labelTemplateColumnHint(present, suggestion && table.header[keys.indexOf(suggestion)]), ...inSpec(['data', 'label']) });
       }
     }
   } else if (labelIndex === undefined && authorIndex === undefined) {
-    error('data.missing-column', M.missingColumn('study', table.header, closest('study', keys)), M.missingColumnHint(), { line: table.headerPositions[0]?.line ?? 1, column: 1, field: 'study' });
+    error('data.missing-column', M.missingColumn('study', present, closest('study', keys)), M.missingColumnHint(), { ...headerLine, field: 'study' });
   }
   if (table.rows.length === 0 && diagnostics.length === 0) {
-    error('data.no-rows', M.noRows(), M.emptyFileHint(), { line: (table.headerPositions[0]?.line ?? 1) + 1 });
+    error('data.no-rows', M.noRows(), M.noRowsHint(), { line: (table.headerPositions[0]?.line ?? 1) + 1 });
   }
   if (diagnostics.length > 0) return { diagnostics };
 
@@ -118,16 +133,30 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
   // 2. rows
   const studies: Study[] = [];
   const seenLabels = new Map<string, number>();
+  const zeroCellRows: number[] = [];
+  const requiredWidth = Math.max(...Object.values(countIndex), labelIndex ?? -1, template ? -1 : (authorIndex ?? -1));
   for (const row of table.rows) {
     const counts: Partial<Counts> = {};
     let rowOk = true;
-    for (const column of COUNT_COLUMNS) {
+    // CSV rows with more or fewer fields than the header (an unquoted separator in a label, a
+    // forgotten cell): the cells are not where the header says, so the row's values are not read
+    // (a short row that lacks only trailing covariate cells is fine: those are missing values)
+    const lastFilled = row.cells.reduce((last, c, i) => (c !== '' ? i : last), -1);
+    const width = table.header.length;
+    const shifted = table.delimiter !== undefined && (lastFilled >= width || row.cells.length <= requiredWidth);
+    if (shifted) {
+      const extra = lastFilled >= width;
+      const position = row.positions[extra ? width : row.cells.length] ?? row.positions.at(-1);
+      error('data.field-count', extra ? M.tooManyFields(row.cells.length, width) : M.tooFewFields(row.cells.length, width, present[row.cells.length] ?? ''), extra ? M.tooManyFieldsHint(table.delimiter!) : M.tooFewFieldsHint(), { ...at(position), row: row.row });
+      rowOk = false;
+    }
+    for (const column of shifted ? [] : COUNT_COLUMNS) {
       const index = countIndex[column]!;
       const raw = cell(row, index);
-      const where = { ...at(row.positions[index]), row: row.row, field: column };
+      const where = { ...at(row.positions[index]), row: row.row, field: fieldName(column, row.positions[index]) };
       const value = parseNumber(raw, table.decimalComma);
       if (MISSING.has(raw.toLowerCase())) {
-        error('data.missing-count', M.missingCount(column), M.missingCountHint(), where);
+        error('data.missing-count', raw === '' ? M.missingCount(column) : M.missingCountValue(column, raw), M.missingCountHint(), where);
         rowOk = false;
       } else if (value === undefined) {
         error('data.not-a-number', M.notANumber(column, raw), M.notANumberHint(), where);
@@ -150,21 +179,25 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
     const label = makeLabel(row, { template, labelIndex, authorIndex, yearIndex, fields, cell });
     const labelPosition = at(row.positions[labelIndex ?? authorIndex ?? 0]);
     if (label === '') {
-      error('data.missing-label', M.missingLabel(), M.missingLabelHint(), { ...labelPosition, row: row.row, field: 'study' });
+      error('data.missing-label', M.missingLabel(), M.missingLabelHint(), { ...labelPosition, row: row.row, field: fieldName('study', row.positions[labelIndex ?? authorIndex ?? 0]) });
       rowOk = false;
     } else if (seenLabels.has(label)) {
-      error('data.duplicate-label', M.duplicateLabel(label, seenLabels.get(label)!), M.duplicateLabelHint(), { ...labelPosition, row: row.row, field: 'study' });
+      error('data.duplicate-label', M.duplicateLabel(label, seenLabels.get(label)!), M.duplicateLabelHint(), { ...labelPosition, row: row.row, field: fieldName('study', row.positions[labelIndex ?? authorIndex ?? 0]) });
       rowOk = false;
     } else seenLabels.set(label, row.row);
     if (rowOk) {
       const c = counts as Counts;
-      const where = { ...at(row.positions[countIndex.tp!]), row: row.row, field: 'tp' };
-      if (c.tp + c.fn === 0) {
+      const where = { ...at(row.positions[countIndex.tp!]), row: row.row, field: fieldName('tp', row.positions[countIndex.tp!]) };
+      if (c.tp === 0 || c.fp === 0 || c.fn === 0 || c.tn === 0) zeroCellRows.push(row.row);
+      if (c.tp + c.fp + c.fn + c.tn === 0) {
+        error('data.all-zero', `${label}: ${M.allZero()}`, M.allZeroHint(), where);
+        rowOk = false;
+      } else if (c.tp + c.fn === 0) {
         error('data.empty-arm', `${label}: ${M.emptyArm('diseased')}`, M.emptyArmHint(), where);
         rowOk = false;
       }
-      if (c.fp + c.tn === 0) {
-        error('data.empty-arm', `${label}: ${M.emptyArm('non-diseased')}`, M.emptyArmHint(), { ...where, ...at(row.positions[countIndex.fp!]), field: 'fp' });
+      if (c.tp + c.fp + c.fn + c.tn > 0 && c.fp + c.tn === 0) {
+        error('data.empty-arm', `${label}: ${M.emptyArm('non-diseased')}`, M.emptyArmHint(), { ...where, ...at(row.positions[countIndex.fp!]), field: fieldName('fp', row.positions[countIndex.fp!]) });
         rowOk = false;
       }
     }
@@ -179,6 +212,30 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
       covariates: {},
       fields,
     });
+  }
+
+  // columns the spec names must exist (a typo would silently switch a feature off)
+  for (const [key, column] of [[['data', 'group'], spec.data.group], [['data', 'provenance', 'column'], spec.data.provenance?.column]] as const) {
+    if (column !== undefined && !firstIndex.has(normalise(column))) {
+      const suggestion = closest(normalise(column), keys.filter((k) => k !== ''));
+      diagnostics.push({ severity: 'error', code: 'data.spec-column', message: M.specColumnMissing(key.join('.'), column, suggestion && table.header[keys.indexOf(suggestion)]), hint: M.specColumnMissingHint(present), ...inSpec([...key]) });
+    }
+  }
+  for (const name of Object.keys(spec.covariates)) {
+    if (!firstIndex.has(normalise(name))) {
+      const suggestion = closest(normalise(name), keys.filter((k) => k !== ''));
+      diagnostics.push({ severity: 'error', code: 'data.spec-column', message: M.specColumnMissing(`covariates.${name}`, name, suggestion && table.header[keys.indexOf(suggestion)]), hint: M.specColumnMissingHint(present), ...inSpec(['covariates', name]) });
+    }
+  }
+  spec.subgroups.forEach((name, index) => {
+    if (!firstIndex.has(normalise(name))) {
+      const suggestion = closest(normalise(name), keys.filter((k) => k !== ''));
+      diagnostics.push({ severity: 'error', code: 'data.spec-column', message: M.specColumnMissing(`subgroups[${index}]`, name, suggestion && table.header[keys.indexOf(suggestion)]), hint: M.specColumnMissingHint(present), ...inSpec(['subgroups', String(index)]), field: `subgroups[${index}]` });
+    }
+  });
+  // the Reitsma model works on logits: with correction "none" a zero cell makes them infinite
+  if (spec.model?.method === 'reitsma' && spec.model.correction === 'none' && zeroCellRows.length > 0) {
+    diagnostics.push({ severity: 'error', code: 'data.reitsma-zero-cells', message: M.reitsmaZeroCells(zeroCellRows), hint: M.reitsmaZeroCellsHint(), ...inSpec(['model', 'correction']) });
   }
 
   // 3. covariates: declared ones are checked against their levels; others typed automatically
@@ -204,13 +261,13 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
       else if (type === 'continuous') {
         const value = parseNumber(raw, table.decimalComma);
         if (value === undefined) {
-          error('data.not-a-number', M.notANumber(column.header, raw), 'a continuous covariate needs numbers (or NA when missing)', { ...at(row.positions[column.index]), row: row.row, field: column.header });
+          error('data.not-a-number', M.notANumber(column.header, raw), M.continuousCovariateHint(column.name), { ...at(row.positions[column.index]), row: row.row, field: fieldName(column.header, row.positions[column.index]) });
         }
         study.covariates[column.name] = value ?? null;
       } else {
         if (info.levels && declared?.levels && !info.levels.includes(raw)) {
           const suggestion = closest(raw, info.levels);
-          error('data.unknown-level', M.unknownLevel(column.header, raw, info.levels, suggestion), M.unknownLevelHint(column.name), { ...at(row.positions[column.index]), row: row.row, field: column.header });
+          error('data.unknown-level', M.unknownLevel(column.header, raw, info.levels, suggestion), M.unknownLevelHint(column.name), { ...at(row.positions[column.index]), row: row.row, field: fieldName(column.header, row.positions[column.index]) });
         }
         study.covariates[column.name] = raw;
       }
@@ -219,6 +276,17 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
 
   if (diagnostics.length > 0) return { diagnostics };
   return { data: { file, studies, covariates, columns: table.header }, diagnostics };
+}
+
+/** The column of a cell as messages name it: with the spreadsheet cell for XLSX ("fp (cell C3)"). */
+function fieldName(column: string, position: CellPosition | undefined): string {
+  return position?.cell ? `${column} (cell ${position.cell})` : column;
+}
+
+/** A column name for messages: blank and odd names quoted so they are visible. */
+function displayColumn(name: string): string {
+  if (name === '') return '(blank)';
+  return /^[\p{L}\p{N}][\p{L}\p{N} _.()/%+-]*$/u.test(name) ? name : JSON.stringify(name);
 }
 
 function makeLabel(

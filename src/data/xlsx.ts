@@ -13,12 +13,12 @@ export async function parseXlsx(bytes: Uint8Array, file: string, sheet?: string)
   try {
     sheets = (await readXlsxFile(Buffer.from(bytes))) as unknown as { sheet: string; data: unknown[][] }[];
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return { diagnostics: [{ severity: 'error', code: 'data.xlsx-invalid', message: `cannot read the workbook: ${detail}`, file }] };
+    const detail = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    return { diagnostics: [{ severity: 'error', code: 'data.xlsx-invalid', message: M.xlsxUnreadable(detail), hint: M.xlsxUnreadableHint(), file }] };
   }
   const chosen = sheet === undefined ? sheets[0] : sheets.find((s) => s.sheet === sheet);
   if (!chosen) {
-    const diagnostic: Diagnostic = { severity: 'error', code: 'data.sheet-missing', message: M.sheetMissing(sheet ?? '', sheets.map((s) => s.sheet)), file };
+    const diagnostic: Diagnostic = { severity: 'error', code: 'data.sheet-missing', message: M.sheetMissing(sheet ?? '', sheets.map((s) => s.sheet)), hint: M.sheetMissingHint(), file };
     return { diagnostics: [diagnostic] };
   }
   const rows = chosen.data.map((cells) => cells.map(cellText));
@@ -54,6 +54,6 @@ export async function parseXlsx(bytes: Uint8Array, file: string, sheet?: string)
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  return String(value).trim();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
+  return String(value).trim().normalize('NFC');
 }

@@ -11,7 +11,9 @@ import { cell, Numbering, type Block, type DocumentView, type SectionView, type 
 import { methodsSection, softwareSection, type SoftwareVersions } from './sections/methods.ts';
 import { summarySection } from './sections/summary.ts';
 import { subgroupsSection } from './sections/subgroups.ts';
+import { compatSection } from './sections/compat.ts';
 import { clinicalSection, influenceSection, publicationBiasSection } from './sections/robustness.ts';
+import { changesSection } from './sections/changes.ts';
 
 export type { Block, DocumentView, FigureView, SectionView, TableView } from './model.ts';
 
@@ -46,6 +48,7 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   };
 
   sections.push(provenanceSection(results, banner));
+  sections.push(...changesSection(results, numbering)); // what changed since the previous version (src/document/sections/changes.ts)
   sections.push(methodsSection(results));
   const selection = selectionSection(results, place('prisma'));
   if (selection) sections.push(selection);
@@ -62,6 +65,8 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   if (clinical) sections.push(clinical);
   const quality = qualitySection(results, [...place('quadas-traffic-light'), ...place('quadas-summary')]);
   if (quality) sections.push(quality);
+  const compat = compatSection(results, numbering);
+  if (compat) sections.push(compat);
   sections.push(softwareSection(spec, results, input.software));
 
   return {

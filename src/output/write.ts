@@ -1,10 +1,22 @@
 /**
- * Writing a version folder atomically: everything goes to a hidden temporary folder next to the
- * target, which is renamed into place only when complete. A crash or Ctrl-C leaves at most a
- * `.tmp-*` folder (cleaned on the next run) and never touches existing versions.
+ * Writing a version folder so that it appears complete or not at all.
+ *
+ * Files are written, as they are produced, into a staging folder `out/.staging/<pid>.<n>.<name>@<version>`
+ * (outside `out/<name>/`, so it never looks like a version), which is renamed to
+ * `out/<name>/<version>` only when everything, the manifest last, is written.
+ * - Ctrl-C / SIGTERM: the staging folder is removed before the process exits.
+ * - A crash or SIGKILL leaves the staging folder behind; the next run removes staging folders whose
+ *   process is gone. Earlier versions are never touched.
+ * - Replacing a version (`--replace`): the old folder is first renamed into staging as
+ *   `<pid>.<n>.replaced.<name>@<version>`, the new one renamed into place, the old one deleted.
+ *   Should the process die between the two renames, the next run puts the old folder back.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ManifestFile } from './manifest.ts';
+import { sha256 } from './hash.ts';
+
+export const STAGING = '.staging';
 
 export interface OutputFile {
   /** path relative to the version folder, e.g. "figures/forest.svg" */
@@ -12,50 +24,151 @@ export interface OutputFile {
   content: string | Uint8Array;
 }
 
-/** Remove stale temporary folders left by interrupted runs (not owned by a live process). */
-export function cleanStaleTemporaries(parent: string): void {
-  if (!existsSync(parent)) return;
-  for (const entry of readdirSync(parent)) {
-    const match = /^\.tmp-.*-(\d+)$/.exec(entry);
-    if (!match) continue;
-    const pid = Number(match[1]);
-    let alive = false;
+const active = new Set<string>();
+let handlersInstalled = false;
+let counter = 0;
+
+function removeActive(): void {
+  for (const directory of active) {
+    rmSync(directory, { recursive: true, force: true });
     try {
-      process.kill(pid, 0);
-      alive = pid !== process.pid;
+      rmdirSync(dirname(directory)); // out/.staging, when nothing else is staged there
     } catch {
-      alive = false;
+      // not empty, or gone
     }
-    if (!alive) rmSync(join(parent, entry), { recursive: true, force: true });
+  }
+  active.clear();
+}
+
+/** On SIGINT/SIGTERM (and any exit) remove staging folders of this process. */
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', removeActive);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(signal, () => {
+      removeActive();
+      process.exit(code);
+    });
   }
 }
 
-/**
- * Write `files` into `target` atomically. If `target` exists it is replaced only after the new
- * folder is complete (the old one is moved aside first and deleted last).
- */
-export function writeVersionFolder(target: string, files: readonly OutputFile[]): void {
-  const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  cleanStaleTemporaries(parent);
-  const temporary = join(parent, `.tmp-${Date.now().toString(36)}-${process.pid}`);
-  mkdirSync(temporary);
+const isAlive = (pid: number): boolean => {
+  if (pid === process.pid) return true;
   try {
-    for (const file of files) {
-      const path = join(temporary, file.path);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, file.content);
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+const STAGING_NAME = /^(\d+)\.(\d+)\.(replaced\.)?(.+)@([^@]+)$/;
+
+/**
+ * Remove staging folders left by processes that are gone; put back a version folder that was
+ * moved aside for replacement when its replacement never arrived.
+ */
+export function cleanStaleStaging(outRoot: string): void {
+  const root = join(outRoot, STAGING);
+  if (!existsSync(root)) return;
+  for (const entry of readdirSync(root)) {
+    const match = STAGING_NAME.exec(entry);
+    if (match && isAlive(Number(match[1]))) continue;
+    const path = join(root, entry);
+    if (match?.[3]) {
+      const target = join(outRoot, match[4]!, match[5]!);
+      if (!existsSync(target)) {
+        mkdirSync(dirname(target), { recursive: true });
+        renameSync(path, target);
+        continue;
+      }
     }
+    rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/** A version being written. */
+export class StagedVersion {
+  readonly directory: string;
+  private readonly written = new Map<string, ManifestFile>();
+  private open = true;
+
+  private constructor(
+    private readonly outRoot: string,
+    private readonly name: string,
+    private readonly version: string,
+  ) {
+    installHandlers();
+    cleanStaleStaging(outRoot);
+    const root = join(outRoot, STAGING);
+    mkdirSync(root, { recursive: true });
+    this.directory = join(root, `${process.pid}.${++counter}.${name}@${version}`);
+    rmSync(this.directory, { recursive: true, force: true });
+    mkdirSync(this.directory);
+    active.add(this.directory);
+  }
+
+  static begin(outRoot: string, name: string, version: string): StagedVersion {
+    return new StagedVersion(outRoot, name, version);
+  }
+
+  /** Write one file (its hash is recorded for the manifest). */
+  write(file: OutputFile): ManifestFile {
+    if (!this.open) throw new Error(`staged version ${this.directory} is closed`);
+    const path = join(this.directory, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content);
+    const bytes = typeof file.content === 'string' ? Buffer.byteLength(file.content) : file.content.byteLength;
+    const record = { path: file.path, sha256: sha256(file.content), bytes };
+    this.written.set(file.path, record);
+    return record;
+  }
+
+  /** Every file written so far, in path order. */
+  files(): ManifestFile[] {
+    return [...this.written.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /**
+   * Move the folder into place as `out/<name>/<version>`. An existing folder is replaced only
+   * when `replace` is set (else an error is thrown and nothing changes).
+   */
+  commit(options: { replace: boolean }): string {
+    const target = join(this.outRoot, this.name, this.version);
+    mkdirSync(dirname(target), { recursive: true });
     if (existsSync(target)) {
-      const aside = join(parent, `.tmp-old-${Date.now().toString(36)}-${process.pid}`);
+      if (!options.replace) throw Object.assign(new Error(`${target} already exists`), { code: 'EEXIST', syscall: 'rename' });
+      const aside = join(this.outRoot, STAGING, `${process.pid}.${++counter}.replaced.${this.name}@${this.version}`);
+      // Both renames run synchronously, so no signal handler can run between them; only a hard
+      // kill can, and cleanStaleStaging then restores the old folder.
       renameSync(target, aside);
-      renameSync(temporary, target);
+      renameSync(this.directory, target);
+      active.delete(this.directory);
       rmSync(aside, { recursive: true, force: true });
     } else {
-      renameSync(temporary, target);
+      renameSync(this.directory, target);
+      active.delete(this.directory);
     }
-  } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
-    throw error;
+    this.open = false;
+    this.tidy();
+    return target;
+  }
+
+  /** Remove out/.staging when nothing else is staged there. */
+  private tidy(): void {
+    try {
+      rmdirSync(join(this.outRoot, STAGING));
+    } catch {
+      // not empty (another run is staging) or already gone
+    }
+  }
+
+  /** Throw the staged files away. */
+  discard(): void {
+    rmSync(this.directory, { recursive: true, force: true });
+    active.delete(this.directory);
+    this.open = false;
+    this.tidy();
   }
 }

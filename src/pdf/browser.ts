@@ -12,6 +12,15 @@ export interface BrowserChoice {
   headless: true | 'shell';
   /** extra launch flags recommended for this build */
   args: string[];
+  /** from $METADX_PDF_TIMEOUT_MS: milliseconds before starting or printing is abandoned */
+  timeoutMs?: number;
+}
+
+/** $METADX_PDF_TIMEOUT_MS as a positive whole number of milliseconds, else undefined (default). */
+export function pdfTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.METADX_PDF_TIMEOUT_MS?.trim();
+  if (!value || !/^\d+$/.test(value) || Number(value) <= 0) return undefined;
+  return Number(value);
 }
 
 const SYSTEM_CANDIDATES: { path: string; headless: true | 'shell' }[] = [
@@ -38,25 +47,34 @@ export const COMMON_FLAGS = [
   '--no-pings',
   '--disable-quic',
   '--font-render-hinting=none',
+  // no host name or address resolves: even requests that bypass the page's request interception
+  // (e.g. <link rel="prefetch">) cannot reach the network (tests/robustness/pdf-safety.test.ts)
+  '--host-resolver-rules=MAP * ~NOTFOUND',
 ];
 
 let sparticuzPath: Promise<string> | undefined;
 
+/**
+ * The browser to print with. An explicit $PUPPETEER_EXECUTABLE_PATH is used as given, even when the
+ * file does not exist (printing then fails with a message naming the path, instead of silently
+ * printing with another browser).
+ */
 export async function findBrowser(env: NodeJS.ProcessEnv): Promise<BrowserChoice | undefined> {
+  const timeoutMs = pdfTimeoutFromEnv(env);
+  const timeout = timeoutMs !== undefined ? { timeoutMs } : {};
   const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) {
-    if (!existsSync(fromEnv)) return undefined;
-    return { executablePath: fromEnv, source: 'PUPPETEER_EXECUTABLE_PATH', headless: /headless[-_]shell/.test(fromEnv) ? 'shell' : true, args: [] };
+    return { executablePath: fromEnv, source: 'PUPPETEER_EXECUTABLE_PATH', headless: /headless[-_]shell/.test(fromEnv) ? 'shell' : true, args: [], ...timeout };
   }
   for (const candidate of SYSTEM_CANDIDATES) {
-    if (existsSync(candidate.path)) return { executablePath: candidate.path, source: 'system', headless: candidate.headless, args: [] };
+    if (existsSync(candidate.path)) return { executablePath: candidate.path, source: 'system', headless: candidate.headless, args: [], ...timeout };
   }
   try {
     const chromium = (await import('@sparticuz/chromium')).default;
     sparticuzPath ??= chromium.executablePath();
     const executablePath = await sparticuzPath;
     const args = chromium.args.filter((a) => !a.startsWith('--headless'));
-    return { executablePath, source: '@sparticuz/chromium', headless: 'shell', args };
+    return { executablePath, source: '@sparticuz/chromium', headless: 'shell', args, ...timeout };
   } catch {
     return undefined;
   }

@@ -2,14 +2,17 @@
  * Last stage: supplement HTML → PDF with puppeteer-core and a real headless Chromium.
  * - Fonts: only the DejaVu fonts shipped in node_modules (a generated fontconfig file), so text
  *   renders on a bare system and output does not depend on installed fonts.
- * - Network: every request that is not data:/about: is aborted; page JavaScript is disabled.
+ * - Network: every request that is not data:/about: is aborted (request interception), the page's
+ *   network layer refuses every other scheme (Network.setBlockedURLs), and no host name or address
+ *   resolves (--host-resolver-rules); page JavaScript is disabled.
  * - Reproducibility: the PDF's CreationDate/ModDate are set to the document date.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { pdfMessages as M } from '../messages.ts';
 import { COMMON_FLAGS, type BrowserChoice } from './browser.ts';
 
 export interface PrintOptions {
@@ -18,8 +21,46 @@ export interface PrintOptions {
   footerLabel: string;
   /** fixed document date (YYYY-MM-DD) written into the PDF metadata */
   date: string;
-  /** milliseconds before launching or printing is abandoned */
+  /** milliseconds before launching or printing is abandoned (default: the browser choice's, from
+   *  $METADX_PDF_TIMEOUT_MS, else 120 s) */
   timeoutMs?: number;
+}
+
+/** Printing failed; the message is one line that says what happened and, where known, what to do. */
+export class PdfError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PdfError';
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** URL patterns the page's network layer refuses (everything but data: and about:). */
+const BLOCKED_URL_PATTERNS = ['http://*', 'https://*', 'ws://*', 'wss://*', 'ftp://*', 'file://*', 'blob:*', 'filesystem:*', 'chrome://*', 'chrome-extension://*'];
+
+/** Puppeteer's multi-line errors as one line with the useful part (Chromium's own stderr). */
+export function describePdfFailure(error: unknown, browser: BrowserChoice, timeoutMs: number, stage: 'start' | 'print'): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const fromEnv = browser.source === 'PUPPETEER_EXECUTABLE_PATH';
+  const name = M.chromiumName(browser.executablePath, fromEnv);
+  if (/Browser was not found at the configured executablePath|ENOENT/.test(message) && !existsSync(browser.executablePath)) {
+    return M.missingExecutable(browser.executablePath, fromEnv);
+  }
+  if (/EACCES/.test(message)) return M.notExecutable(name);
+  if (/Timed out after|TimeoutError|timed out|Timeout/i.test(message) || (error instanceof Error && error.name === 'TimeoutError')) {
+    return M.timedOut(name, timeoutMs, stage);
+  }
+  if (/Failed to launch the browser process/.test(message)) {
+    const code = /Code: (\S+)/.exec(message)?.[1];
+    const stderr = (/stderr:\s*([^]*?)(?:\n\s*\n|TROUBLESHOOTING|$)/.exec(message)?.[1] ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const last = stderr.at(-1) ?? '';
+    return M.exitedAtStart(name, code && code !== 'null' ? code : undefined, last.slice(0, 200), /shared (object|librar)/.test(last));
+  }
+  if (/Target closed|Session closed|Protocol error|Connection closed|browser has disconnected|crash/i.test(message)) {
+    return M.stopped(name, stage, message.split('\n')[0]!.slice(0, 200));
+  }
+  return message.split('\n')[0]!.slice(0, 300);
 }
 
 export interface PrintResult {
@@ -74,11 +115,16 @@ export function fixPdfDates(pdf: Uint8Array, date: string): Uint8Array {
   return Buffer.from(fixed, 'latin1');
 }
 
+/**
+ * Print `html` to PDF. Throws PdfError (one-line message naming the browser and what to do) when
+ * Chromium is missing, exits, crashes or times out; the browser process is always closed.
+ */
 export async function printPdf(html: string, browserChoice: BrowserChoice, options: PrintOptions): Promise<PrintResult> {
-  const timeout = options.timeoutMs ?? 120_000;
+  const timeout = options.timeoutMs ?? browserChoice.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const workDir = mkdtempSync(join(tmpdir(), 'metadx-pdf-'));
   const blockedRequests: string[] = [];
   let browser: Browser | undefined;
+  let stage: 'start' | 'print' = 'start';
   try {
     const fontConfig = writeFontConfig(workDir);
     browser = await puppeteer.launch({
@@ -90,18 +136,35 @@ export async function printPdf(html: string, browserChoice: BrowserChoice, optio
       timeout,
       protocolTimeout: timeout,
     });
+    stage = 'print';
     const page = await browser.newPage();
     page.setDefaultTimeout(timeout);
     await page.setJavaScriptEnabled(false);
+    // second line of defence below request interception: the network layer refuses these schemes
+    const cdp = await page.createCDPSession();
+    const requested = new Map<string, string>();
+    cdp.on('Network.requestWillBeSent', (event) => requested.set(event.requestId, event.request.url));
+    cdp.on('Network.loadingFailed', (event) => {
+      // requests the network layer refused before request interception saw them
+      const url = requested.get(event.requestId);
+      if (url !== undefined && event.blockedReason !== undefined && !blockedRequests.includes(url)) blockedRequests.push(url);
+    });
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setBlockedURLs', { urls: BLOCKED_URL_PATTERNS });
     await page.setRequestInterception(true);
     page.on('request', (request) => {
       const url = request.url();
-      if (url.startsWith('data:') || url === 'about:blank') void request.continue();
-      else {
-        blockedRequests.push(url);
-        void request.abort('blockedbyclient');
+      if (url.startsWith('data:') || url === 'about:blank') {
+        void request.continue().catch(() => undefined);
+        return;
       }
+      blockedRequests.push(url);
+      // a navigation away from the document (meta refresh, a link target) is answered with
+      // "204 No Content", which leaves the page as it is; anything else is aborted
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) void request.respond({ status: 204, body: '' }).catch(() => undefined);
+      else void request.abort('blockedbyclient').catch(() => undefined);
     });
+
     await page.setContent(html, { waitUntil: 'load', timeout });
     const pdf = await page.pdf({
       format: options.paper === 'Letter' ? 'letter' : 'a4',
@@ -117,6 +180,8 @@ export async function printPdf(html: string, browserChoice: BrowserChoice, optio
     });
     const browserVersion = await browser.version();
     return { pdf: fixPdfDates(pdf, options.date), blockedRequests, browserVersion };
+  } catch (error) {
+    throw new PdfError(describePdfFailure(error, browserChoice, timeout, stage), { cause: error });
   } finally {
     await browser?.close().catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });

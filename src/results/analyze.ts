@@ -10,6 +10,8 @@ import { ENGINE_VERSION } from '../version.ts';
 import { deeksOrNull, poolStudies, type PooledOptions } from './pooled.ts';
 import { subgroupAnalysis } from './subgroups.ts';
 import { influenceAnalysis } from './influence.ts';
+import { midasCompatibility } from './midas-compat.ts';
+import { midasBivreg } from './midas-bivreg.ts';
 import { faganNomogram, likelihoodRatioPoints } from './clinical.ts';
 import { prismaFlow } from './prisma.ts';
 import { quadasCounts, type QuadasData } from '../data/quadas.ts';
@@ -78,6 +80,16 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     }),
     fagan: faganNomogram(counts, pooled, spec.fagan?.prior),
     likelihoodRatios: likelihoodRatioPoints(counts, options.level),
+    midasCompatibility: spec.model.compat === 'midas' ? midasCompatibility(counts, pooled, options) : null,
+    midasMetaRegression:
+      spec.model.compat === 'midas'
+        ? spec.subgroups.flatMap((name) => {
+            const info = data.covariates.find((c) => c.name === name);
+            if (!info || info.type !== 'categorical') return [];
+            const result = midasBivreg(counts, studies.map((s) => s.covariates[name] ?? null), { name: info.label, ...(info.levels ? { levels: info.levels.map(String) } : {}) }, options);
+            return result ? [{ ...result, levels: { yes: info.levelLabels?.[result.levels.yes] ?? result.levels.yes, no: info.levelLabels?.[result.levels.no] ?? result.levels.no } }] : [];
+          })
+        : null,
     prisma: prismaFlow(spec, { tablesAnalysed: studies.length }) ?? null,
     quadas: extra.quadas ? { data: extra.quadas, counts: quadasCounts(extra.quadas), provenance: spec.quadas?.provenance ?? 'real' } : null,
     subgroups: spec.subgroups.map((name) => {

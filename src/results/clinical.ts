@@ -6,6 +6,10 @@
  * - Likelihood-ratio scattergram: per-study LR+ and LR− (0.5 added to the cells of tables with a
  *   zero cell) with log-scale Wald CIs, and the summary LRs with their CIs.
  * Pure; no formatting.
+ *
+ * References: Fagan TJ (1975). Nomogram for Bayes's theorem. N Engl J Med 293:257.
+ * doi:10.1056/NEJM197507312930513; Stengel D et al. (2003). A likelihood ratio approach to
+ * meta-analysis of diagnostic studies. J Med Screen 10:47–51. doi:10.1258/096914103321610806
  */
 import { effectSizes } from '../stats/univariate.ts';
 import { normalCritical } from '../stats/distributions.ts';

@@ -10,6 +10,13 @@
  * - summaries per level implied by the regression (delta method from the coefficient covariance).
  * GLMM: same quadrature as the main model. Reitsma: coefficients by REML, the LRT from ML fits
  * (as mada's anova.reitsma). Pure; no formatting.
+ *
+ * References: van Houwelingen HC, Arends LR, Stijnen T (2002). Advanced methods in meta-analysis:
+ * multivariate approach and meta-regression. Stat Med 21:589–624. doi:10.1002/sim.1040;
+ * Takwoingi Y et al. (2023). Cochrane Handbook for Systematic Reviews of Diagnostic Test Accuracy,
+ * ch. 10 (investigating heterogeneity). doi:10.1002/9781119756194.ch10
+ * Edge cases: studies with a missing covariate value are left out (indices in `excluded`); a level
+ * occurring in a single study still gets a coefficient (its sub-model rests on that study alone).
  */
 import { categoricalDesign, continuousDesign, interceptDesign, type BivariateDesign } from '../stats/design.ts';
 import { chiSquareUpperTail } from '../stats/distributions.ts';

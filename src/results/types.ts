@@ -7,8 +7,12 @@ import type { DeeksResult } from '../stats/deeks.ts';
 import type { PooledOptions, PooledResult } from './pooled.ts';
 import type { SubgroupAnalysis } from './subgroups.ts';
 import type { InfluenceResult } from './influence.ts';
+import type { CompatItem } from './midas-compat.ts';
+import type { MidasBivregResult } from './midas-bivreg.ts';
 import type { FaganResult, LikelihoodRatioPoint } from './clinical.ts';
 import type { PrismaFlow } from './prisma.ts';
+import type { CumulativeResults } from './cumulative.ts';
+import type { VersionComparison } from '../output/compare.ts';
 import type { QuadasData, QuadasDomainCount } from '../data/quadas.ts';
 import type { CovariateInfo, CovariateValue } from '../data/studies.ts';
 
@@ -61,6 +65,14 @@ export interface AnalysisResults {
   fagan: FaganResult | null;
   /** per-study likelihood ratios for the LR scattergram */
   likelihoodRatios: LikelihoodRatioPoint[];
+  /** with `compat: midas`: where Stata midas would print something else, and by how much */
+  midasCompatibility: CompatItem[] | null;
+  /** with `compat: midas`: midas's meta-regression for each two-level subgroup covariate */
+  midasMetaRegression: MidasBivregResult[] | null;
   /** one analysis per covariate listed under `subgroups:` in the spec */
   subgroups: SubgroupAnalysis[];
+  /** cumulative meta-analysis by publication year and by search (src/results/cumulative.ts; added by the pipeline) */
+  cumulative?: CumulativeResults | null;
+  /** what changed since the previous version of this analysis (src/output/compare.ts; set by the pipeline) */
+  changes?: VersionComparison | null;
 }

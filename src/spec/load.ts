@@ -3,7 +3,9 @@
  * line and column (quarto/changesets style), and suggests the closest key for misspelt ones.
  * Pure: takes the text, returns the spec or diagnostics; reading the file happens in the caller.
  */
-import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { specMessages as M } from '../messages.ts';
@@ -20,9 +22,17 @@ export interface SpecLoadResult {
 type Issue = z.core.$ZodIssue;
 
 /** Parse and validate spec text. `file` is only used in diagnostics. */
+/** Tags of the YAML 1.2 core schema; every other tag (!!binary, !!js/function, !include, ...) is refused. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** Expanded aliases allowed before a spec counts as an alias bomb ("billion laughs"). */
+const MAX_ALIAS_COUNT = 50;
+
+/** Parse and validate spec text. `file` is only used in diagnostics. Never throws. */
 export function loadSpec(source: string, file: string): SpecLoadResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [], merge: false });
+  // core schema whatever a %YAML directive says; no custom or "known" (YAML 1.1) tags; no merge keys
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [], resolveKnownTags: false, schema: 'core', merge: false });
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number | undefined): { line: number; column: number } | undefined => {
     if (offset === undefined) return undefined;
@@ -31,29 +41,118 @@ export function loadSpec(source: string, file: string): SpecLoadResult {
   };
   const locate = (path: readonly (string | number)[]) => at(nodeRange(doc, path)?.[0]);
 
-  for (const error of doc.errors) {
-    const detail = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    diagnostics.push({ severity: 'error', code: 'spec.yaml-syntax', message: M.yamlSyntax(detail), file, ...at(error.pos[0]) });
+  // a spec read as UTF-8 that was not: the decoder left U+FFFD where the bytes were invalid
+  const replacement = source.indexOf('\uFFFD');
+  if (replacement >= 0) {
+    diagnostics.push({ severity: 'error', code: 'spec.not-utf8', message: M.notUtf8(), hint: M.notUtf8Hint(), file, ...at(replacement) });
+    return { diagnostics, locate };
   }
+  // the first syntax error only: the ones after it are usually consequences of it
+  const syntax = doc.errors[0];
+  if (syntax) diagnostics.push(yamlErrorDiagnostic(syntax, source, file, at));
+  const tagged = new Set<number>();
   for (const warning of doc.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED') {
       const tag = (/Unresolved tag: (\S+)/.exec(warning.message)?.[1] ?? '').replace('tag:yaml.org,2002:', '!!');
+      tagged.add(warning.pos[0]);
       diagnostics.push({ severity: 'error', code: 'spec.yaml-tag', message: M.yamlTag(tag), hint: M.yamlTagHint(), file, ...at(warning.pos[0]) });
     }
   }
-  if (diagnostics.length > 0) return { diagnostics, locate };
+  if (diagnostics.length > 0) return { diagnostics: sortDiagnostics(diagnostics), locate };
+  // any explicit tag outside the core schema that the parser did resolve (defence in depth)
+  visit(doc, {
+    Node(_key, node) {
+      const tag = (node as { tag?: string }).tag;
+      const offset = (node as { range?: [number, number, number] }).range?.[0];
+      if (tag && !CORE_TAGS.has(tag) && !tagged.has(offset ?? -1)) {
+        diagnostics.push({ severity: 'error', code: 'spec.yaml-tag', message: M.yamlTag(tag.replace('tag:yaml.org,2002:', '!!')), hint: M.yamlTagHint(), file, ...at(offset) });
+      }
+    },
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) {
+        diagnostics.push({ severity: 'error', code: 'spec.yaml-alias', message: M.yamlUnknownAlias(node.source), hint: M.yamlUnknownAliasHint(), file, ...at(node.range?.[0]) });
+      }
+    },
+  });
+  if (diagnostics.length > 0) return { diagnostics: sortDiagnostics(diagnostics), locate };
 
-  const value: unknown = doc.toJS({ maxAliasCount: 50 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // "Excessive alias count": an alias bomb; point at the first alias
+    let first: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        first ??= node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const detail = error instanceof Error ? error.message : String(error);
+    const message = /alias/i.test(detail) ? M.yamlAliasBomb(MAX_ALIAS_COUNT) : M.yamlSyntax(detail);
+    diagnostics.push({ severity: 'error', code: 'spec.yaml-alias', message, hint: M.yamlAliasBombHint(), file, ...(at(first) ?? { line: 1, column: 1 }) });
+    return { diagnostics, locate };
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    diagnostics.push({ severity: 'error', code: 'spec.not-a-mapping', message: M.notAMapping(), file, line: 1, column: 1 });
+    const hint = value === null || value === undefined ? M.emptySpecHint() : Array.isArray(value) ? M.notAMappingListHint() : M.emptySpecHint();
+    diagnostics.push({ severity: 'error', code: 'spec.not-a-mapping', message: M.notAMapping(), hint, file, line: 1, column: 1 });
     return { diagnostics, locate };
   }
 
   const parsed = AnalysisSpecSchema.safeParse(value);
-  if (parsed.success) return { spec: parsed.data, diagnostics, locate };
+  if (parsed.success) {
+    diagnostics.push(...semanticChecks(parsed.data, file, locate));
+    return diagnostics.length > 0 ? { diagnostics, locate } : { spec: parsed.data, diagnostics, locate };
+  }
 
   for (const issue of parsed.error.issues) diagnostics.push(...issueToDiagnostics(issue, doc, file, at, value));
   return { diagnostics: sortDiagnostics(dropMissingExplainedByTypos(diagnostics)), locate };
+}
+
+/** A YAML parse error as a diagnostic, reworded for the common mistakes. */
+function yamlErrorDiagnostic(
+  error: { code: string; message: string; pos: [number, number] },
+  source: string,
+  file: string,
+  at: (offset: number | undefined) => { line: number; column: number } | undefined,
+): Diagnostic {
+  const where = { file, ...at(error.pos[0]) };
+  switch (error.code) {
+    case 'DUPLICATE_KEY': {
+      const key = (/^("[^"\n]*"|'[^'\n]*'|[^:\n]*)/.exec(source.slice(error.pos[0]))?.[0] ?? '').trim().replace(/^(["'])(.*)\1$/, '$2');
+      return { severity: 'error', code: 'spec.yaml-duplicate-key', message: M.yamlDuplicateKey(key), hint: M.yamlDuplicateKeyHint(), ...where };
+    }
+    case 'MULTIPLE_DOCS':
+      return { severity: 'error', code: 'spec.yaml-multiple-documents', message: M.yamlMultipleDocuments(), hint: M.yamlMultipleDocumentsHint(), ...where };
+    case 'MISSING_CHAR':
+      if (/quote/i.test(error.message)) {
+        // the parser reports the end of the file; point at the quote that opens the value instead
+        const before = source.slice(0, error.pos[0]);
+        const opening = [...before.matchAll(/(?:^|[:\-[{,]\s*)(["'])/gm)].at(-1);
+        const offset = opening ? opening.index + opening[0].length - 1 : error.pos[0];
+        return { severity: 'error', code: 'spec.yaml-syntax', message: M.yamlUnclosedQuote(opening?.[1] ?? '"'), hint: M.yamlUnclosedQuoteHint(), file, ...at(offset) };
+      }
+      return { severity: 'error', code: 'spec.yaml-syntax', message: M.yamlSyntax(error.message.split('\n')[0]!), hint: M.yamlSyntaxHint(), ...where };
+    case 'TAB_AS_INDENT':
+      return { severity: 'error', code: 'spec.yaml-syntax', message: M.yamlSyntax('a tab is used for indentation'), hint: M.yamlTabHint(), ...where };
+    default: {
+      const detail = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      return { severity: 'error', code: 'spec.yaml-syntax', message: M.yamlSyntax(detail), hint: M.yamlSyntaxHint(), ...where };
+    }
+  }
+}
+
+/** Checks the schema cannot express: a real calendar date. */
+function semanticChecks(spec: AnalysisSpec, file: string, locate: SpecLoadResult['locate']): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  if (spec.date !== undefined) {
+    const [year, month, day] = spec.date.split('-').map(Number) as [number, number, number];
+    const date = new Date(Date.UTC(year, month - 1, day));
+    if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+      diagnostics.push({ severity: 'error', code: 'spec.invalid-date', message: M.invalidDate(spec.date), hint: M.invalidDateHint(), file, field: 'date', ...locate(['date']) });
+    }
+  }
+  return diagnostics;
 }
 
 /** A "missing key version" next to "unknown key versoin; did you mean version?" says the same twice. */
@@ -165,7 +264,7 @@ function issueToDiagnostics(
       const received = valueAt(root, path);
       if (received === undefined) {
         const parent = path.slice(0, -1);
-        return [{ ...base, code: 'spec.missing-key', message: M.missingKey(where), field: where, ...at(nodeRange(doc, parent)?.[0] ?? 0) }];
+        return [{ ...base, code: 'spec.missing-key', message: M.missingKey(where), hint: M.missingKeyHint(where), field: where, ...at(nodeRange(doc, parent)?.[0] ?? 0) }];
       }
       return [{ ...base, code: 'spec.invalid-type', message: M.invalidType(where, expectedName(issue.expected), typeName(received)), field: where, ...at(nodeRange(doc, path)?.[0]) }];
     }
@@ -178,15 +277,18 @@ function issueToDiagnostics(
     case 'too_small':
       return [{ ...base, code: 'spec.too-small', message: M.tooSmall(where, String(issue.minimum)), field: where, ...at(nodeRange(doc, path)?.[0]) }];
     case 'too_big':
-      return [{ ...base, code: 'spec.too-big', message: M.tooBig(where, String(issue.maximum)), field: where, ...at(nodeRange(doc, path)?.[0]) }];
+      return [{ ...base, code: 'spec.too-big', message: M.tooBig(where, String(issue.maximum)), ...(where === 'model.level' ? { hint: M.levelHint() } : {}), field: where, ...at(nodeRange(doc, path)?.[0]) }];
     case 'invalid_union': {
       const received = valueAt(root, path);
       if (received === undefined) {
-        return [{ ...base, code: 'spec.missing-key', message: M.missingKey(where), field: where, ...at(nodeRange(doc, path.slice(0, -1))?.[0] ?? 0) }];
+        return [{ ...base, code: 'spec.missing-key', message: M.missingKey(where), hint: M.missingKeyHint(where), field: where, ...at(nodeRange(doc, path.slice(0, -1))?.[0] ?? 0) }];
       }
       return [{ ...base, code: 'spec.invalid-type', message: M.invalidType(where, 'a whole number or a short name', typeName(received)), field: where, ...at(nodeRange(doc, path)?.[0]) }];
     }
     default: {
+      if (issue.code === 'invalid_format' && where === 'date') {
+        return [{ ...base, code: 'spec.invalid-date', message: M.invalidDateFormat(String(valueAt(root, path))), hint: M.invalidDateHint(), field: where, ...at(nodeRange(doc, path)?.[0]) }];
+      }
       const message = issue.code === 'invalid_format' || issue.code === 'custom' ? issue.message : issue.message.replace(/^Invalid input: /, '');
       return [{ ...base, code: 'spec.invalid', message: /integer/i.test(message) ? M.notInteger(where) : M.other(where, message), field: where, ...at(nodeRange(doc, path)?.[0]) }];
     }
@@ -206,8 +308,36 @@ function expectedName(expected: string): string {
     case 'array':
       return 'a list';
     case 'object':
+    case 'record':
+    case 'map':
       return 'a mapping';
     default:
       return expected;
   }
+}
+
+export type SpecInputPath =
+  | { ok: true; absolute: string }
+  | { ok: false; reason: 'outside' | 'symlink-outside' | 'missing' | 'not-a-file'; absolute: string; target?: string };
+
+const inside = (folder: string, path: string): boolean => {
+  const rel = relative(folder, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+};
+
+/**
+ * Where a file named in the spec (data.file, characteristics.file, quadas.file) is, and whether it
+ * may be read: it must stay inside the analysis folder — also after following symbolic links —
+ * unless `allowOutside` (an explicit opt-in) is given, and it must be a regular file.
+ */
+export function resolveSpecInput(directory: string, path: string, options: { allowOutside?: boolean } = {}): SpecInputPath {
+  const absolute = resolve(directory, path);
+  if (!options.allowOutside && !inside(directory, absolute)) return { ok: false, reason: 'outside', absolute };
+  if (!existsSync(absolute)) return { ok: false, reason: 'missing', absolute };
+  if (!options.allowOutside) {
+    const target = realpathSync(absolute);
+    if (!inside(realpathSync(directory), target)) return { ok: false, reason: 'symlink-outside', absolute, target };
+  }
+  if (!statSync(absolute).isFile()) return { ok: false, reason: 'not-a-file', absolute };
+  return { ok: true, absolute };
 }

@@ -211,6 +211,11 @@ export const figureNames = [
 export const AnalysisSpecSchema = z
   .object({
     title: text.describe('Title of the analysis / supplement'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-" (not starting with "." or "-")')
+      .optional()
+      .describe('Output name: the report goes to out/<name>/<version>/ (default: the name of the folder holding analysis.yaml). Give two spec folders the same name to make them versions of one analysis.'),
     subtitle: text.optional(),
     authors: z.array(text).default([]),
     version: z

@@ -100,6 +100,10 @@ function region(
   if (!Number.isFinite(mu.sens) || !Number.isFinite(mu.spec)) throw new RangeError('mu must be finite');
   const radius = ellipseCriticalValue(options);
   const center: [number, number] = [mu.sens, mu.spec];
+  if (cov.flat().some(Number.isNaN)) {
+    // no covariance (singular information matrix): no region, with a note instead of a throw
+    return { method, critical: options.critical ?? 'F', level: options.level ?? 0.95, radius, center, covariance: cov, points: [], notes: [{ code: 'region_not_estimable' }] };
+  }
   const { points, degenerate } = ellipseBoundary(center, cov, radius, options.npoints ?? 361);
   return {
     method,
@@ -125,6 +129,7 @@ export function predictionRegion(
   psi: Matrix2,
   options: CriticalValueOptions & { npoints?: number } = {},
 ): RegionResult {
+  if ([...vcov.flat(), ...psi.flat()].some(Number.isNaN)) return region('prediction-region', mu, [[Number.NaN, Number.NaN], [Number.NaN, Number.NaN]], options);
   const v = checkCovariance2(vcov);
   const p = checkCovariance2(psi, 'psi');
   const c: Matrix2 = [

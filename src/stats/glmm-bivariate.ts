@@ -96,6 +96,14 @@ function checkInputs(studies: Counts[], quadrature: number): void {
 }
 
 /**
+ * Objective evaluations a fit may spend on starts and the Nelder–Mead fallback before it gives up
+ * (reported as not converged). Well-posed fits need < 100 (the 12 reference data sets: 31–86); only
+ * degenerate data where every optimiser fails (e.g. four 2x2 tables of one or two participants, as
+ * the parametric bootstrap can simulate) come near it, and took up to 60,000 evaluations without it.
+ */
+const EVALUATION_BUDGET = 2000;
+
+/**
  * Fits the bivariate binomial GLMM by ML (see the file comment).
  * @throws RangeError on invalid counts, quadrature or design
  */
@@ -132,7 +140,10 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
   ];
   let iterations = 0, evaluations = 0, starts = 0;
   const run = (objective_: typeof objective, start: number[], inverseHessian?: number[][]): MinimizeResult => {
-    const result = minimize(objective_, start, { ...tolerance, ...(inverseHessian ? { initialInverseHessian: inverseHessian } : {}) });
+    // BFGS iterations and the Nelder–Mead fallback get what is left of the evaluation budget
+    const remaining = Math.max(200, EVALUATION_BUDGET - evaluations);
+    const limits = { maxEvaluations: Math.min(2000 * p, remaining), maxIterations: Math.min(500, Math.ceil(remaining / 10)) };
+    const result = minimize(objective_, start, { ...tolerance, ...limits, ...(inverseHessian ? { initialInverseHessian: inverseHessian } : {}) });
     starts++;
     iterations += result.iterations;
     evaluations += result.evaluations;
@@ -142,6 +153,7 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
     let best = first;
     for (const start of alternatives) {
       if (settled(best) && !atBoundary(best.x)) break;
+      if (evaluations >= EVALUATION_BUDGET) break;
       const candidate = run(objective_, start);
       if (candidate.value < best.value - 1e-9 || (!settled(best) && settled(candidate) && candidate.value <= best.value + 1e-9)) best = candidate;
     }

@@ -164,7 +164,9 @@ export function observedFprRange(counts: readonly Counts[]): [number, number] {
 export function paucMadaGrid(p: BivariateParameters, fprRange: [number, number]): AucResult & { fprRange: [number, number] } {
   const lo = Math.max(0.01, fprRange[0]);
   const hi = Math.min(0.99, fprRange[1]);
-  if (!(lo <= hi)) throw new RangeError('empty FPR range');
+  if (Number.isNaN(lo) || Number.isNaN(hi)) throw new RangeError('FPR range must be numbers');
+  // every study at FPR 0 (or every one at 1): no observed range to integrate over
+  if (lo > hi) return { method: 'sroc-pauc-mada-grid', auc: null, notes: [{ code: 'pauc-empty-fpr-range', detail: { lo: fprRange[0], hi: fprRange[1] } }], fprRange: [fprRange[0], fprRange[1]] };
   const fpr = Array.from({ length: 99 }, (_, j) => lo + ((hi - lo) * j) / 98);
   const auc = madaRule(p, fpr);
   return { method: 'sroc-pauc-mada-grid', auc, notes: auc === null ? [undefinedNote(p)] : [], fprRange: [lo, hi] };
@@ -275,10 +277,15 @@ export function aucDeltaMethodCi(
   let variance = 0;
   for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) variance += gradient[i]! * cov[i]![j]! * gradient[j]!;
   if (!(variance >= 0)) return fail('auc_ci_negative_variance');
+  // an AUC of exactly 0 or 1 (degenerate fits, e.g. every study perfect) has no logit-scale interval
+  if (!(base > 0 && base < 1)) return fail('auc_ci_not_estimable_at_bound');
   const se = Math.sqrt(variance);
   const z = normalCritical(level);
   const seLogit = se / (base * (1 - base));
-  return { method, level, auc: base, lo: expit(logit(base) - z * seLogit), hi: expit(logit(base) + z * seLogit), se, notes: [], gradient };
+  const lo = expit(logit(base) - z * seLogit);
+  const hi = expit(logit(base) + z * seLogit);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return fail('auc_ci_not_estimable_at_bound');
+  return { method, level, auc: base, lo, hi, se, notes: [], gradient };
 }
 
 export interface BootstrapOptions {

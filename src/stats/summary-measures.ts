@@ -71,10 +71,15 @@ function logScale(est: number, se: number, z: number): SummaryMeasure {
   return { est: Math.exp(est), lo: Math.exp(est - z * se), hi: Math.exp(est + z * se), seTransformed: se };
 }
 
-/** Summary sensitivity, specificity, FPR, DOR, LR+, LR− with delta-method intervals. */
+/**
+ * Summary sensitivity, specificity, FPR, DOR, LR+, LR− with delta-method intervals. A covariance
+ * that is not available (NaN entries: a fit whose information matrix is singular, e.g. every study
+ * perfect) gives the point estimates with NaN intervals; the fit's notes say why.
+ */
 export function summaryMeasures(mu: { sens: number; spec: number }, vcov: Matrix2, level = 0.95): SummaryMeasuresResult {
   if (!Number.isFinite(mu.sens) || !Number.isFinite(mu.spec)) throw new RangeError('mu must be finite');
-  const v = checkCovariance2(vcov);
+  const unavailable = vcov.flat().some(Number.isNaN);
+  const v: Matrix2 = unavailable ? [[Number.NaN, Number.NaN], [Number.NaN, Number.NaN]] : checkCovariance2(vcov);
   const z = normalCritical(level);
   const seA = Math.sqrt(v[0][0]);
   const seB = Math.sqrt(v[1][1]);

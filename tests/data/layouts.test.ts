@@ -71,7 +71,7 @@ describe('xlsx extraction sheets', () => {
     await workbook.xlsx.writeFile(path);
     const bad = await loadStudyData(readFileSync(path), { file: 'extraction.xlsx', sheet: 'extraction', spec });
     expect(bad.diagnostics.map(formatDiagnostic)[0]).toBe(
-      'extraction.xlsx:3:3: error: row 2, column fp: fp = -16 is negative\n    counts cannot be negative; check the extraction',
+      'extraction.xlsx:3:3: error: row 2, column fp (cell C3): fp = -16 is negative\n    counts cannot be negative; check the extraction',
     );
     const missing = await loadStudyData(readFileSync(path), { file: 'extraction.xlsx', sheet: 'data', spec });
     expect(missing.diagnostics[0]?.message).toBe('worksheet "data" not found; the workbook has "notes", "extraction"');

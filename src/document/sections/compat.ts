@@ -5,7 +5,7 @@
 import { formatInterval, formatNumber, formatPercent, formatPValue } from '../../format/numbers.ts';
 import type { CompatItem } from '../../results/midas-compat.ts';
 import type { AnalysisResults } from '../../results/types.ts';
-import { cell, type Numbering, type SectionView } from '../model.ts';
+import { cell, type Numbering, type SectionView, type TableView } from '../model.ts';
 
 function show(value: CompatItem['midas'], kind: CompatItem['kind']): string {
   if (!value) return '–';
@@ -48,9 +48,48 @@ function difference(item: CompatItem): string {
   return item.kind === 'percent' ? `${formatNumber(d, 'percent')} points` : formatNumber(d, item.kind === 'p' || item.kind === 'proportion' ? 'logit' : 'correlation');
 }
 
+function bivregTable(results: AnalysisResults, numbering: Numbering): TableView | undefined {
+  const rows = results.midasMetaRegression ?? [];
+  if (rows.length === 0) return undefined;
+  const correct = new Map(results.subgroups.map((a) => [a.label, a]));
+  return {
+    id: 'table-midas-bivreg',
+    number: numbering.nextTable(),
+    title: 'Meta-regression as Stata midas reports it',
+    caption:
+      'midas bivreg: Laplace fits; subgroup estimates with symmetric probability-scale CIs; stars from its z statistic, which divides only the second term by the standard error (operator-precedence bug, quirk Q5). The correct tests (likelihood-ratio and Wald, same quadrature as the main model) are in the meta-regression table.',
+    columns: [
+      { label: 'Covariate (Yes / No)', numeric: false },
+      { label: 'Sen Yes / No (midas CI)', numeric: true },
+      { label: 'midas p (stars)', numeric: true },
+      { label: 'Correct Wald p', numeric: true },
+      { label: 'Spe Yes / No (midas CI)', numeric: true },
+      { label: 'midas p (stars)', numeric: true },
+      { label: 'Correct Wald p', numeric: true },
+    ],
+    rows: rows.map((r) => {
+      const regression = correct.get(r.covariate)?.metaRegression;
+      const pair = (m: typeof r.sens) => `${formatInterval(m.yes)} / ${formatInterval(m.no)}`;
+      return {
+        flag: false,
+        cells: [
+          cell(`${r.covariate} (${r.levels.yes} / ${r.levels.no})`),
+          cell(pair(r.sens), true),
+          cell(`${formatPValue(r.sens.p)} ${r.sens.stars}`.trim(), true),
+          cell(regression ? formatPValue(regression.wald.sens.p) : '–', true),
+          cell(pair(r.spec), true),
+          cell(`${formatPValue(r.spec.p)} ${r.spec.stars}`.trim(), true),
+          cell(regression ? formatPValue(regression.wald.spec.p) : '–', true),
+        ],
+      };
+    }),
+  };
+}
+
 export function compatSection(results: AnalysisResults, numbering: Numbering): SectionView | undefined {
   const items = results.midasCompatibility;
   if (!items || items.length === 0) return undefined;
+  const bivreg = bivregTable(results, numbering);
   return {
     id: 'midas-compatibility',
     title: 'Compatibility with Stata midas',
@@ -79,6 +118,7 @@ export function compatSection(results: AnalysisResults, numbering: Numbering): S
           })),
         },
       },
+      ...(bivreg ? [{ table: bivreg }] : []),
     ],
   };
 }

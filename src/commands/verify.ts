@@ -1,0 +1,110 @@
+/**
+ * `metadx verify <version-dir>`: is this version what its manifest says, and can it be made again?
+ *
+ * 1. Every file the manifest lists (outputs, the input copies under inputs/, the previous version's
+ *    results and manifest) is hashed and compared with the manifest: a file edited after it was
+ *    written is reported as tampered, a deleted one as missing.
+ * 2. The version is rebuilt from inputs/ alone (spec, data, previous version; the recorded name and
+ *    date; no results cache) into a temporary folder, and every output's SHA-256 is compared with
+ *    the manifest: reproduced, differs, missing (not produced) or extra.
+ * Exit 0 when everything is intact and reproduced, 1 otherwise. Differences in the metadx build or
+ * the environment (Node, dependencies, Chromium) are printed as notes, since they may explain them.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { UserError } from '../diagnostics.ts';
+import { verifyMessages as M } from '../messages.ts';
+import { keyDifferences } from '../output/decide.ts';
+import { sha256 } from '../output/hash.ts';
+import type { Manifest, ManifestFile } from '../output/manifest.ts';
+import { planVersion, previousRef } from '../output/plan.ts';
+import { readManifest } from '../output/versions.ts';
+import { printDiagnostics, type CliIo } from './common.ts';
+
+export interface VerifyReport {
+  stored: { path: string; status: 'intact' | 'tampered' | 'missing' }[];
+  rebuilt: { path: string; status: 'reproduced' | 'differs' | 'missing' | 'extra' | 'not rebuilt'; note?: string }[];
+  notes: string[];
+  problems: number;
+}
+
+/** Step 1: the files as stored against the manifest. */
+export function checkStored(directory: string, manifest: Manifest): VerifyReport['stored'] {
+  const listed: ManifestFile[] = [...manifest.outputs, ...manifest.inputs, ...(manifest.previous ? [manifest.previous.results, manifest.previous.manifest] : [])];
+  return listed.map((file) => {
+    const path = join(directory, file.path);
+    if (!existsSync(path)) return { path: file.path, status: 'missing' as const };
+    return { path: file.path, status: sha256(readFileSync(path)) === file.sha256 ? ('intact' as const) : ('tampered' as const) };
+  });
+}
+
+/** Step 2: rebuild from inputs/ and compare with the manifest's output hashes. */
+export async function rebuild(directory: string, manifest: Manifest, io: CliIo): Promise<Pick<VerifyReport, 'rebuilt' | 'notes'>> {
+  const { loadAnalysis, buildReport } = await import('../run.ts');
+  const scratch = mkdtempSync(join(tmpdir(), 'metadx-verify-'));
+  try {
+    const specPath = join(directory, 'inputs', 'analysis.yaml');
+    const previous = manifest.previous ? previousRef(join(directory, 'inputs', 'previous'), manifest.previous.version) : null;
+    const plan = planVersion(specPath, { outRoot: scratch, env: io.env, name: manifest.analysis, date: manifest.date, previous });
+    if (!plan) throw new UserError([{ severity: 'error', code: 'verify.inputs', message: M.noManifest(relative(io.cwd, directory) || directory), hint: M.noManifestHint() }]);
+    const notes: string[] = [];
+    const differences = keyDifferences(manifest, plan);
+    if (differences.some((d) => d.part === 'build')) notes.push(M.build());
+    const environment = differences.find((d) => d.part === 'environment');
+    if (environment && environment.part === 'environment') notes.push(M.environment(environment.details));
+    const loaded = await loadAnalysis(specPath, io.cwd, { name: manifest.analysis });
+    const pdfRecorded = manifest.outputs.some((file) => file.path === 'supplement.pdf');
+    const outcome = await buildReport(loaded, { outRoot: scratch, pdf: pdfRecorded, env: io.env, log: () => undefined, cache: false, plan });
+    if (manifest.software.chromium && outcome.manifest.software.chromium && manifest.software.chromium !== outcome.manifest.software.chromium) {
+      notes.push(M.environment([`Chromium ${manifest.software.chromium} → ${outcome.manifest.software.chromium}`]));
+    }
+    const produced = new Map(outcome.manifest.outputs.map((file) => [file.path, file.sha256]));
+    const rebuilt: VerifyReport['rebuilt'] = manifest.outputs.map((file) => {
+      const hash = produced.get(file.path);
+      if (hash === undefined) {
+        const note = file.path === 'supplement.pdf' && outcome.pdfError ? outcome.pdfError.message : undefined;
+        return { path: file.path, status: note ? ('not rebuilt' as const) : ('missing' as const), ...(note ? { note } : {}) };
+      }
+      return { path: file.path, status: hash === file.sha256 ? ('reproduced' as const) : ('differs' as const) };
+    });
+    const recorded = new Set(manifest.outputs.map((file) => file.path));
+    for (const path of produced.keys()) if (!recorded.has(path)) rebuilt.push({ path, status: 'extra' });
+    return { rebuilt, notes };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export async function commandVerify(targets: string[], io: CliIo): Promise<number> {
+  if (targets.length !== 1) {
+    io.err('error: give exactly one version folder\nusage: metadx verify out/<analysis>/<version>');
+    return 2;
+  }
+  const directory = resolve(io.cwd, targets[0]!);
+  const shown = relative(io.cwd, directory) || directory;
+  const manifest = readManifest(directory);
+  if (!manifest) {
+    printDiagnostics([{ severity: 'error', code: 'verify.no-manifest', message: M.noManifest(shown), hint: M.noManifestHint() }], io);
+    return 1;
+  }
+  io.out(M.header(shown, manifest.analysis, manifest.version, manifest.software.metadx, manifest.date.value));
+  const stored = checkStored(directory, manifest);
+  const damaged = stored.filter((file) => file.status !== 'intact');
+  io.out(M.section(`files against manifest.json (${stored.length - damaged.length} of ${stored.length} intact)`));
+  for (const file of damaged) io.out(M.file(file.status, file.path, file.status === 'tampered' ? M.tamperedNote() : M.missingNote()));
+
+  let rebuilt: VerifyReport['rebuilt'] = [];
+  let notes: string[] = [];
+  const inputsDamaged = damaged.some((file) => file.path.startsWith('inputs/'));
+  if (!inputsDamaged) {
+    ({ rebuilt, notes } = await rebuild(directory, manifest, io));
+    io.out(M.section('rebuilt from inputs/'));
+    for (const file of rebuilt) io.out(M.file(file.status, file.path, file.note));
+    for (const note of notes) io.out(note);
+  }
+  const reproduced = rebuilt.filter((file) => file.status === 'reproduced').length;
+  const problems = damaged.length + rebuilt.filter((file) => file.status !== 'reproduced').length + (inputsDamaged ? 1 : 0);
+  io.out(M.summary(reproduced, manifest.outputs.length, problems));
+  return problems > 0 ? 1 : 0;
+}
