@@ -20,11 +20,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { buildCharacteristics, type CharacteristicsTable } from './data/characteristics.ts';
 import { loadStudyData, parseTableFile } from './data/load.ts';
-import { loadQuadas, type QuadasData } from './data/quadas.ts';
+import { applyQuadasCovariate, loadQuadas, quadasCovariate, type QuadasData } from './data/quadas.ts';
+import { closest } from './suggest.ts';
 import { prismaDiagnostics, prismaFlow } from './results/prisma.ts';
 import type { StudyData } from './data/studies.ts';
 import { UserError, hasErrors, type Diagnostic } from './diagnostics.ts';
-import { runMessages, specMessages, versionMessages } from './messages.ts';
+import { quadasMessages, runMessages, specMessages, versionMessages } from './messages.ts';
 import { analyze, pooledOptions } from './results/analyze.ts';
 import { cumulativeMetaAnalysis } from './results/cumulative.ts';
 import type { AnalysisResults } from './results/types.ts';
@@ -115,15 +116,27 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
     quadas = parsed.data ? { ...parsed.data, file: spec.quadas.file } : undefined;
   }
   if (!loaded.data || hasErrors(all)) throw new UserError(all);
-  const flow = prismaFlow(spec, { tablesAnalysed: loaded.data.studies.length });
+  // QUADAS-2 domains become covariates (quadas_rob_patient_selection, ...) usable under subgroups:
+  let data = loaded.data;
+  if (quadas) {
+    for (const domain of quadas.domains) {
+      const covariate = quadasCovariate(quadas.studies, domain);
+      const applied = applyQuadasCovariate(data.studies, covariate);
+      data = { ...data, studies: applied.studies, covariates: [...data.covariates, covariate.info] };
+      if (applied.unmatched.length > 0 && spec.subgroups.includes(covariate.info.name)) {
+        all.push({ severity: 'warning', code: 'quadas.unmatched', message: quadasMessages.noJudgements(applied.unmatched.join('; ')), hint: quadasMessages.noJudgementsHint(), file: specFile, ...(locate(['quadas', 'file']) ?? {}) });
+      }
+    }
+  }
+  const flow = prismaFlow(spec, { tablesAnalysed: data.studies.length });
   if (flow) all.push(...prismaDiagnostics(flow, specFile, locate));
-  const unknownSubgroups = spec.subgroups.filter((name) => !loaded.data!.covariates.some((c) => c.name === name));
+  const unknownSubgroups = spec.subgroups.filter((name) => !data.covariates.some((c) => c.name === name));
   if (unknownSubgroups.length > 0) {
     throw new UserError(
       unknownSubgroups.map((name) => ({
         severity: 'error' as const,
         code: 'spec.unknown-covariate',
-        message: specMessages.unknownCovariate(name),
+        message: specMessages.unknownCovariate(name, closest(name, data.covariates.map((c) => c.name))),
         file: specFile,
         ...(locate(['subgroups', spec.subgroups.indexOf(name)]) ?? {}),
       })),
@@ -135,7 +148,7 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
     specPath,
     specFile,
     spec,
-    data: loaded.data,
+    data,
     ...(characteristics ? { characteristics } : {}),
     ...(quadas ? { quadas } : {}),
     diagnostics: all,
@@ -300,7 +313,16 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
       } else {
         try {
           const printed = await printPdf(html, browser, { paper: spec.output.paper, footerLabel: `${spec.title} — version ${spec.version}`, date });
-          staged.write({ path: 'supplement.pdf', content: printed.pdf });
+          const { withMetadata } = await import('./pdf/metadata.ts');
+          const pdf = withMetadata(printed.pdf, {
+            title: spec.title,
+            ...(spec.authors.length > 0 ? { author: spec.authors.join('; ') } : {}),
+            subject: spec.subtitle ?? 'Supplementary material: diagnostic test accuracy meta-analysis',
+            keywords: ['diagnostic test accuracy', 'meta-analysis', 'bivariate model', 'SROC', spec.index_test, spec.target_condition].filter((k): k is string => Boolean(k)).join('; '),
+            creator: `metadx ${METADX_VERSION}`,
+            date,
+          });
+          staged.write({ path: 'supplement.pdf', content: pdf });
           chromium = printed.browserVersion;
         } catch (error) {
           const detail = error instanceof Error ? error.message.split('\n')[0]! : String(error);

@@ -228,7 +228,8 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
     }
   }
   spec.subgroups.forEach((name, index) => {
-    if (!firstIndex.has(normalise(name))) {
+    // quadas_<domain> covariates come from the QUADAS-2 file (checked after it is read, in run.ts)
+    if (!firstIndex.has(normalise(name)) && !name.startsWith('quadas_')) {
       const suggestion = closest(normalise(name), keys.filter((k) => k !== ''));
       diagnostics.push({ severity: 'error', code: 'data.spec-column', message: M.specColumnMissing(`subgroups[${index}]`, name, suggestion && table.header[keys.indexOf(suggestion)]), hint: M.specColumnMissingHint(present), ...inSpec(['subgroups', String(index)]), field: `subgroups[${index}]` });
     }

@@ -61,6 +61,8 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   if (bias) sections.push(bias);
   const influence = influenceSection(results, numbering, { boxplot: place('bivariate-boxplot'), leaveOneOut: () => place('leave-one-out') });
   if (influence) sections.push(influence);
+  const cumulative = [...place('cumulative'), ...place('cumulative-search')];
+  if (cumulative.length > 0) sections.push({ id: 'cumulative', title: 'Cumulative meta-analysis', newPage: true, blocks: cumulative });
   const clinical = clinicalSection(results, [...place('fagan'), ...place('lr-scattergram'), ...place('forest-dor'), ...place('forest-lr-positive'), ...place('forest-lr-negative')]);
   if (clinical) sections.push(clinical);
   const quality = qualitySection(results, [...place('quadas-traffic-light'), ...place('quadas-summary')]);

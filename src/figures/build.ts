@@ -13,6 +13,7 @@ import { faganSpec } from './fagan.ts';
 import { forestSpec, paginateForest } from './forest.ts';
 import { boxplotInput, deeksInput, faganInput, forestInput, leaveOneOutInput, lrScattergramInput, metaRegressionInput, srocInput, univariateForestInput } from './inputs.ts';
 import { leaveOneOutSpec } from './leave-one-out.ts';
+import { cumulativeSpec } from './cumulative.ts';
 import { lrScattergramSpec } from './lr-scattergram.ts';
 import { metaRegressionSpec } from './meta-regression.ts';
 import { prismaSpec } from './prisma.ts';
@@ -208,6 +209,35 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
           data: input.rows.map((r) => ({ omitted: r.omitted, ...interval('sensitivity', r.sens), ...interval('specificity', r.spec) })),
         }
       : undefined;
+  });
+
+  add('cumulative', () => {
+    const analyses = [results.cumulative?.byYear, results.cumulative?.bySearch].filter((a): a is NonNullable<typeof a> => a !== null && a !== undefined && a.steps.length > 1);
+    return analyses.map((analysis) => {
+      const bySearch = analysis.order === 'search';
+      return {
+        id: bySearch ? 'cumulative-search' : 'cumulative',
+        title: bySearch ? 'Cumulative meta-analysis by search' : 'Cumulative meta-analysis by publication year',
+        caption: `Pooled sensitivity and specificity (${level} CI) as ${bySearch ? 'each literature search added studies' : 'studies accrue in order of publication'}; each row pools every table up to and including it (${pooled.model.label} from 4 tables on, univariate pooling before). Vertical lines: all tables.${analysis.unplaced.length > 0 ? ` Not placed (no publication year): ${analysis.unplaced.join('; ')}.` : ''}`,
+        vegaLite: cumulativeSpec({
+          level: results.level,
+          steps: analysis.steps.map((step) => ({
+            added: step.search ? { searchDate: step.search.date } : { study: step.study ?? step.groups.join(', '), ...(step.year !== undefined ? { year: step.year } : {}) },
+            k: step.k,
+            ...(step.sens ? { sens: step.sens } : {}),
+            ...(step.spec ? { spec: step.spec } : {}),
+          })),
+        }),
+        data: analysis.steps.map((step) => ({
+          step: step.search ? `search ${step.search.date}` : `${step.study ?? step.groups.join(', ')}${step.year !== undefined ? ` (${step.year})` : ''}`,
+          tables: step.k,
+          studies: step.studies,
+          method: step.method,
+          ...(step.sens ? interval('sensitivity', step.sens) : {}),
+          ...(step.spec ? interval('specificity', step.spec) : {}),
+        })),
+      };
+    });
   });
 
   add('quadas', () => {

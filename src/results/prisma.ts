@@ -349,7 +349,15 @@ export function prismaFlow(spec: Pick<AnalysisSpec, 'prisma' | 'searches'>, opti
   const inputs: { input: PrismaSearchInput; path: (string | number)[]; index?: number }[] =
     searches.length > 0 ? searches.map((input, index) => ({ input, path: ['searches', index], index })) : spec.prisma ? [{ input: spec.prisma, path: ['prisma'] }] : [];
   if (inputs.length === 0) return undefined;
-  const results = inputs.map(({ input, path, index }, i) => searchFlow(input, path, i === inputs.length - 1 ? options : {}, index));
+  // In an updated review the data hold previous + new tables: check the current search's count of
+  // new tables against the analysed tables minus the previous ones (skipped when those are unknown).
+  const earlierTables = inputs.slice(0, -1).map(({ input }) => input.tables_included);
+  const statedPrevious = searches.length > 0 ? undefined : spec.prisma?.previous?.tables;
+  const previousTables =
+    inputs.length > 1 ? (earlierTables.every((n) => n !== undefined) ? earlierTables.reduce((a, b) => a! + b!, 0) : undefined) : statedPrevious ?? (spec.prisma?.previous ? undefined : 0);
+  const currentOptions: PrismaOptions =
+    options.tablesAnalysed === undefined ? options : previousTables === undefined ? { ...options, tablesAnalysed: undefined } : { ...options, tablesAnalysed: options.tablesAnalysed - previousTables };
+  const results = inputs.map(({ input, path, index }, i) => searchFlow(input, path, i === inputs.length - 1 ? currentOptions : {}, index));
   const flows = results.map((result) => result.flow);
   const current = flows.at(-1)!;
   const earlier = flows.slice(0, -1);

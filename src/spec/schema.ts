@@ -219,7 +219,7 @@ export const AnalysisSpecSchema = z
     subtitle: text.optional(),
     authors: z.array(text).default([]),
     version: z
-      .union([z.number().int().nonnegative(), z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"')])
+      .union([z.number().int().nonnegative(), z.string().regex(/^(?!latest$)[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-", not starting with "." and not "latest"')])
       .describe('Version of this analysis (e.g. 1, 2 or a search date); names the output folder'),
     date: z
       .string()

@@ -277,8 +277,9 @@ export function aucDeltaMethodCi(
   let variance = 0;
   for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) variance += gradient[i]! * cov[i]![j]! * gradient[j]!;
   if (!(variance >= 0)) return fail('auc_ci_negative_variance');
-  // an AUC of exactly 0 or 1 (degenerate fits, e.g. every study perfect) has no logit-scale interval
-  if (!(base > 0 && base < 1)) return fail('auc_ci_not_estimable_at_bound');
+  // an AUC at 0 or 1 to integration accuracy (degenerate fits, e.g. every study perfect) has no
+  // logit-scale interval: it would come out as NaN or as 0–1
+  if (!(base > 1e-9 && base < 1 - 1e-9)) return fail('auc_ci_not_estimable_at_bound');
   const se = Math.sqrt(variance);
   const z = normalCritical(level);
   const seLogit = se / (base * (1 - base));

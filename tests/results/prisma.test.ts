@@ -204,3 +204,16 @@ describe('updated reviews', () => {
     expect(bad.checks[0]!.specPath).toEqual(['prisma', 'previous', 'reports']);
   });
 });
+
+describe('tables analysed in an updated review', () => {
+  const searches = [
+    { date: '2023-12-01', records_identified: 181, studies_included: 10, tables_included: 26 },
+    { date: '2025-06-01', records_identified: 40, studies_included: 2, tables_included: 4 },
+  ];
+  const codes = (tablesAnalysed: number) => prismaFlow({ searches }, { tablesAnalysed })!.checks.map((c) => c.code);
+
+  it('compares the data with previous + new tables, not with the new ones alone', () => {
+    expect(codes(30)).not.toContain('prisma.tables-not-analysed');
+    expect(codes(31)).toContain('prisma.tables-not-analysed');
+  });
+});
