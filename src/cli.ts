@@ -28,7 +28,7 @@ Usage:
       What changed from version A to version B: 2x2 tables, pooled estimates, figures.
   metadx validate [ANALYSIS...]
       Check specs and data; print every problem with file:line:column.
-  metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--json]
+  metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--covariate NAME] [--json]
       Fit the bivariate model to one data file and print a summary (or one JSON object).
   metadx --help | --version
 
@@ -69,6 +69,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         quadrature: { type: 'string' },
         correction: { type: 'string' },
         region: { type: 'string' },
+        covariate: { type: 'string' },
       },
     });
   } catch (error) {

@@ -7,10 +7,11 @@
  *   method}, aucMidas {est, lo, hi}, heterogeneity, deeks {intercept, slope, se, t, df, p}.
  */
 import type { StudyData } from './data/studies.ts';
-import { formatInterval, formatNumber, formatPercent, formatPValue } from './format/numbers.ts';
+import { formatInterval, formatNumber, formatPercent, formatPStatement } from './format/numbers.ts';
 import { noteMessage } from './messages.ts';
 import { deeksOrNull, poolStudies, type PooledOptions, type PooledResult } from './results/pooled.ts';
 import type { DeeksResult } from './stats/deeks.ts';
+import { metaRegression } from './results/meta-regression.ts';
 
 export interface FitJson {
   k: number;
@@ -36,6 +37,17 @@ export interface FitJson {
     midas: { sens: { Q: number; df: number; p: number; I2: number; lo: number | null; hi: number | null }; spec: { Q: number; df: number; p: number; I2: number; lo: number | null; hi: number | null } } | null;
   };
   deeks: { intercept: number; slope: number; se: number; t: number; df: number; p: number } | null;
+  /** with --covariate: bivariate meta-regression (same model and quadrature as the main fit) */
+  metaRegression?: {
+    covariate: string;
+    type: 'categorical' | 'continuous';
+    k: number;
+    excluded: number[];
+    lrt: { statistic: number; df: number; p: number };
+    wald: { sens: { statistic: number; df: number; p: number }; spec: { statistic: number; df: number; p: number } };
+    coefficients: { names: string[]; est: number[]; se: number[] };
+    levels: { level: string; k: number; value?: number; sens: { est: number; lo: number; hi: number }; spec: { est: number; lo: number; hi: number } }[];
+  };
 }
 
 const interval = (m: { est: number; lo: number; hi: number }) => ({ est: m.est, lo: m.lo, hi: m.hi });
@@ -81,10 +93,31 @@ export function fitToJson(pooled: PooledResult, deeks: DeeksResult | null, optio
   };
 }
 
-export function runFit(data: StudyData, options: PooledOptions): FitJson {
+export function runFit(data: StudyData, options: PooledOptions, covariate?: string): FitJson {
   const counts = data.studies.map((s) => s.counts);
   const pooled = poolStudies(counts, options);
-  return fitToJson(pooled, deeksOrNull(counts, options), options);
+  const fit = fitToJson(pooled, deeksOrNull(counts, options), options);
+  if (covariate === undefined) return fit;
+  const info = data.covariates.find((c) => c.name === covariate)!;
+  const regression = metaRegression(
+    counts,
+    data.studies.map((s) => s.covariates[covariate] ?? null),
+    { name: covariate, type: info.type, ...(info.levels ? { levels: info.levels } : {}) },
+    options,
+  );
+  return {
+    ...fit,
+    metaRegression: {
+      covariate,
+      type: regression.type,
+      k: regression.k,
+      excluded: regression.excluded,
+      lrt: { statistic: regression.lrt.statistic, df: regression.lrt.df, p: regression.lrt.p },
+      wald: regression.wald,
+      coefficients: { names: regression.coefficients.names, est: regression.coefficients.est, se: regression.coefficients.se },
+      levels: regression.levels.map((l) => ({ level: l.level, k: l.k, ...(l.value !== undefined ? { value: l.value } : {}), sens: interval(l.summary.sens), spec: interval(l.summary.spec) })),
+    },
+  };
 }
 
 /** Human-readable summary of a fit (uses the one formatting module). */
@@ -110,7 +143,12 @@ export function fitToText(fit: FitJson, file: string): string {
     const zd = fit.heterogeneity.zhouDendukuri;
     lines.push(`  I² (Zhou–Dendukuri): sens ${formatPercent(zd.sens, true)}, spec ${formatPercent(zd.spec, true)}, bivariate ${formatPercent(zd.bivariate, true)}`);
   }
-  if (fit.deeks) lines.push(`  Deeks' funnel-plot asymmetry test: slope ${formatNumber(fit.deeks.slope, 'statistic')}, p = ${formatPValue(fit.deeks.p)}`);
+  if (fit.metaRegression) {
+    const m = fit.metaRegression;
+    lines.push(`  Meta-regression on ${m.covariate} (k = ${m.k}): LRT χ² = ${formatNumber(m.lrt.statistic, 'statistic')}, df = ${m.lrt.df}, ${formatPStatement(m.lrt.p)}`);
+    for (const level of m.levels) lines.push(`    ${level.level} (k = ${level.k}): sensitivity ${formatInterval(level.sens)}, specificity ${formatInterval(level.spec)}`);
+  }
+  if (fit.deeks) lines.push(`  Deeks' funnel-plot asymmetry test: slope ${formatNumber(fit.deeks.slope, 'statistic')}, ${formatPStatement(fit.deeks.p)}`);
   for (const warning of fit.warnings) lines.push(`warning: ${warning}`);
   return lines.join('\n');
 }

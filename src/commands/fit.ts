@@ -5,11 +5,11 @@ import { formatDiagnostic } from '../diagnostics.ts';
 import { specMessages } from '../messages.ts';
 import { printDiagnostics, type CliIo } from './common.ts';
 
-export const FIT_USAGE = 'usage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--json]';
+export const FIT_USAGE = 'usage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--covariate NAME] [--json]';
 
 export async function commandFit(
   targets: string[],
-  values: { json?: boolean; method?: string; quadrature?: string; correction?: string; region?: string },
+  values: { json?: boolean; method?: string; quadrature?: string; correction?: string; region?: string; covariate?: string },
   io: CliIo,
 ): Promise<number> {
   const usage = (message: string): number => {
@@ -36,6 +36,12 @@ export async function commandFit(
   const loaded = await loadStudyData(readFileSync(path), { file, spec: { data: { file }, covariates: {}, subgroups: [] } });
   printDiagnostics(loaded.diagnostics, io);
   if (!loaded.data) return 1;
+  const covariate = values.covariate;
+  if (covariate !== undefined && !loaded.data.covariates.some((c) => c.name === covariate.toLowerCase())) {
+    const { closest } = await import('../suggest.ts');
+    const suggestion = closest(covariate, loaded.data.covariates.map((c) => c.name));
+    return usage(`--covariate: ${file} has no column "${covariate}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+  }
   const fit = runFit(loaded.data, {
     method,
     quadrature,
@@ -46,7 +52,7 @@ export async function commandFit(
     aucCi: 'delta',
     bootstrap: 1000,
     seed: 20231201,
-  });
+  }, covariate?.toLowerCase());
   io.out(values.json ? JSON.stringify(fit, null, 2) : fitToText(fit, file));
   return 0;
 }

@@ -78,3 +78,19 @@ describe('metadx fit usage errors', () => {
     expect(err.join('\n')).toContain('--quadrature must be a whole number from 1 to 41, not "seven"');
   });
 });
+
+describe('metadx fit --covariate', () => {
+  it.each([
+    ['osteoporosis_dl_standin', 'image_type'],
+    ['osteoporosis_dl_standin', 'validation'],
+    ['saq', 'population'],
+  ])('%s ~ %s: LRT and coefficients as glmer (Laplace)', async (name, covariate) => {
+    const reference = referenceExpected(name).meta_regression[covariate].glmer;
+    const fit = await fitJson([join(referenceDir, 'datasets', `${name}.csv`), '--quadrature', '1', '--covariate', covariate]);
+    expect(fit.metaRegression).toMatchObject({ covariate, type: 'categorical', k: reference.k_used });
+    expect(fit.metaRegression.lrt.df).toBe(reference.lrt_vs_no_covariate.df);
+    expectClose(`${name}/${covariate} LRT`, fit.metaRegression.lrt.statistic, reference.lrt_vs_no_covariate.statistic, { name: 'LRT (2e-3 absolute)', abs: 2e-3 });
+    expect(fit.metaRegression.levels.map((l: { k: number }) => l.k).reduce((a: number, b: number) => a + b, 0)).toBe(reference.k_used);
+    expect(fit.deeks).not.toBeNull();
+  });
+});
