@@ -13,7 +13,9 @@
  *    than glmer; k = 26 seven-point fit < 50 ms).
  * 5. report timings (bench/report.ts): cold, warm and no-change runs of the flagship report, and a
  *    no-change run of all shipped analyses (goal < 1 s).
- * Options: --report-only (only 5.), --no-report (skip 5.),
+ * 6. scale (bench/scale.ts): `metadx report` of 2,000 simulated studies with the PDF, as a child
+ *    process: wall time and peak resident memory (/usr/bin/time -v).
+ * Options: --report-only (only 5.), --no-report (skip 5.), --no-scale (skip 6.),
  * --repeats <n> (metadx repeats, default 7: 3n for k ≤ 200, ⌈n/2⌉ ≥ 3 for k = 5000; glmer
  * uses max(3, ⌈n/2⌉)), --no-glmer,
  * --sizes 26,200 (subset of k).
@@ -26,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { fitBivariateGlmm, type BivariateGlmmFit } from '../src/stats/glmm-bivariate.ts';
 import { simulateStudies } from './simulate.ts';
 import { benchReport } from './report.ts';
+import { benchScale } from './scale.ts';
 
 const argument = (flag: string): string | undefined => {
   const index = process.argv.indexOf(flag);
@@ -138,4 +141,6 @@ metadx.forEach(({ k, laplace, seven }) => {
 });
 const checked = typeof glmer === 'string' ? 'k = 26 seven-point fit < 50 ms (glmer comparison not run)' : 'every fit ≥ 5× faster than glmer, k = 26 seven-point fit < 50 ms';
 if (!process.argv.includes('--no-report')) failures.push(...benchReport());
+// 6. scale: a report of 2,000 simulated studies (bench/scale.ts): wall time and peak memory
+if (!process.argv.includes('--no-scale')) failures.push(...benchScale({ k: 2000 }));
 console.log(failures.length ? `goals NOT met:\n  ${failures.join('\n  ')}` : `goals met: ${checked}${process.argv.includes('--no-report') ? '' : '; no-change report of all analyses < 1 s'}`);

@@ -5,7 +5,7 @@
  * memory; without GNU time, the child reports its own maxRSS). Used by `npm run bench` and by
  * tests/robustness/scale.test.ts.
  *
- * Alone: node bin/run-ts.js bench/scale.ts [--k 2000] [--no-pdf] [--dpi 300]
+ * Alone: node bin/run-ts.js bench/scale.ts [--k 2000] [--no-pdf] [--no-year] [--dpi 300]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,14 +25,16 @@ export interface ScaleAnalysis {
 }
 
 /** Write a seeded analysis of k studies (data.csv + analysis.yaml) into a new temporary folder. */
-export function writeScaleAnalysis(k = 2000, options: { seed?: number; dpi?: number } = {}): ScaleAnalysis {
+export function writeScaleAnalysis(k = 2000, options: { seed?: number; dpi?: number; year?: boolean } = {}): ScaleAnalysis {
   const cwd = mkdtempSync(join(tmpdir(), 'metadx-scale-'));
   const name = `scale-${k}`;
   const folder = join(cwd, name);
   mkdirSync(folder);
   const studies = simulateStudies(k, options.seed ?? 20260101);
-  const rows = studies.map((s, i) => `Author ${i + 1} (${1990 + (i % 35)}),${s.tp},${s.fp},${s.fn},${s.tn},${i % 3 === 0 ? 'external' : 'internal'},${1990 + (i % 35)}`);
-  writeFileSync(join(folder, 'data.csv'), `study,tp,fp,fn,tn,validation,year\n${rows.join('\n')}\n`);
+  // a year column switches on the cumulative meta-analysis by year (one refit per study)
+  const year = options.year ?? true;
+  const rows = studies.map((s, i) => `Author ${i + 1} (${1990 + (i % 35)}),${s.tp},${s.fp},${s.fn},${s.tn},${i % 3 === 0 ? 'external' : 'internal'}${year ? `,${1990 + (i % 35)}` : ''}`);
+  writeFileSync(join(folder, 'data.csv'), `study,tp,fp,fn,tn,validation${year ? ',year' : ''}\n${rows.join('\n')}\n`);
   writeFileSync(
     join(folder, 'analysis.yaml'),
     `title: Scale test with ${k} simulated studies
@@ -45,8 +47,7 @@ data:
     note: Seeded simulation (bench/simulate.ts) for the scale test.
 covariates:
   validation: {label: Validation, levels: {internal: Internal, external: External}}
-  year: {label: Publication year, type: continuous}
-subgroups: [validation]
+${year ? '  year: {label: Publication year, type: continuous}\n' : ''}subgroups: [validation]
 output:
   dpi: ${options.dpi ?? 300}
 `,
@@ -84,9 +85,9 @@ export function runScaleReport(analysis: ScaleAnalysis, options: { pdf?: boolean
 }
 
 /** Print the scale row for `npm run bench`; return the goals not met. */
-export function benchScale(options: { k?: number; pdf?: boolean; dpi?: number } = {}): string[] {
+export function benchScale(options: { k?: number; pdf?: boolean; dpi?: number; year?: boolean } = {}): string[] {
   const k = options.k ?? 2000;
-  const analysis = writeScaleAnalysis(k, { ...(options.dpi ? { dpi: options.dpi } : {}) });
+  const analysis = writeScaleAnalysis(k, { ...(options.dpi ? { dpi: options.dpi } : {}), year: options.year ?? true });
   const failures: string[] = [];
   try {
     const run = runScaleReport(analysis, { pdf: options.pdf ?? true });
@@ -97,7 +98,7 @@ export function benchScale(options: { k?: number; pdf?: boolean; dpi?: number } 
       : NaN;
     const html = existsSync(join(run.directory, 'supplement.html')) ? readFileSync(join(run.directory, 'supplement.html')).length : 0;
     console.log(
-      `scale: report of k = ${k} studies${options.pdf === false ? ' (no PDF)' : ''}: ${run.seconds.toFixed(1)} s wall, peak RSS ${run.peakMiB === null ? 'n/a' : `${run.peakMiB.toFixed(0)} MiB`} (report process; Chromium not counted), ` +
+      `scale: report of k = ${k} studies${options.pdf === false ? ' (no PDF)' : ''}${options.year === false ? ' (no year column: no cumulative meta-analysis)' : ''}: ${run.seconds.toFixed(1)} s wall, peak RSS ${run.peakMiB === null ? 'n/a' : `${run.peakMiB.toFixed(0)} MiB`} (report process; Chromium not counted), ` +
         `${forestParts} forest-plot parts, ${Number.isNaN(pages) ? 'no PDF' : `${pages} PDF pages`}, supplement.html ${(html / 1e6).toFixed(1)} MB`,
     );
     if (run.status !== 0) failures.push(`scale: report of k = ${k} failed (exit ${run.status}): ${run.output.trim().split('\n').slice(-3).join(' | ')}`);
@@ -114,7 +115,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const index = process.argv.indexOf(flag);
     return index >= 0 ? process.argv[index + 1] : undefined;
   };
-  const failures = benchScale({ k: Number(argument('--k') ?? 2000), pdf: !process.argv.includes('--no-pdf'), ...(argument('--dpi') ? { dpi: Number(argument('--dpi')) } : {}) });
+  const failures = benchScale({ k: Number(argument('--k') ?? 2000), pdf: !process.argv.includes('--no-pdf'), year: !process.argv.includes('--no-year'), ...(argument('--dpi') ? { dpi: Number(argument('--dpi')) } : {}) });
   if (failures.length > 0) {
     console.log(`goals NOT met:\n  ${failures.join('\n  ')}`);
     process.exitCode = 1;
