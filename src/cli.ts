@@ -38,11 +38,16 @@ Options:
   --replace     regenerate a version that exists with different inputs (versions are
                 otherwise never overwritten: bump version: in analysis.yaml instead)
   --json        diff, fit: print one JSON object
+  --allow-outside-data
+                report, validate: read data files outside the analysis folder (by default
+                paths in the spec, and links, must stay inside it)
 
 Environment:
   PUPPETEER_EXECUTABLE_PATH   Chromium to print the PDF (default: system Chromium,
                               else the one shipped by @sparticuz/chromium)
   SOURCE_DATE_EPOCH           document date when the spec has no date:
+  METADX_PDF_TIMEOUT_MS       give up printing the PDF after this many milliseconds
+                              (default 120000); HTML and figures are still written
 `;
 
 const defaultIo = (): CliIo => ({
@@ -70,6 +75,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         correction: { type: 'string' },
         region: { type: 'string' },
         covariate: { type: 'string' },
+        'allow-outside-data': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -90,11 +96,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     switch (command) {
       case 'report': {
         const { commandReport } = await import('./commands/report.ts');
-        return await commandReport(rest, { out: values.out ?? 'out', pdf: !values['no-pdf'], replace: values.replace ?? false }, io);
+        return await commandReport(rest, { out: values.out ?? 'out', pdf: !values['no-pdf'], replace: values.replace ?? false, allowOutsideData: values['allow-outside-data'] ?? false }, io);
       }
       case 'validate': {
         const { commandValidate } = await import('./commands/validate.ts');
-        return await commandValidate(rest, io);
+        return await commandValidate(rest, io, { allowOutsideData: values['allow-outside-data'] ?? false });
       }
       case 'fit': {
         const { commandFit } = await import('./commands/fit.ts');

@@ -203,6 +203,7 @@ const noteTexts: Record<string, (detail: NoteDetail) => string> = {
   'bootstrap-refits-failed': (d) => `${num(d, 'failed')} of ${num(d, 'replicates')} bootstrap refits failed and were skipped`,
   'covariate-missing-excluded': (d) => `${d?.covariate}: ${num(d, 'n')} table(s) without a value were left out of this analysis`,
   'covariate-single-level': (d) => `${d?.covariate}: every table has the same value ("${d?.level}"), so there is nothing to compare`,
+  'meta-regression-not-fitted': (d) => `${d?.covariate}: the meta-regression could not be fitted (${d?.reason}); subgroups are shown without a test of difference`,
   'subgroup-univariate': (d) => `${d?.covariate} = ${d?.level}: only ${num(d, 'k')} table(s), pooled without the bivariate model (univariate REML)`,
   'auc-ci-not-estimable': () => 'no confidence interval for the AUC (the parameter covariance is not available)',
   'mu-at-bound': (d) =>

@@ -29,7 +29,7 @@ import { quadasMessages, runMessages, specMessages, versionMessages } from './me
 import { analyze, pooledOptions } from './results/analyze.ts';
 import { cumulativeMetaAnalysis } from './results/cumulative.ts';
 import type { AnalysisResults } from './results/types.ts';
-import { loadSpec } from './spec/load.ts';
+import { loadSpec, resolveSpecInput } from './spec/load.ts';
 import type { SoftwareVersions } from './document/sections/methods.ts';
 import { ENGINE_VERSION, METADX_VERSION } from './version.ts';
 import type { AnalysisSpec } from './spec/schema.ts';
@@ -63,7 +63,7 @@ export interface LoadedAnalysis {
 }
 
 /** Steps 1–2: read and validate the spec and its data. Throws UserError with all problems. */
-export async function loadAnalysis(target: string, cwd = process.cwd(), options: { name?: string } = {}): Promise<LoadedAnalysis> {
+export async function loadAnalysis(target: string, cwd = process.cwd(), options: { name?: string; allowOutsideData?: boolean } = {}): Promise<LoadedAnalysis> {
   const specPath = resolveSpecPath(target);
   const shown = (path: string) => (isAbsolute(path) ? relative(cwd, path) || path : path);
   if (!existsSync(specPath)) {
@@ -76,15 +76,24 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
   const directory = dirname(specPath);
   /** Read a file named in the spec at `key`: it must exist and stay inside the analysis folder. */
   const readSpecFile = (key: readonly (string | number)[], path: string, what: string): { bytes: Uint8Array; file: string } => {
-    const absolute = resolve(directory, path);
     const position = locate(key) ?? {};
-    if (relative(directory, absolute).startsWith('..') || isAbsolute(relative(directory, absolute))) {
-      throw new UserError([{ severity: 'error', code: 'spec.path-escapes', message: specMessages.pathEscapes(path), hint: specMessages.pathEscapesHint(), file: specFile, ...position }]);
+    const resolved = resolveSpecInput(directory, path, { allowOutside: options.allowOutsideData ?? false });
+    const fail = (code: string, message: string, hint: string): never => {
+      throw new UserError([{ severity: 'error', code, message, hint, file: specFile, ...position }]);
+    };
+    if (!resolved.ok) {
+      switch (resolved.reason) {
+        case 'outside':
+          return fail('spec.path-escapes', specMessages.pathEscapes(path), specMessages.pathEscapesHint());
+        case 'symlink-outside':
+          return fail('spec.path-escapes', specMessages.pathSymlinkEscapes(path, resolved.target ?? ''), specMessages.pathEscapesHint());
+        case 'not-a-file':
+          return fail('spec.not-a-file', specMessages.pathNotAFile(what, shown(resolved.absolute)), specMessages.pathNotAFileHint(key.join('.')));
+        default:
+          return fail('spec.file-missing', specMessages.fileMissing(what, shown(resolved.absolute)), specMessages.fileMissingHint(key.join('.')));
+      }
     }
-    if (!existsSync(absolute) || !statSync(absolute).isFile()) {
-      throw new UserError([{ severity: 'error', code: 'spec.file-missing', message: specMessages.fileMissing(what, shown(absolute)), hint: specMessages.fileMissingHint(key.join('.')), file: specFile, ...position }]);
-    }
-    return { bytes: readFileSync(absolute), file: shown(absolute) };
+    return { bytes: readFileSync(resolved.absolute), file: shown(resolved.absolute) };
   };
 
   const dataFile = readSpecFile(['data', 'file'], spec.data.file, 'data');

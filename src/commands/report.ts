@@ -19,6 +19,8 @@ export interface ReportCommandOptions {
   out: string;
   pdf: boolean;
   replace: boolean;
+  /** read data files outside the analysis folder (command-line only; never from the spec) */
+  allowOutsideData?: boolean;
 }
 
 /** Targets with the versions of one analysis in version order (other targets keep their place). */
@@ -66,7 +68,7 @@ export async function commandReport(targets: string[], options: ReportCommandOpt
         if (decision.action === 'refuse') throw refusalError(plan, decision.differences, io.cwd);
       }
       const { loadAnalysis, buildReport } = await import('../run.ts');
-      const loaded = await loadAnalysis(target, io.cwd);
+      const loaded = await loadAnalysis(target, io.cwd, { allowOutsideData: options.allowOutsideData ?? false });
       printDiagnostics(loaded.diagnostics, io);
       const outcome = await buildReport(loaded, { outRoot, pdf: options.pdf, env: io.env, log: io.out, replace: options.replace, ...(plan ? { plan } : {}) });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -4,7 +4,7 @@ import { UserError } from '../diagnostics.ts';
 import { specMessages } from '../messages.ts';
 import { discoverAnalyses, printDiagnostics, type CliIo } from './common.ts';
 
-export async function commandValidate(targets: string[], io: CliIo): Promise<number> {
+export async function commandValidate(targets: string[], io: CliIo, options: { allowOutsideData?: boolean } = {}): Promise<number> {
   const { loadAnalysis } = await import('../run.ts');
   const analyses = discoverAnalyses(targets, io.cwd);
   if (analyses.length === 0) {
@@ -14,9 +14,9 @@ export async function commandValidate(targets: string[], io: CliIo): Promise<num
   let failed = 0;
   for (const target of analyses) {
     try {
-      const loaded = await loadAnalysis(target, io.cwd);
+      const loaded = await loadAnalysis(target, io.cwd, { allowOutsideData: options.allowOutsideData ?? false });
       printDiagnostics(loaded.diagnostics, io);
-      io.out(`ok: ${relative(io.cwd, target) || target} (${loaded.data.studies.length} studies)`);
+      io.out(`ok: ${relative(io.cwd, target) || target} (${loaded.data.studies.length} ${loaded.data.studies.length === 1 ? "study" : "studies"})`);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       printDiagnostics(error.diagnostics, io);

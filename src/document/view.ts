@@ -43,8 +43,9 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
 
   /** figures are numbered when placed, so numbers follow the order of appearance */
   const place = (id: string): Block[] => {
-    const figure = figures.find((f) => f.id === id);
-    return figure ? [{ figure: { ...figure, number: numbering.nextFigure() } }] : [];
+    // a figure split across pages has parts <id>-1, <id>-2, ...; they are placed in order
+    const parts = figures.filter((f) => f.id === id || new RegExp(`^${id}-\\d+$`).test(f.id));
+    return parts.map((figure) => ({ figure: { ...figure, number: numbering.nextFigure() } }));
   };
 
   sections.push(provenanceSection(results, banner));

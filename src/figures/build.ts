@@ -51,6 +51,26 @@ const interval = (prefix: string, i: { est: number; lo: number; hi: number }): D
 /** Forest plots longer than this are split across figures (one per page). */
 export const FOREST_ROWS_PER_PAGE = 60;
 
+/**
+ * One figure, or several parts of at most FOREST_ROWS_PER_PAGE rows (ids <id>-1, <id>-2, …) for
+ * row-based figures; `make(rows, last)` builds the spec of one part (summary rows go on the last).
+ */
+function paginate<T>(plan: Omit<FigurePlan, 'vegaLite' | 'data'>, rows: readonly T[], make: (rows: T[], last: boolean) => TopLevelSpec, data: (rows: T[]) => DataRow[]): FigurePlan[] {
+  if (rows.length <= FOREST_ROWS_PER_PAGE) return [{ ...plan, vegaLite: make([...rows], true), data: data([...rows]) }];
+  const parts = Math.ceil(rows.length / FOREST_ROWS_PER_PAGE);
+  return Array.from({ length: parts }, (_, i) => {
+    const chunk = rows.slice(i * FOREST_ROWS_PER_PAGE, (i + 1) * FOREST_ROWS_PER_PAGE);
+    const last = i === parts - 1;
+    return {
+      id: `${plan.id}-${i + 1}`,
+      title: `${plan.title} (part ${i + 1} of ${parts})`,
+      caption: last ? plan.caption : `Rows ${i * FOREST_ROWS_PER_PAGE + 1}–${i * FOREST_ROWS_PER_PAGE + chunk.length} of ${rows.length}; continued on the next page.`,
+      vegaLite: make(chunk, last),
+      data: data(chunk),
+    };
+  });
+}
+
 export function planFigures(results: AnalysisResults, spec: AnalysisSpec): FigurePlan[] {
   const wanted = new Set<string>(spec.figures ?? figureNames);
   const level = formatLevel(results.level);
@@ -143,32 +163,36 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
 
   add('forest-dor', () => {
     const input = univariateForestInput(results, 'logDor');
-    return input
-      ? {
-          id: 'forest-dor',
-          title: 'Forest plot of the diagnostic odds ratio',
-          caption: `DOR of each table with its ${level} CI (log scale; 0.5 added to the cells of tables with a zero cell); square area proportional to the weight. Diamond: univariate random-effects pool (REML) with Q, I² and τ²; the bivariate summary DOR is in the summary table.`,
-          vegaLite: univariateForestSpec(input),
-          data: input.studies.map((st) => ({ study: st.label, ...interval('dor', st.estimate), weight_percent: st.weight ?? null })),
-        }
-      : undefined;
+    if (!input) return undefined;
+    const { pooled: pooledRow, heterogeneity, ...rest } = input;
+    return paginate(
+      {
+        id: 'forest-dor',
+        title: 'Forest plot of the diagnostic odds ratio',
+        caption: `DOR of each table with its ${level} CI (log scale; 0.5 added to the cells of tables with a zero cell); square area proportional to the weight. Diamond: univariate random-effects pool (REML) with Q, I² and τ²; the bivariate summary DOR is in the summary table.`,
+      },
+      input.studies,
+      (rows, last) => univariateForestSpec({ ...rest, studies: rows, ...(last && pooledRow ? { pooled: pooledRow } : {}), ...(last && heterogeneity ? { heterogeneity } : {}) }),
+      (rows) => rows.map((st) => ({ study: st.label, ...interval('dor', st.estimate), weight_percent: st.weight ?? null })),
+    );
   });
 
   add('forest-lr', () =>
     (['logLrPos', 'logLrNeg'] as const).flatMap((which) => {
       const input = univariateForestInput(results, which);
       const name = which === 'logLrPos' ? 'positive' : 'negative';
-      return input
-        ? [
-            {
-              id: `forest-lr-${name}`,
-              title: `Forest plot of the ${name} likelihood ratio`,
-              caption: `LR${which === 'logLrPos' ? '+' : '−'} of each table with its ${level} CI (log scale; 0.5 added to the cells of tables with a zero cell). Diamond: univariate random-effects pool (REML); the bivariate summary is in the summary table.`,
-              vegaLite: univariateForestSpec(input),
-              data: input.studies.map((st) => ({ study: st.label, ...interval(`lr_${name}`, st.estimate), weight_percent: st.weight ?? null })),
-            },
-          ]
-        : [];
+      if (!input) return [];
+      const { pooled: pooledRow, heterogeneity, ...rest } = input;
+      return paginate(
+        {
+          id: `forest-lr-${name}`,
+          title: `Forest plot of the ${name} likelihood ratio`,
+          caption: `LR${which === 'logLrPos' ? '+' : '−'} of each table with its ${level} CI (log scale; 0.5 added to the cells of tables with a zero cell). Diamond: univariate random-effects pool (REML); the bivariate summary is in the summary table.`,
+        },
+        input.studies,
+        (rows, last) => univariateForestSpec({ ...rest, studies: rows, ...(last && pooledRow ? { pooled: pooledRow } : {}), ...(last && heterogeneity ? { heterogeneity } : {}) }),
+        (rows) => rows.map((st) => ({ study: st.label, ...interval(`lr_${name}`, st.estimate), weight_percent: st.weight ?? null })),
+      );
     }),
   );
 
@@ -200,15 +224,17 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
 
   add('leave-one-out', () => {
     const input = leaveOneOutInput(results);
-    return input
-      ? {
-          id: 'leave-one-out',
-          title: 'Leave-one-out sensitivity analysis',
-          caption: `Pooled sensitivity and specificity (${pooled.model.label}) refitted without each table in turn. Shaded band and dashed line: estimate and ${level} CI with all tables; highlighted estimates fall outside that CI.`,
-          vegaLite: leaveOneOutSpec(input),
-          data: input.rows.map((r) => ({ omitted: r.omitted, ...interval('sensitivity', r.sens), ...interval('specificity', r.spec) })),
-        }
-      : undefined;
+    if (!input) return undefined;
+    return paginate(
+      {
+        id: 'leave-one-out',
+        title: 'Leave-one-out sensitivity analysis',
+        caption: `Pooled sensitivity and specificity (${pooled.model.label}) refitted without each table in turn. Shaded band and dashed line: estimate and ${level} CI with all tables; highlighted estimates fall outside that CI.`,
+      },
+      input.rows,
+      (rows) => leaveOneOutSpec({ ...input, rows }),
+      (rows) => rows.map((r) => ({ omitted: r.omitted, ...interval('sensitivity', r.sens), ...interval('specificity', r.spec) })),
+    );
   });
 
   add('cumulative', () => {

@@ -142,7 +142,7 @@ export function faganInput(results: AnalysisResults): FaganInput | undefined {
 export function lrScattergramInput(results: AnalysisResults): LrScattergramInput | undefined {
   if (results.likelihoodRatios.length === 0) return undefined;
   const s = results.pooled.summary;
-  const finite = [s.lrPositive.est, s.lrNegative.est].every(Number.isFinite);
+  const finite = [s.lrPositive, s.lrNegative].every((m) => [m.est, m.lo, m.hi].every((v) => Number.isFinite(v) && v > 0));
   return {
     studies: results.likelihoodRatios.map((p) => ({ label: results.studies[p.study]!.label, lrPositive: p.lrPositive.est, lrNegative: p.lrNegative.est })),
     ...(finite ? { summary: { lrPositive: s.lrPositive, lrNegative: s.lrNegative } } : {}),

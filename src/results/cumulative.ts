@@ -6,7 +6,8 @@
  * Two accrual orders, each computed when the spec and data allow it:
  * - by publication year (`byYear`): one step per study (publication: `data.group`, else the 2x2
  *   table), ordered by the `year` covariate, then by study name; a study adds all its 2x2 tables
- *   at once. Studies without a year are left out of the steps and listed in `unplaced`.
+ *   at once (with more than MAX_STUDY_STEPS studies: one step per year, so the cost stays about
+ *   years × k rather than k²). Studies without a year are left out of the steps and listed in `unplaced`.
  * - by search (`bySearch`, with two or more `searches:`): one step per search, adding the studies
  *   named under its `added:`; studies no search names belong to the first (original) search.
  *   Identifiers under `added:` that match no study are listed in `unknownIds`.
@@ -67,6 +68,9 @@ interface Publication {
   tables: number[];
 }
 
+/** Above this many studies the by-year analysis steps by publication year instead of by study. */
+export const MAX_STUDY_STEPS = 60;
+
 function publications(studies: readonly CumulativeStudy[]): Publication[] {
   const byId = new Map<string, Publication>();
   studies.forEach((study, index) => {
@@ -120,7 +124,15 @@ export function cumulativeByYear(studies: readonly CumulativeStudy[], options: P
   const dated = all.filter((publication) => publication.year !== undefined);
   if (dated.length === 0) return null;
   dated.sort((a, b) => a.year! - b.year! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const steps = accrue(dated.map((publication) => ({ publications: [publication], step: { study: publication.name, year: publication.year! } })), studies, options);
+  // one step per study; with many studies, one step per publication year (k refits of up to k tables each)
+  const groups =
+    dated.length <= MAX_STUDY_STEPS
+      ? dated.map((publication) => ({ publications: [publication], step: { study: publication.name, year: publication.year! } }))
+      : [...new Set(dated.map((publication) => publication.year!))].map((year) => {
+          const inYear = dated.filter((publication) => publication.year === year);
+          return { publications: inYear, step: { study: `${inYear.length} ${inYear.length === 1 ? 'study' : 'studies'}`, year } };
+        });
+  const steps = accrue(groups, studies, options);
   return { order: 'year', steps, unplaced: all.filter((publication) => publication.year === undefined).map((publication) => publication.id), unknownIds: [] };
 }
 

@@ -253,10 +253,10 @@ function aucInterval(
     const refit = (simulated: Counts[]) => {
       if (options.method === 'glmm') {
         const fit = fitBivariateGlmm(simulated, { quadrature: options.quadrature });
-        return { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe };
+        return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
       }
       const fit = fitReitsma(simulated, { method: 'reml', correction: options.correction, correctionValue: options.correctionValue });
-      return { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe };
+      return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
     };
     const boot = aucParametricBootstrap(parameters, {
       studySizes: counts.map((c) => ({ n1: c.tp + c.fn, n0: c.tn + c.fp })),

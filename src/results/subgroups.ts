@@ -44,6 +44,17 @@ export interface CovariateSpec {
   levelLabels?: Record<string, string>;
 }
 
+/** The meta-regression, or null with a note when the model cannot be fitted (e.g. too few studies). */
+function tryRegression(fit: () => MetaRegressionResult, covariate: string, notes: StatsNote[]): MetaRegressionResult | null {
+  try {
+    return fit();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    notes.push({ code: 'meta-regression-not-fitted', detail: { covariate, reason: error.message } });
+    return null;
+  }
+}
+
 export function subgroupAnalysis(
   counts: readonly Counts[],
   values: readonly (string | number | null)[],
@@ -54,7 +65,7 @@ export function subgroupAnalysis(
   const notes: StatsNote[] = [];
   if (excluded.length > 0) notes.push({ code: 'covariate-missing-excluded', detail: { covariate: covariate.name, n: excluded.length } });
   if (covariate.type === 'continuous') {
-    const regression = metaRegression(counts, values, covariate, options);
+    const regression = tryRegression(() => metaRegression(counts, values, covariate, options), covariate.name, notes);
     return { covariate: covariate.name, label: covariate.label, type: 'continuous', excluded, levels: [], metaRegression: regression, varianceTest: null, notes };
   }
   const present = new Set(values.filter((v): v is string | number => v !== null && v !== '').map(String));
@@ -78,10 +89,10 @@ export function subgroupAnalysis(
   for (const level of levels) {
     if (level.k < 4) notes.push({ code: 'subgroup-univariate', detail: { covariate: covariate.name, level: level.label, k: level.k } });
   }
-  const regression = metaRegression(counts, values, { name: covariate.name, type: 'categorical', levels: order }, options);
+  const regression = tryRegression(() => metaRegression(counts, values, { name: covariate.name, type: 'categorical', levels: order }, options), covariate.name, notes);
   let varianceTest: SubgroupAnalysis['varianceTest'] = null;
   const separate = levels.map((l) => l.pooled.model);
-  if (options.method === 'glmm' && separate.every((m) => m.method === 'glmm' && m.logLik !== null)) {
+  if (regression && options.method === 'glmm' && separate.every((m) => m.method === 'glmm' && m.logLik !== null)) {
     const logLikSeparate = separate.reduce((sum, m) => sum + m.logLik!, 0);
     const statistic = Math.max(0, 2 * (logLikSeparate - regression.lrt.logLikWith));
     const df = 3 * (levels.length - 1);

@@ -161,7 +161,14 @@ export function summarySection(
 ): SectionView {
   const blocks: Block[] = [...figures.forest];
   const pooled = results.pooled;
-  for (const note of pooled.model.notes) blocks.push({ warning: noteMessage(note) });
+  const notes = [...pooled.model.notes, ...(pooled.sroc?.notes ?? []), ...(pooled.auc?.notes ?? [])];
+  const seen = new Set<string>();
+  for (const note of notes) {
+    const text = noteMessage(note);
+    if (!seen.has(text)) blocks.push({ warning: text });
+    seen.add(text);
+  }
+  if (!pooled.sroc && pooled.model.method !== 'univariate') blocks.push({ warning: noteMessage({ code: 'sroc-undefined-zero-variance' }) });
   if (!pooled.model.converged && !pooled.model.notes.some((n) => /not.converged/.test(n.code))) {
     blocks.push({ warning: noteMessage({ code: 'glmm-not-converged', detail: { message: pooled.model.optimizer?.message ?? 'not converged' } }) });
   }
