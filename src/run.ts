@@ -176,6 +176,8 @@ export interface ReportOptions {
   cache?: boolean;
   /** the plan, when the caller has made it (the CLI's fast path, verify); else made here */
   plan?: VersionPlan;
+  /** folder that paths in messages are shown relative to (default: the process's working folder) */
+  cwd?: string;
 }
 
 export interface ReportOutcome {
@@ -250,7 +252,7 @@ function pointLatest(plan: VersionPlan, options: ReportOptions, cwd: string): vo
  */
 export async function buildReport(analysis: LoadedAnalysis, options: ReportOptions): Promise<ReportOutcome> {
   const { spec } = analysis;
-  const cwd = process.cwd();
+  const cwd = options.cwd ?? process.cwd();
   // 0. plan and decide
   const planned = planVersion(analysis.specPath, { outRoot: options.outRoot, env: options.env, name: analysis.name, ...(options.plan ? { date: options.plan.date, previous: options.plan.previous } : {}) });
   if (!planned) {

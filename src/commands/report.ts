@@ -70,7 +70,7 @@ export async function commandReport(targets: string[], options: ReportCommandOpt
       const { loadAnalysis, buildReport } = await import('../run.ts');
       const loaded = await loadAnalysis(target, io.cwd, { allowOutsideData: options.allowOutsideData ?? false });
       printDiagnostics(loaded.diagnostics, io);
-      const outcome = await buildReport(loaded, { outRoot, pdf: options.pdf, env: io.env, log: io.out, replace: options.replace, ...(plan ? { plan } : {}) });
+      const outcome = await buildReport(loaded, { outRoot, pdf: options.pdf, env: io.env, cwd: io.cwd, log: io.out, replace: options.replace, ...(plan ? { plan } : {}) });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const version = String(loaded.spec.version);
       if (outcome.status !== 'up-to-date') written.add(loaded.name);

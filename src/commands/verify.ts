@@ -55,7 +55,7 @@ export async function rebuild(directory: string, manifest: Manifest, io: CliIo):
     if (environment && environment.part === 'environment') notes.push(M.environment(environment.details));
     const loaded = await loadAnalysis(specPath, io.cwd, { name: manifest.analysis });
     const pdfRecorded = manifest.outputs.some((file) => file.path === 'supplement.pdf');
-    const outcome = await buildReport(loaded, { outRoot: scratch, pdf: pdfRecorded, env: io.env, log: () => undefined, cache: false, plan });
+    const outcome = await buildReport(loaded, { outRoot: scratch, pdf: pdfRecorded, env: io.env, cwd: io.cwd, log: () => undefined, cache: false, plan });
     if (manifest.software.chromium && outcome.manifest.software.chromium && manifest.software.chromium !== outcome.manifest.software.chromium) {
       notes.push(M.environment([`Chromium ${manifest.software.chromium} → ${outcome.manifest.software.chromium}`]));
     }
