@@ -52,6 +52,30 @@ describe.each([
     expect(text).toMatch(new RegExp(`page ${pages} of ${pages}`));
   });
 
+  it('has bookmarks for sections, figures and tables, and document metadata', () => {
+    const bytes = readFileSync(pdf).toString('latin1');
+    const titles = [...bytes.matchAll(/\/Title \(([^)]*)\)/g)].map((m) => m[1]!);
+    expect(titles).toContain('Pooled diagnostic accuracy');
+    expect(titles.some((t) => t.startsWith('Figure 1. '))).toBe(true);
+    expect(titles.some((t) => t.startsWith('Table 1. '))).toBe(true);
+    expect(titles.some((t) => /^Figure \d+\. Summary ROC curve\.$/.test(t))).toBe(true);
+    const info = poppler('pdfinfo', [pdf]);
+    expect(info).toMatch(/Author:\s+metadx/);
+    expect(info).toMatch(/Keywords:\s+diagnostic test accuracy/);
+    expect(info).toMatch(/Creator:\s+metadx \d/);
+  });
+
+  it('exports every figure as SVG, PNG and CSV, and every SVG is a vector figure in the HTML', () => {
+    const html = readFileSync(join(outcome.directory, 'supplement.html'), 'utf8');
+    const figureIds = [...html.matchAll(/<figure id="([^"]+)">/g)].map((m) => m[1]!);
+    expect(figureIds.length).toBeGreaterThanOrEqual(8);
+    for (const id of figureIds) {
+      for (const extension of ['svg', 'png', 'vl.json']) expect(existsSync(join(outcome.directory, 'figures', `${id}.${extension}`)), `${id}.${extension}`).toBe(true);
+    }
+    expect(existsSync(join(outcome.directory, 'figures', 'forest.csv'))).toBe(true);
+    expect(html).not.toMatch(/<img\b/);
+  });
+
   it('embeds only the shipped DejaVu fonts', () => {
     const fonts = poppler('pdffonts', [pdf]).split('\n').slice(2).filter((l) => l.trim() !== '');
     expect(fonts.length).toBeGreaterThan(0);
