@@ -13,6 +13,7 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { Resvg } from '@resvg/resvg-js';
 import { dejaVuFontFiles, installTextMetrics } from './text-metrics.ts';
+import { rasterize } from './rasterize.ts';
 import { FONT } from './theme.ts';
 
 export interface RenderOptions {
@@ -143,7 +144,7 @@ export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = 
   installTextMetrics();
   const compiled = compile(spec, { logger: collectingLogger(warnings) });
   const svg = await oneAtATime(() => toSvg(compiled.spec, warnings));
-  const png = svgToPng(svg, dpi);
+  const png = withPhysicalDpi(await rasterize(svg, dpi / 96), dpi);
   const size = pngSize(png);
   return {
     svg,
