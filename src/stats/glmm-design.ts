@@ -13,27 +13,27 @@
  * such as calendar years make X badly conditioned; lme4 warns "predictor variables are on very
  * different scales" for the same reason). Estimates and covariances are mapped back with M.
  */
+import { categoricalDesign, continuousDesign, type BivariateDesign } from './design.ts';
 
-/** Per-study design rows for the two linear predictors; `names` label the columns. */
-export interface GlmmDesign {
-  names: string[];
-  sens: number[][];
-  spec: number[][];
-}
+/** Per-study design rows for the two linear predictors; `names` label the columns (see design.ts). */
+export type GlmmDesign = BivariateDesign;
 
-/** Intercept + covariate columns for one covariate (see the file comment). */
+/**
+ * Intercept + covariate columns for one covariate (see the file comment), built by design.ts;
+ * columns are named `<covariate><level>` (categorical) or `<covariate>` (continuous), as R's
+ * model.matrix names them.
+ */
 export function covariateDesign(values: Array<string | number>, options: { name: string; type: 'categorical' | 'continuous' }): GlmmDesign {
   if (options.type === 'continuous') {
     const numbers = values.map(Number);
     if (numbers.some((v) => !Number.isFinite(v))) throw new RangeError(`covariateDesign: non-numeric value in continuous covariate "${options.name}"`);
-    const rows = numbers.map((v) => [1, v]);
-    return { names: ['(Intercept)', options.name], sens: rows, spec: rows.map((r) => [...r]) };
+    const { names, sens, spec } = continuousDesign(numbers);
+    return { names: [names[0]!, options.name], sens, spec };
   }
   const labels = values.map(String);
-  const levels = [...new Set(labels)].sort();
-  if (levels.length < 2) throw new RangeError(`covariateDesign: categorical covariate "${options.name}" has fewer than 2 levels`);
-  const rows = labels.map((label) => [1, ...levels.slice(1).map((level) => (label === level ? 1 : 0))]);
-  return { names: ['(Intercept)', ...levels.slice(1).map((level) => `${options.name}${level}`)], sens: rows, spec: rows.map((r) => [...r]) };
+  if (new Set(labels).size < 2) throw new RangeError(`covariateDesign: categorical covariate "${options.name}" has fewer than 2 levels`);
+  const { names, sens, spec } = categoricalDesign(labels);
+  return { names: [names[0]!, ...names.slice(1).map((n) => `${options.name}${n.replace(/^level_/, '')}`)], sens, spec };
 }
 
 /** Coefficient name as in the reference oracle: 'sens' for the intercept, 'sens__<column>' otherwise. */

@@ -16,6 +16,7 @@
  * Edge cases: the seed must be a finite integer (any value; it is reduced to 32 bits); binomial(n, p)
  * requires an integer n ≥ 0 and p in [0, 1] (p = 0 or 1 and n = 0 return the obvious value).
  */
+import { logGamma } from './log-choose.ts';
 
 export interface Rng {
   /** uniform on [0, 1) with 53 random bits */
@@ -37,19 +38,8 @@ function splitmix32(seed: number): () => number {
   };
 }
 
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error ~1e-15). */
-export function logGamma(x: number): number {
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const xm = x - 1;
-  let a = c[0]!;
-  const t = xm + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (xm + i);
-  return 0.5 * Math.log(2 * Math.PI) + (xm + 0.5) * Math.log(t) - t + Math.log(a);
-}
+/** ln Γ(x): one implementation, in log-choose.ts (re-exported for the binomial sampler's users). */
+export { logGamma };
 
 /** A seeded xoshiro128** generator. */
 export function createRng(seed: number): Rng {
