@@ -76,6 +76,15 @@ describe.each([
     expect(html).not.toMatch(/<img\b/);
   });
 
+  it('numbers figures and tables in order of appearance, without gaps', () => {
+    const text = poppler('pdftotext', [pdf, '-']);
+    for (const kind of ['Figure', 'Table']) {
+      const numbers = [...text.matchAll(new RegExp(`^${kind} (\\d+)\\. `, 'gm'))].map((m) => Number(m[1]));
+      expect(numbers.length, kind).toBeGreaterThan(0);
+      expect(numbers, `${kind} numbers in reading order`).toEqual(numbers.map((_, i) => i + 1));
+    }
+  });
+
   it('embeds only the shipped DejaVu fonts', () => {
     const fonts = poppler('pdffonts', [pdf]).split('\n').slice(2).filter((l) => l.trim() !== '');
     expect(fonts.length).toBeGreaterThan(0);

@@ -89,6 +89,7 @@ function bivregTable(results: AnalysisResults, numbering: Numbering): TableView 
 export function compatSection(results: AnalysisResults, numbering: Numbering): SectionView | undefined {
   const items = results.midasCompatibility;
   if (!items || items.length === 0) return undefined;
+  const mainNumber = numbering.nextTable();
   const bivreg = bivregTable(results, numbering);
   return {
     id: 'midas-compatibility',
@@ -102,7 +103,7 @@ export function compatSection(results: AnalysisResults, numbering: Numbering): S
       {
         table: {
           id: 'table-midas',
-          number: numbering.nextTable(),
+          number: mainNumber,
           title: 'Where Stata midas differs from the correct statistic',
           caption: 'midas v2.00 behaviour as read from its source code (see the methods notes of metadx).',
           columns: [
