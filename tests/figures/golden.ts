@@ -6,6 +6,9 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TopLevelSpec } from 'vega-lite';
+import { expect } from 'vitest';
+import { normaliseSvg, renderFigure, type RenderedFigure } from '../../src/figures/render.ts';
 import { expectGolden as expectGoldenFile } from '../helpers/golden.ts';
 
 export const goldenDirectory = fileURLToPath(new URL('../golden/figures/', import.meta.url));
@@ -37,4 +40,18 @@ function decodeEntities(text: string): string {
     .replaceAll('&quot;', '"')
     .replaceAll('&#39;', "'")
     .replaceAll('&amp;', '&');
+}
+
+/**
+ * The checks every figure gets: golden Vega-Lite spec and normalised SVG, rendered without Vega
+ * warnings, the expected width in px, and no truncated text. Returns the rendered figure.
+ */
+export async function expectFigure(name: string, spec: TopLevelSpec, width = 640): Promise<RenderedFigure> {
+  expectGolden(`${name}-spec`, 'json', specText(spec));
+  const figure = await renderFigure(spec);
+  expect(figure.warnings).toEqual([]);
+  expect(figure.widthPx).toBe(width);
+  expect(figure.svg).not.toContain('…');
+  expectGolden(name, 'svg', normaliseSvg(figure.svg));
+  return figure;
 }

@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PRISMA_COLOURS, PRISMA_METRICS, prismaLayout, prismaSpec } from '../../src/figures/prisma.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
+import { renderFigure } from '../../src/figures/render.ts';
 import { measureText } from '../../src/figures/text-metrics.ts';
 import { prismaFlow, type PrismaFlow, type PrismaSearchInput } from '../../src/results/prisma.ts';
 import { loadSpec } from '../../src/spec/load.ts';
-import { expectGolden } from '../helpers/golden.ts';
-import { specText, svgTexts } from './golden.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 
-const golden = (name: string) => fileURLToPath(new URL(`../golden/figures/${name}`, import.meta.url));
 const seedFile = 'analyses/osteoporosis-dl/analysis.yaml';
 const seedSpec = loadSpec(readFileSync(new URL(`../../${seedFile}`, import.meta.url), 'utf8'), seedFile).spec!;
 
@@ -44,13 +41,7 @@ const allText = async (flow: PrismaFlow) => svgTexts((await renderFigure(prismaS
 describe('PRISMA 2020 flow diagram: golden files', () => {
   for (const [name, flow] of flows) {
     it(`${name}: Vega-Lite spec and normalised SVG match the goldens, 640 px wide, without warnings`, async () => {
-      const spec = prismaSpec(flow);
-      expectGolden(golden(`${name}-spec.json`), specText(spec));
-      const figure = await renderFigure(spec);
-      expect(figure.warnings).toEqual([]);
-      expect(figure.widthPx).toBe(640);
-      expect(figure.svg).not.toContain('…');
-      expectGolden(golden(`${name}.svg`), normaliseSvg(figure.svg));
+      await expectFigure(name, prismaSpec(flow));
     });
   }
 });

@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/data/csv.ts';
 import { buildQuadas, type QuadasData, type QuadasStudy } from '../../src/data/quadas.ts';
 import { QUADAS_METRICS, QUADAS_STYLE, quadasSummarySpec, quadasTrafficLightSpec } from '../../src/figures/quadas.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden } from '../helpers/golden.ts';
-import { specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 
-const golden = (name: string) => fileURLToPath(new URL(`../golden/figures/${name}`, import.meta.url));
 
 function quadas(text: string, file: string): QuadasData {
   const { data, diagnostics } = buildQuadas(parseCsv(new TextEncoder().encode(text), file).table!, { file });
@@ -53,13 +50,7 @@ const cases: [string, () => ReturnType<typeof quadasTrafficLightSpec>][] = [
 describe('QUADAS-2 figures: golden files', () => {
   for (const [name, build] of cases) {
     it(`${name}: Vega-Lite spec and normalised SVG match the goldens, 640 px wide, no truncation`, async () => {
-      const spec = build();
-      expectGolden(golden(`${name}-spec.json`), specText(spec));
-      const figure = await renderFigure(spec);
-      expect(figure.warnings).toEqual([]);
-      expect(figure.widthPx).toBe(640);
-      expect(figure.svg).not.toContain('…');
-      expectGolden(golden(`${name}.svg`), normaliseSvg(figure.svg));
+      await expectFigure(name, build());
     });
   }
 });
