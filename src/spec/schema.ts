@@ -148,16 +148,21 @@ const tableFile = z
   })
   .strict();
 
+/** The accuracy measures a publication reports, overall and per subgroup. */
+const accuracyMeasures = {
+  sens: interval.optional(),
+  spec: interval.optional(),
+  lr_positive: interval.optional(),
+  lr_negative: interval.optional(),
+  dor: interval.optional(),
+  auc: interval.optional(),
+};
+
 const published = z
   .object({
     source: text.optional().describe('Citation of the published analysis'),
     software: text.optional(),
-    sens: interval.optional(),
-    spec: interval.optional(),
-    lr_positive: interval.optional(),
-    lr_negative: interval.optional(),
-    dor: interval.optional(),
-    auc: interval.optional(),
+    ...accuracyMeasures,
     i2_sens: z.number().optional(),
     i2_spec: z.number().optional(),
     deeks_p: z.number().optional(),
@@ -167,15 +172,7 @@ const published = z
         z.record(
           z.string(),
           z
-            .object({
-              n: z.number().int().optional(),
-              sens: interval.optional(),
-              spec: interval.optional(),
-              lr_positive: interval.optional(),
-              lr_negative: interval.optional(),
-              dor: interval.optional(),
-              auc: interval.optional(),
-            })
+            .object({ n: z.number().int().optional(), ...accuracyMeasures })
             .strict(),
         ),
       )
