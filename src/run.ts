@@ -20,7 +20,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { buildCharacteristics, type CharacteristicsTable } from './data/characteristics.ts';
 import { loadStudyData, parseTableFile } from './data/load.ts';
-import { applyQuadasCovariate, loadQuadas, quadasCovariate, type QuadasData } from './data/quadas.ts';
+import { applyQuadasCovariate, loadQuadas, QUADAS_DOMAINS, quadasCovariate, type QuadasData } from './data/quadas.ts';
 import { closest } from './suggest.ts';
 import { prismaDiagnostics, prismaFlow } from './results/prisma.ts';
 import type { StudyData } from './data/studies.ts';
@@ -102,6 +102,8 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
     spec,
     specFile,
     locateSpec: locate,
+    // the QUADAS-2 domains become covariates quadas_<domain> (added below, once that file is read)
+    extraCovariates: spec.quadas ? QUADAS_DOMAINS.map((domain) => `quadas_${domain.id}`) : [],
     ...(spec.data.sheet ? { sheet: spec.data.sheet } : {}),
   });
   const all = [...diagnostics, ...loaded.diagnostics];

@@ -67,6 +67,8 @@ export interface BuildOptions {
   /** position of a spec key, for errors about the spec's data section */
   specFile?: string;
   locateSpec?: (path: readonly (string | number)[]) => { line: number; column: number } | undefined;
+  /** covariates that other inputs add (e.g. the QUADAS-2 domains), valid under `subgroups:` */
+  extraCovariates?: readonly string[];
 }
 
 export function buildStudies(table: RawTable, options: BuildOptions): { data?: StudyData; diagnostics: Diagnostic[] } {
@@ -227,11 +229,11 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
       diagnostics.push({ severity: 'error', code: 'data.spec-column', message: M.specColumnMissing(`covariates.${name}`, name, suggestion && table.header[keys.indexOf(suggestion)]), hint: M.specColumnMissingHint(present), ...inSpec(['covariates', name]) });
     }
   }
+  const extra = options.extraCovariates ?? [];
   spec.subgroups.forEach((name, index) => {
-    // quadas_<domain> covariates come from the QUADAS-2 file (checked after it is read, in run.ts)
-    if (!firstIndex.has(normalise(name)) && !name.startsWith('quadas_')) {
-      const suggestion = closest(normalise(name), keys.filter((k) => k !== ''));
-      diagnostics.push({ severity: 'error', code: 'data.spec-column', message: M.specColumnMissing(`subgroups[${index}]`, name, suggestion && table.header[keys.indexOf(suggestion)]), hint: M.specColumnMissingHint(present), ...inSpec(['subgroups', String(index)]), field: `subgroups[${index}]` });
+    if (!firstIndex.has(normalise(name)) && !extra.includes(name)) {
+      const suggestion = closest(normalise(name), [...keys.filter((k) => k !== ''), ...extra]);
+      diagnostics.push({ severity: 'error', code: 'data.spec-column', message: M.specColumnMissing(`subgroups[${index}]`, name, suggestion && (keys.includes(suggestion) ? table.header[keys.indexOf(suggestion)] : suggestion)), hint: M.specColumnMissingHint(present), ...inSpec(['subgroups', String(index)]), field: `subgroups[${index}]` });
     }
   });
   // the Reitsma model works on logits: with correction "none" a zero cell makes them infinite
