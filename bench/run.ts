@@ -142,5 +142,5 @@ metadx.forEach(({ k, laplace, seven }) => {
 const checked = typeof glmer === 'string' ? 'k = 26 seven-point fit < 50 ms (glmer comparison not run)' : 'every fit ≥ 5× faster than glmer, k = 26 seven-point fit < 50 ms';
 if (!process.argv.includes('--no-report')) failures.push(...benchReport());
 // 6. scale: a report of 2,000 simulated studies (bench/scale.ts): wall time and peak memory
-if (!process.argv.includes('--no-scale')) failures.push(...benchScale({ k: 2000 }));
+if (!process.argv.includes('--no-scale')) failures.push(...(await benchScale({ k: 2000 })));
 console.log(failures.length ? `goals NOT met:\n  ${failures.join('\n  ')}` : `goals met: ${checked}${process.argv.includes('--no-report') ? '' : '; no-change report of all analyses < 1 s'}`);

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulateStudies } from './simulate.ts';
+import { readPdf } from '../src/pdf/read.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,12 +25,12 @@ export interface ScaleAnalysis {
   k: number;
 }
 
-/** Write a seeded analysis of k studies (data.csv + analysis.yaml) into a new temporary folder. */
-export function writeScaleAnalysis(k = 2000, options: { seed?: number; dpi?: number; year?: boolean } = {}): ScaleAnalysis {
-  const cwd = mkdtempSync(join(tmpdir(), 'metadx-scale-'));
+/** Write a seeded analysis of k studies (data.csv + analysis.yaml) into a new temporary folder (or `into`). */
+export function writeScaleAnalysis(k = 2000, options: { seed?: number; dpi?: number; year?: boolean; into?: string } = {}): ScaleAnalysis {
+  const cwd = options.into ?? mkdtempSync(join(tmpdir(), 'metadx-scale-'));
   const name = `scale-${k}`;
   const folder = join(cwd, name);
-  mkdirSync(folder);
+  mkdirSync(folder, { recursive: true });
   const studies = simulateStudies(k, options.seed ?? 20260101);
   // a year column switches on the cumulative meta-analysis by year (one refit per study)
   const year = options.year ?? true;
@@ -85,7 +86,7 @@ export function runScaleReport(analysis: ScaleAnalysis, options: { pdf?: boolean
 }
 
 /** Print the scale row for `npm run bench`; return the goals not met. */
-export function benchScale(options: { k?: number; pdf?: boolean; dpi?: number; year?: boolean } = {}): string[] {
+export async function benchScale(options: { k?: number; pdf?: boolean; dpi?: number; year?: boolean } = {}): Promise<string[]> {
   const k = options.k ?? 2000;
   const analysis = writeScaleAnalysis(k, { ...(options.dpi ? { dpi: options.dpi } : {}), year: options.year ?? true });
   const failures: string[] = [];
@@ -93,9 +94,7 @@ export function benchScale(options: { k?: number; pdf?: boolean; dpi?: number; y
     const run = runScaleReport(analysis, { pdf: options.pdf ?? true });
     const figures = existsSync(join(run.directory, 'figures')) ? readdirSync(join(run.directory, 'figures')) : [];
     const forestParts = figures.filter((f) => /^forest-\d+\.svg$/.test(f)).length;
-    const pages = run.status === 0 && existsSync(join(run.directory, 'supplement.pdf'))
-      ? Number(/Pages:\s+(\d+)/.exec(spawnSync('pdfinfo', [join(run.directory, 'supplement.pdf')], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? NaN)
-      : NaN;
+    const pages = run.status === 0 && existsSync(join(run.directory, 'supplement.pdf')) ? (await readPdf(readFileSync(join(run.directory, 'supplement.pdf')))).pages : NaN;
     const html = existsSync(join(run.directory, 'supplement.html')) ? readFileSync(join(run.directory, 'supplement.html')).length : 0;
     console.log(
       `scale: report of k = ${k} studies${options.pdf === false ? ' (no PDF)' : ''}${options.year === false ? ' (no year column: no cumulative meta-analysis)' : ''}: ${run.seconds.toFixed(1)} s wall, peak RSS ${run.peakMiB === null ? 'n/a' : `${run.peakMiB.toFixed(0)} MiB`} (report process; Chromium not counted), ` +
@@ -115,7 +114,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const index = process.argv.indexOf(flag);
     return index >= 0 ? process.argv[index + 1] : undefined;
   };
-  const failures = benchScale({ k: Number(argument('--k') ?? 2000), pdf: !process.argv.includes('--no-pdf'), year: !process.argv.includes('--no-year'), ...(argument('--dpi') ? { dpi: Number(argument('--dpi')) } : {}) });
+  const failures = await benchScale({ k: Number(argument('--k') ?? 2000), pdf: !process.argv.includes('--no-pdf'), year: !process.argv.includes('--no-year'), ...(argument('--dpi') ? { dpi: Number(argument('--dpi')) } : {}) });
   if (failures.length > 0) {
     console.log(`goals NOT met:\n  ${failures.join('\n  ')}`);
     process.exitCode = 1;

@@ -162,6 +162,15 @@ export const provenanceMessages = {
         : status === 'incomplete'
           ? 'INCOMPLETE DATA: some 2x2 counts are missing or approximate (see Data provenance).'
           : '',
+  /** the data's status in the Data provenance section (the banner itself is on the title page) */
+  status: (status: string) =>
+    status === 'simulated'
+      ? 'Status of the data: simulated (see the banner on the title page).'
+      : status === 'partly-simulated'
+        ? 'Status of the data: partly simulated; the rows that are a stand-in are labelled below and shaded in every table (see the banner on the title page).'
+        : status === 'incomplete'
+          ? 'Status of the data: incomplete (see the banner on the title page).'
+          : 'All 2x2 counts are as extracted from the included studies.',
 } as const;
 
 type NoteDetail = Record<string, number | string | boolean | null> | undefined;

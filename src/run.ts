@@ -314,6 +314,11 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
     const view = buildDocumentView({ spec, results: finalResults, date, software, ...(analysis.characteristics ? { characteristics: analysis.characteristics } : {}), figures: figures.map((f) => ({ id: f.id, title: f.title, caption: f.caption, svg: f.svg })) });
     const html = renderHtml(view);
     staged.write({ path: 'supplement.html', content: html });
+    if (view.references.length > 0) {
+      const { toBibTeX, toRis } = await import('./document/references.ts');
+      staged.write({ path: 'references.bib', content: toBibTeX(view.references) });
+      staged.write({ path: 'references.ris', content: toRis(view.references) });
+    }
 
     // 7. pdf
     let pdfError: Diagnostic | undefined;
@@ -325,7 +330,12 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
         pdfError = { severity: 'error', code: 'pdf.no-browser', message: runMessages.browserMissing(), hint: runMessages.browserMissingHint() };
       } else {
         try {
-          const printed = await printPdf(html, browser, { paper: spec.output.paper, footerLabel: `${spec.title} — version ${spec.version}`, date });
+          const printed = await printPdf(html, browser, {
+            paper: spec.output.paper,
+            footerLabel: `${spec.title} — version ${spec.version}`,
+            date,
+            contents: { sections: view.sections.map((s) => ({ id: s.id, title: s.title })), render: (pages) => renderHtml(view, { pages }) },
+          });
           const { withMetadata } = await import('./pdf/metadata.ts');
           const pdf = withMetadata(printed.pdf, {
             title: spec.title,

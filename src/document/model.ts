@@ -3,6 +3,8 @@
  * (formatted by src/format/numbers.ts); templates do no arithmetic and no formatting.
  */
 
+import type { Reference } from './reference-catalogue.ts';
+
 export interface FigureView {
   id: string;
   number: number;
@@ -29,6 +31,8 @@ export interface TableView {
   /** a row with `group` set is a group heading spanning the table (its cells are ignored) */
   rows: { cells: CellView[]; flag: boolean; group?: string }[];
   note?: string;
+  /** printed on a landscape page (set by the view from the table's width; src/document/table-width.ts) */
+  landscape?: boolean;
 }
 
 export interface Block {
@@ -41,6 +45,10 @@ export interface Block {
   heading?: string;
   /** a bulleted list of short texts */
   list?: string[];
+  /** a heading printed on the landscape page of the wide table that follows it */
+  landscape?: boolean;
+  /** the numbered reference list */
+  references?: { number: number; text: string }[];
 }
 
 export interface SectionView {
@@ -48,10 +56,16 @@ export interface SectionView {
   title: string;
   /** start the section on a new page */
   newPage?: boolean;
+  /** print version only: the page the section starts on */
+  page?: string;
+  /** the section opens with a wide table: its title goes on that table's landscape page */
+  landscape?: boolean;
   blocks: Block[];
 }
 
 export interface DocumentView {
+  /** paper size for the printed PDF (CSS @page size) */
+  paper: 'A4' | 'Letter';
   title: string;
   subtitle?: string;
   authorsText: string;
@@ -62,6 +76,8 @@ export interface DocumentView {
   metadxVersion: string;
   banner?: { headline: string; detail?: string };
   sections: SectionView[];
+  /** the works cited, in citation order (also written as references.bib and references.ris) */
+  references: Reference[];
 }
 
 /** Numbering of figures and tables in order of appearance. */

@@ -1,6 +1,10 @@
 /**
- * Handlebars → HTML. Templates only place strings (all numbers arrive formatted); `strict` mode
- * makes a template referring to a missing field fail loudly instead of printing nothing.
+ * Handlebars → HTML. Templates only place strings (all numbers arrive formatted).
+ *
+ * The same document is rendered for the screen (supplement.html: no page numbers) and for print
+ * (the contents list the page each section starts on, known only after a first printing; see
+ * src/pdf/print.ts). Page size and orientation are CSS @page rules, so wide tables can sit on
+ * landscape pages of the chosen paper.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -10,22 +14,45 @@ import type { DocumentView } from './view.ts';
 
 export const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
 
-let compiled: ((view: DocumentView & { css: string }) => string) | undefined;
+type TemplateInput = DocumentView & { css: string; contentsPages: boolean };
+let compiled: ((view: TemplateInput) => string) | undefined;
 let css: string | undefined;
 
-function compile(): (view: DocumentView & { css: string }) => string {
+function compile(): (view: TemplateInput) => string {
   const handlebars = Handlebars.create();
   const partialsDir = join(templatesDir, 'partials');
   for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort()) {
     handlebars.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
   }
+  // A numeric cell "0.86 (0.82–0.90)" may wrap between the estimate and its interval, not inside either.
+  handlebars.registerHelper('cellText', (text: string, numeric: boolean) => {
+    const escape = handlebars.Utils.escapeExpression;
+    const split = numeric ? / \(/.exec(text) : null;
+    if (!split) return new handlebars.SafeString(escape(text));
+    return new handlebars.SafeString(`<span class="nb">${escape(text.slice(0, split.index))}</span> <span class="nb">${escape(text.slice(split.index + 1))}</span>`);
+  });
   const source = readFileSync(join(templatesDir, 'supplement.hbs'), 'utf8');
   return handlebars.compile(source, { strict: false, noEscape: false });
 }
 
+/** @page rules: the paper, portrait by default, and the named landscape page of wide tables. */
+function pageCss(paper: DocumentView['paper']): string {
+  const size = paper === 'Letter' ? 'letter' : 'A4';
+  const margin = 'margin: 16mm 16mm 18mm;';
+  return `@page { size: ${size} portrait; ${margin} }\n@page landscape { size: ${size} landscape; ${margin} }`;
+}
+
+export interface RenderOptions {
+  /** print version: page numbers in the contents, section id → page (placeholders when empty) */
+  pages?: ReadonlyMap<string, number>;
+}
+
 /** Render the supplement HTML (self-contained: inline CSS and SVG, no external resources). */
-export function renderHtml(view: DocumentView): string {
+export function renderHtml(view: DocumentView, options: RenderOptions = {}): string {
   compiled ??= compile();
   css ??= readFileSync(join(templatesDir, 'style.css'), 'utf8');
-  return compiled({ ...view, css });
+  const pages = options.pages;
+  const sections = pages ? view.sections.map((section) => ({ ...section, page: String(pages.get(section.id) ?? '00') })) : view.sections;
+  // the @page rules come from the paper setting (an enum), the rest from templates/style.css
+  return compiled({ ...view, sections, css: `${pageCss(view.paper)}\n${css}`, contentsPages: pages !== undefined });
 }

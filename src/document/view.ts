@@ -6,6 +6,7 @@ import type { CharacteristicsTable } from '../data/characteristics.ts';
 import type { AnalysisResults } from '../results/types.ts';
 import type { AnalysisSpec } from '../spec/schema.ts';
 import { formatCount, formatInterval } from '../format/numbers.ts';
+import { displayColumn, MISSING_MARK } from '../format/characteristics.ts';
 import { prismaMessages, provenanceMessages } from '../messages.ts';
 import { cell, Numbering, type Block, type DocumentView, type SectionView, type TableView } from './model.ts';
 import { methodsSection, softwareSection, type SoftwareVersions } from './sections/methods.ts';
@@ -14,6 +15,9 @@ import { subgroupsSection } from './sections/subgroups.ts';
 import { compatSection } from './sections/compat.ts';
 import { clinicalSection, influenceSection, publicationBiasSection } from './sections/robustness.ts';
 import { changesSection } from './sections/changes.ts';
+import { inlineSvg } from './inline-svg.ts';
+import { tableOrientation } from './table-width.ts';
+import { formatReference, resolveCitations, withoutCitations } from './references.ts';
 
 export type { Block, DocumentView, FigureView, SectionView, TableView } from './model.ts';
 
@@ -22,6 +26,8 @@ export interface FigureForDocument {
   id: string;
   title: string;
   caption: string;
+  /** alt text: what the figure shows and its key numbers (default: title and caption) */
+  alt?: string;
   svg: string;
 }
 
@@ -38,14 +44,15 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   const { spec, results, figures, date } = input;
   const numbering = new Numbering();
   const bannerHeadline = provenanceMessages.banner(results.provenance.status);
-  const banner = bannerHeadline ? { headline: bannerHeadline, ...(results.provenance.note ? { detail: results.provenance.note } : {}) } : undefined;
+  // the banner's headline on the title page; the note behind it once, under Data provenance
+  const banner = bannerHeadline ? { headline: bannerHeadline } : undefined;
   const sections: SectionView[] = [];
 
   /** figures are numbered when placed, so numbers follow the order of appearance */
   const place = (id: string): Block[] => {
     // a figure split across pages has parts <id>-1, <id>-2, ...; they are placed in order
     const parts = figures.filter((f) => f.id === id || new RegExp(`^${id}-\\d+$`).test(f.id));
-    return parts.map((figure) => ({ figure: { ...figure, number: numbering.nextFigure() } }));
+    return parts.map((figure) => ({ figure: { ...figure, svg: inlineSvg(figure.svg, figure.id, withoutCitations(figure.alt ?? `${figure.title}. ${figure.caption}`)), number: numbering.nextFigure() } }));
   };
 
   sections.push(provenanceSection(results, banner));
@@ -63,7 +70,7 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   const influence = influenceSection(results, numbering, { boxplot: place('bivariate-boxplot'), leaveOneOut: () => place('leave-one-out') });
   if (influence) sections.push(influence);
   const cumulative = [...place('cumulative'), ...place('cumulative-search')];
-  if (cumulative.length > 0) sections.push({ id: 'cumulative', title: 'Cumulative meta-analysis', newPage: true, blocks: cumulative });
+  if (cumulative.length > 0) sections.push({ id: 'cumulative', title: 'Cumulative meta-analysis', blocks: [{ paragraph: 'A cumulative meta-analysis [@lau1992] pools the tables in the order in which they became available, to show how the estimates and their precision developed.' }, ...cumulative] });
   const clinical = clinicalSection(results, [...place('fagan'), ...place('lr-scattergram'), ...place('forest-dor'), ...place('forest-lr-positive'), ...place('forest-lr-negative')]);
   if (clinical) sections.push(clinical);
   const quality = qualitySection(results, [...place('quadas-traffic-light'), ...place('quadas-summary')]);
@@ -72,7 +79,27 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   if (compat) sections.push(compat);
   sections.push(softwareSection(spec, results, input.software));
 
+  // citations numbered in reading order, and the list of the works cited
+  const cited = resolveCitations({ paper: spec.output.paper, title: spec.title, authorsText: '', date, version: '', analysisName: '', kText: '', metadxVersion: '', sections, references: [] });
+  sections.splice(0, sections.length, ...cited.view.sections);
+  if (cited.references.length > 0) {
+    sections.push({ id: 'references', title: 'References', blocks: [{ references: cited.references.map((reference, i) => ({ number: i + 1, text: formatReference(reference) })) }] });
+  }
+
+  // tables too wide for a portrait column go on a landscape page (never shrink the document)
+  // (a heading directly above such a table goes with it)
+  for (const section of sections) {
+    section.blocks.forEach((block, i) => {
+      if (!block.table || tableOrientation(block.table) !== 'landscape') return;
+      block.table.landscape = true;
+      const before = section.blocks[i - 1];
+      if (before?.heading !== undefined) before.landscape = true;
+      if (section.blocks.slice(0, i).every((b) => b.heading !== undefined)) section.landscape = true;
+    });
+  }
+
   return {
+    paper: spec.output.paper,
     title: spec.title,
     ...(spec.subtitle ? { subtitle: spec.subtitle } : {}),
     authorsText: spec.authors.join(', '),
@@ -83,14 +110,14 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
     metadxVersion: input.software.metadx,
     ...(banner ? { banner } : {}),
     sections,
+    references: cited.references,
   };
 }
 
 function provenanceSection(results: AnalysisResults, banner: DocumentView['banner']): SectionView {
-  const blocks: Block[] = [];
-  if (banner) blocks.push({ banner });
-  else blocks.push({ paragraph: 'All 2x2 counts are as extracted from the included studies.' });
-  if (results.provenance.note && !banner) blocks.push({ paragraph: results.provenance.note });
+  // the banner is shown once, on the title page; here the status and the note in full
+  const blocks: Block[] = [{ paragraph: provenanceMessages.status(results.provenance.status) }];
+  if (results.provenance.note) blocks.push({ paragraph: results.provenance.note });
   const entries = Object.entries(results.provenance.counts).sort((a, b) => b[1] - a[1]);
   if (entries.length > 1 || banner) {
     blocks.push({
@@ -111,7 +138,7 @@ function selectionSection(results: AnalysisResults, figure: Block[]): SectionVie
 function qualitySection(results: AnalysisResults, figures: Block[]): SectionView | undefined {
   const quadas = results.quadas;
   if (!quadas) return undefined;
-  const blocks: Block[] = [];
+  const blocks: Block[] = [{ paragraph: `Risk of bias and concerns about applicability were judged with QUADAS-2 [@whiting2011] in four domains (patient selection, index test, reference standard, flow and timing; applicability in the first three), for ${quadas.data.studies.length} studies.` }];
   if (quadas.provenance === 'stand-in') {
     blocks.push({ banner: { headline: 'STAND-IN QUADAS-2 JUDGEMENTS: the per-study ratings are not public; these only match the totals reported in the paper.' } });
   }
@@ -120,13 +147,14 @@ function qualitySection(results: AnalysisResults, figures: Block[]): SectionView
 }
 
 function characteristicsSection(table: CharacteristicsTable, numbering: Numbering): SectionView {
+  const columns = table.columns.map((c, i) => ({ label: c.label, ...displayColumn(c.key, table.rows.map((row) => row.cells[i] ?? '')) }));
   const view: TableView = {
     id: 'table-characteristics',
     number: numbering.nextTable(),
     title: 'Characteristics of included studies',
-    caption: `As extracted (${table.rows.length} studies; source: ${table.file}).`,
-    columns: table.columns.map((c) => ({ label: c.label, numeric: false })),
-    rows: table.rows.map((row) => ({ flag: false, cells: row.cells.map((text) => ({ text: text === 'NA' ? '–' : text, numeric: false })) })),
+    caption: `As extracted from the included studies (${table.rows.length} studies; source: ${table.file}), with text in sentence case and counts with thousands separators; ${MISSING_MARK}, not reported.`,
+    columns: columns.map((c) => ({ label: c.label, numeric: c.numeric })),
+    rows: table.rows.map((_, r) => ({ flag: false, cells: columns.map((c) => ({ text: c.cells[r]!, numeric: c.numeric })) })),
   };
   return { id: 'characteristics', title: 'Characteristics of included studies', newPage: true, blocks: [{ table: view }] };
 }

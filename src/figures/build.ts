@@ -20,6 +20,8 @@ import { prismaSpec } from './prisma.ts';
 import { quadasSummarySpec, quadasTrafficLightSpec } from './quadas.ts';
 import { renderFigure } from './render.ts';
 import { srocSpec } from './sroc.ts';
+import { splitRows } from './paginate.ts';
+import { FIGURE_MAX_HEIGHT } from './theme.ts';
 import { univariateForestSpec } from './univariate-forest.ts';
 
 export interface BuiltFigure {
@@ -48,23 +50,20 @@ export interface FigurePlan {
 
 const interval = (prefix: string, i: { est: number; lo: number; hi: number }): DataRow => ({ [prefix]: i.est, [`${prefix}_lo`]: i.lo, [`${prefix}_hi`]: i.hi });
 
-/** Forest plots longer than this are split across figures (one per page). */
-export const FOREST_ROWS_PER_PAGE = 60;
-
 /**
- * One figure, or several parts of at most FOREST_ROWS_PER_PAGE rows (ids <id>-1, <id>-2, …) for
+ * One figure, or several parts (ids <id>-1, <id>-2, …) that each fit a printed page, for
  * row-based figures; `make(rows, last)` builds the spec of one part (summary rows go on the last).
  */
-function paginate<T>(plan: Omit<FigurePlan, 'vegaLite' | 'data'>, rows: readonly T[], make: (rows: T[], last: boolean) => TopLevelSpec, data: (rows: T[]) => DataRow[]): FigurePlan[] {
-  if (rows.length <= FOREST_ROWS_PER_PAGE) return [{ ...plan, vegaLite: make([...rows], true), data: data([...rows]) }];
-  const parts = Math.ceil(rows.length / FOREST_ROWS_PER_PAGE);
-  return Array.from({ length: parts }, (_, i) => {
-    const chunk = rows.slice(i * FOREST_ROWS_PER_PAGE, (i + 1) * FOREST_ROWS_PER_PAGE);
-    const last = i === parts - 1;
+function paginate<T>(plan: Omit<FigurePlan, 'vegaLite' | 'data'>, rows: readonly T[], make: (rows: T[], last: boolean) => TopLevelSpec, data: (rows: T[]) => DataRow[], maxHeight: number): FigurePlan[] {
+  const chunks = splitRows(rows.length, (start, end, last) => make(rows.slice(start, end), last), maxHeight);
+  if (chunks.length === 1) return [{ ...plan, vegaLite: make([...rows], true), data: data([...rows]) }];
+  return chunks.map(([start, end], i) => {
+    const chunk = rows.slice(start, end);
+    const last = i === chunks.length - 1;
     return {
       id: `${plan.id}-${i + 1}`,
-      title: `${plan.title} (part ${i + 1} of ${parts})`,
-      caption: last ? plan.caption : `Rows ${i * FOREST_ROWS_PER_PAGE + 1}–${i * FOREST_ROWS_PER_PAGE + chunk.length} of ${rows.length}; continued on the next page.`,
+      title: `${plan.title} (part ${i + 1} of ${chunks.length})`,
+      caption: last ? plan.caption : `Rows ${start + 1}–${end} of ${rows.length}; continued on the next page.`,
       vegaLite: make(chunk, last),
       data: data(chunk),
     };
@@ -73,6 +72,7 @@ function paginate<T>(plan: Omit<FigurePlan, 'vegaLite' | 'data'>, rows: readonly
 
 export function planFigures(results: AnalysisResults, spec: AnalysisSpec): FigurePlan[] {
   const wanted = new Set<string>(spec.figures ?? figureNames);
+  const maxHeight = FIGURE_MAX_HEIGHT[spec.output.paper];
   const level = formatLevel(results.level);
   const pooled = results.pooled;
   const plans: FigurePlan[] = [];
@@ -87,7 +87,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       ? {
           id: 'prisma',
           title: 'PRISMA 2020 flow diagram',
-          caption: `Identification, screening and inclusion of studies, from the counts in the analysis spec.${results.prisma.updated ? ' Updated review: studies from the previous version are shown on the left.' : ''} "Not reported": the count is not given; † derived from the other counts.${results.prisma.checks.length > 0 ? ' ⚠ marks counts that do not add up (see the warning in the text).' : ''}${results.prisma.note ? ` ${results.prisma.note}` : ''}`,
+          caption: `Identification, screening and inclusion of studies (PRISMA 2020 flow diagram [@page2021]), from the counts in the analysis spec; symbols are explained under the diagram.${results.prisma.updated ? ' Updated review: studies from the previous version are shown on the left.' : ''}${results.prisma.note ? ` ${results.prisma.note}` : ''}`,
           vegaLite: prismaSpec(results.prisma),
         }
       : undefined,
@@ -100,14 +100,19 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
     const caption = `Each row is one 2x2 table (k = ${results.k}). Squares mark the study's sensitivity (left) and specificity (right), with area proportional to the number of diseased and non-diseased participants; horizontal lines are exact (Clopper–Pearson) ${level} confidence intervals, also given as numbers beside each panel. The diamond is the pooled estimate (${pooled.model.label}) with its ${level} CI; the vertical line marks it.${heterogeneity}`;
     const input = forestInput(results);
     const data = results.studies.map((st) => ({ study: st.label, ...st.counts, ...interval('sensitivity', st.sens), ...interval('specificity', st.spec) }));
-    if (input.rows.length <= FOREST_ROWS_PER_PAGE) return { id: 'forest', title: 'Paired forest plot of sensitivity and specificity', caption, vegaLite: forestSpec(input), data };
-    const pages = paginateForest(input, FOREST_ROWS_PER_PAGE);
+    const part = (start: number, end: number, last: boolean) => {
+      const { pooled: _pooled, heterogeneity: _heterogeneity, note: _note, ...middle } = paginateForest(input, [[start, end]])[0]!;
+      return forestSpec(last ? paginateForest(input, [[start, end]])[0]! : middle);
+    };
+    const chunks = splitRows(input.rows.length, part, maxHeight);
+    if (chunks.length === 1) return { id: 'forest', title: 'Paired forest plot of sensitivity and specificity', caption, vegaLite: forestSpec(input), data };
+    const pages = paginateForest(input, chunks);
     return pages.map((page, i) => ({
       id: `forest-${i + 1}`,
       title: `Paired forest plot of sensitivity and specificity (part ${i + 1} of ${pages.length})`,
-      caption: i === pages.length - 1 ? caption : `Rows ${i * FOREST_ROWS_PER_PAGE + 1}–${(i + 1) * FOREST_ROWS_PER_PAGE} of ${results.k}; continued on the next page. The pooled row is on the last part.`,
+      caption: i === pages.length - 1 ? caption : `Rows ${chunks[i]![0] + 1}–${chunks[i]![1]} of ${results.k}; continued on the next page. The pooled row is on the last part.`,
       vegaLite: forestSpec(page),
-      data: data.slice(i * FOREST_ROWS_PER_PAGE, (i + 1) * FOREST_ROWS_PER_PAGE),
+      data: data.slice(chunks[i]![0], chunks[i]![1]),
     }));
   });
 
@@ -174,6 +179,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       input.studies,
       (rows, last) => univariateForestSpec({ ...rest, studies: rows, ...(last && pooledRow ? { pooled: pooledRow } : {}), ...(last && heterogeneity ? { heterogeneity } : {}) }),
       (rows) => rows.map((st) => ({ study: st.label, ...interval('dor', st.estimate), weight_percent: st.weight ?? null })),
+      maxHeight,
     );
   });
 
@@ -192,6 +198,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
         input.studies,
         (rows, last) => univariateForestSpec({ ...rest, studies: rows, ...(last && pooledRow ? { pooled: pooledRow } : {}), ...(last && heterogeneity ? { heterogeneity } : {}) }),
         (rows) => rows.map((st) => ({ study: st.label, ...interval(`lr_${name}`, st.estimate), weight_percent: st.weight ?? null })),
+        maxHeight,
       );
     }),
   );
@@ -234,6 +241,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       input.rows,
       (rows) => leaveOneOutSpec({ ...input, rows }),
       (rows) => rows.map((r) => ({ omitted: r.omitted, ...interval('sensitivity', r.sens), ...interval('specificity', r.spec) })),
+      maxHeight,
     );
   });
 

@@ -219,8 +219,8 @@ export function forestGeometry(input: ForestInput, options: ForestOptions = {}):
  * column width and the reference lines at the pooled estimates; only the last page carries the
  * pooled row, the heterogeneity text and the note.
  */
-export function paginateForest(input: ForestInput, rowsPerPage: number, options: ForestOptions = {}): ForestInput[] {
-  if (!Number.isInteger(rowsPerPage) || rowsPerPage < 1) throw new RangeError(`rowsPerPage must be a positive integer, got ${rowsPerPage}`);
+export function paginateForest(input: ForestInput, rowsPerPage: number | readonly [number, number][], options: ForestOptions = {}): ForestInput[] {
+  if (typeof rowsPerPage === 'number' && (!Number.isInteger(rowsPerPage) || rowsPerPage < 1)) throw new RangeError(`rowsPerPage must be a positive integer, got ${rowsPerPage}`);
   const shared = {
     labelColumnWidth: input.labelColumnWidth ?? labelColumnWidth(input, options),
     reference: {
@@ -228,10 +228,10 @@ export function paginateForest(input: ForestInput, rowsPerPage: number, options:
       spec: input.reference?.spec ?? input.pooled?.spec.est,
     },
   };
-  const pageCount = Math.max(1, Math.ceil(input.rows.length / rowsPerPage));
-  return Array.from({ length: pageCount }, (_unused, page) => {
-    const rows = input.rows.slice(page * rowsPerPage, (page + 1) * rowsPerPage);
-    const last = page === pageCount - 1;
+  const chunks = typeof rowsPerPage === 'number' ? Array.from({ length: Math.max(1, Math.ceil(input.rows.length / rowsPerPage)) }, (_unused, page): [number, number] => [page * rowsPerPage, Math.min(input.rows.length, (page + 1) * rowsPerPage)]) : rowsPerPage;
+  return chunks.map(([start, end], page) => {
+    const rows = input.rows.slice(start, end);
+    const last = page === chunks.length - 1;
     const { pooled, heterogeneity, note } = input;
     return { rows, ...shared, ...(last && pooled ? { pooled } : {}), ...(last && heterogeneity ? { heterogeneity } : {}), ...(last && note ? { note } : {}) };
   });

@@ -78,6 +78,14 @@ export const FIGURE_WIDTH = {
   column: 320,
 } as const;
 
+/**
+ * Tallest figure (px) that fits one printed page with a caption of up to four lines: the text
+ * column is 263 mm ≈ 994 px high on A4 and 245 mm ≈ 927 px on US Letter (16 mm top and 18 mm
+ * bottom margins); the figure's margins and caption take ≈ 95 px. Row-based figures taller than
+ * this are split into parts (src/figures/paginate.ts).
+ */
+export const FIGURE_MAX_HEIGHT = { A4: 900, Letter: 830 } as const;
+
 /** Padding around the whole figure, px. */
 export const FIGURE_PADDING = 8;
 

@@ -133,6 +133,11 @@ export function formatCount(value: number | null | undefined): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
+/** A count with its noun in the right number: countOf(1, 'table') === '1 table', countOf(3, 'table') === '3 tables'. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : plural}`;
+}
+
 /** A coverage level as a percentage without needless decimals: 0.95 -> "95%", 0.975 -> "97.5%". */
 export function formatLevel(level: number): string {
   const percent = Math.round(level * 1000) / 10;

@@ -24,7 +24,36 @@ export interface PrintOptions {
   /** milliseconds before launching or printing is abandoned (default: the browser choice's, from
    *  $METADX_PDF_TIMEOUT_MS, else 120 s) */
   timeoutMs?: number;
+  /**
+   * Page numbers in the contents: the sections (id and heading as printed) and a renderer of the
+   * HTML with the page each section starts on. The document is printed, the pages are read from
+   * the PDF's bookmarks, and it is printed again with them (until they no longer change).
+   */
+  contents?: { sections: readonly { id: string; title: string }[]; render: (pages: ReadonlyMap<string, number>) => string };
 }
+
+/** Section id → page, from the PDF's top-level section bookmarks (headings h2), matched in order by title. */
+export async function sectionPages(pdf: Uint8Array, sections: readonly { id: string; title: string }[]): Promise<Map<string, number>> {
+  const { readPdf } = await import('./read.ts');
+  const document = await readPdf(pdf);
+  try {
+    const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
+    const entries = document.outline.filter((entry) => entry.depth === 1);
+    const pages = new Map<string, number>();
+    let from = 0;
+    for (const section of sections) {
+      const at = entries.findIndex((entry, i) => i >= from && normalise(entry.title) === normalise(section.title));
+      if (at < 0) continue;
+      pages.set(section.id, entries[at]!.page);
+      from = at + 1;
+    }
+    return pages;
+  } finally {
+    await document.destroy();
+  }
+}
+
+const samePages = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean => a.size === b.size && [...a].every(([id, page]) => b.get(id) === page);
 
 /** Printing failed; the message is one line that says what happened and, where known, what to do. */
 export class PdfError extends Error {
@@ -165,19 +194,36 @@ export async function printPdf(html: string, browserChoice: BrowserChoice, optio
       else void request.abort('blockedbyclient').catch(() => undefined);
     });
 
-    await page.setContent(html, { waitUntil: 'load', timeout });
-    const pdf = await page.pdf({
-      format: options.paper === 'Letter' ? 'letter' : 'a4',
-      printBackground: true,
-      preferCSSPageSize: false,
-      displayHeaderFooter: true,
-      headerTemplate: '<div></div>',
-      footerTemplate: footerTemplate(options.footerLabel),
-      margin: { top: '16mm', bottom: '18mm', left: '16mm', right: '16mm' },
-      outline: true,
-      tagged: true,
-      timeout,
-    });
+    const print = async (source: string): Promise<Uint8Array> => {
+      await page.setContent(source, { waitUntil: 'load', timeout });
+      return page.pdf({
+        format: options.paper === 'Letter' ? 'letter' : 'a4',
+        printBackground: true,
+        preferCSSPageSize: true,
+        displayHeaderFooter: true,
+        headerTemplate: '<div></div>',
+        footerTemplate: footerTemplate(options.footerLabel),
+        margin: { top: '16mm', bottom: '18mm', left: '16mm', right: '16mm' },
+        outline: true,
+        tagged: true,
+        timeout,
+      });
+    };
+    let pdf: Uint8Array;
+    if (options.contents) {
+      // print with placeholder page numbers, read where each section starts, print again with them
+      const contents = options.contents;
+      let pages: ReadonlyMap<string, number> = new Map();
+      pdf = await print(contents.render(pages));
+      for (let pass = 0; pass < 3; pass++) {
+        const found = await sectionPages(pdf, contents.sections);
+        if (pass > 0 && samePages(found, pages)) break;
+        pages = found;
+        pdf = await print(contents.render(pages));
+      }
+    } else {
+      pdf = await print(html);
+    }
     const browserVersion = await browser.version();
     return { pdf: fixPdfDates(pdf, options.date), blockedRequests, browserVersion };
   } catch (error) {

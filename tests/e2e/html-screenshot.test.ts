@@ -3,7 +3,6 @@
  * prints the PDF), screenshotted, with no console errors and no request leaving the page; and the
  * US Letter option.
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMON_FLAGS, findBrowser } from '../../src/pdf/browser.ts';
 import { writeFontConfig } from '../../src/pdf/print.ts';
 import { buildReport, loadAnalysis } from '../../src/run.ts';
+import { openPdf } from '../helpers/pdf.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -69,7 +69,11 @@ describe('supplement.html in headless Chromium', () => {
     const spec = readFileSync(join(dir, 'analysis.yaml'), 'utf8').replace('paper: A4', 'paper: Letter');
     writeFileSync(join(dir, 'analysis.yaml'), spec);
     const outcome = await buildReport(await loadAnalysis(dir, dir), { outRoot: mkdtempSync(join(tmpdir(), 'metadx-letter-out-')), pdf: true, env: process.env, log: () => undefined });
-    const info = execFileSync('pdfinfo', [join(outcome.directory, 'supplement.pdf')], { encoding: 'utf8' });
-    expect(info).toMatch(/Page size:\s+612(\.\d+)? x 792(\.\d+)? pts \(letter\)/);
+    const pdf = await openPdf(join(outcome.directory, 'supplement.pdf'));
+    // US Letter (612 × 792 pt), portrait or landscape
+    for (const size of pdf.pageSizes) {
+      expect(Math.min(size.width, size.height)).toBeCloseTo(612, -0.5);
+      expect(Math.max(size.width, size.height)).toBeCloseTo(792, -0.5);
+    }
   }, 120_000);
 });

@@ -15,7 +15,7 @@ const cases = corpusCases().filter((c) => c.command === 'report');
 
 /** The HTML without one figure (for a defect confined to it; see known-issue.txt). */
 function withoutFigure(html: string, id: string): string {
-  return html.replace(new RegExp(`<figure id="${id}">[\\s\\S]*?</figure>`), '');
+  return html.replace(new RegExp(`<figure id="figure-${id}">[\\s\\S]*?</figure>`), '');
 }
 
 describe('bad-input corpus: metadx report', () => {

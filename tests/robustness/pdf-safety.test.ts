@@ -5,20 +5,13 @@
  * object, SVG <image>, prefetch/preload, meta refresh, script fetch) is printed, and the server must
  * see nothing, while the blocked URLs are reported.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser, type BrowserChoice } from '../../src/pdf/browser.ts';
 import { printPdf } from '../../src/pdf/print.ts';
+import { readPdf } from '../../src/pdf/read.ts';
 import { countingServer, type CountingServer } from './servers.ts';
 
-const pdfText = (pdf: Uint8Array): string => {
-  const path = join(mkdtempSync(join(tmpdir(), 'metadx-pdf-safety-')), 'out.pdf');
-  writeFileSync(path, pdf);
-  return execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
-};
+const pdfText = async (pdf: Uint8Array): Promise<string> => (await readPdf(pdf)).text();
 
 describe('printPdf loads nothing and runs no script', () => {
   let server: CountingServer;
@@ -66,7 +59,7 @@ p.remote { font-family: Remote, sans-serif; }
     }
     expect(printed.blockedRequests.some((url) => url.startsWith('file:'))).toBe(true);
     expect(blocked).not.toContain('/fetch'); // the script never ran
-    const text = pdfText(printed.pdf);
+    const text = await pdfText(printed.pdf);
     expect(text).toContain('VISIBLE TEXT');
     expect(text).not.toContain('SCRIPT RAN');
   }, 60_000);

@@ -8,7 +8,6 @@
  * - a remote image in the data is neither fetched nor rendered: the label is text in the PDF.
  * Disk full (ENOSPC) is in disk-full.test.ts; interrupted runs in interrupted.test.ts.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { main } from '../../src/cli.ts';
 import { findBrowser } from '../../src/pdf/browser.ts';
 import { PdfError, printPdf } from '../../src/pdf/print.ts';
 import { countingServer, type CountingServer } from './servers.ts';
+import { openPdf } from '../helpers/pdf.ts';
 import { STACK_TRACE, corpusRoot } from './corpus-runner.ts';
 
 const SMALL = 'study,tp,fp,fn,tn\nAlpha 2001,45,5,5,45\nBeta 2003,30,8,10,52\n';
@@ -157,7 +157,7 @@ describe('a remote image in the data is not fetched', () => {
     expect(server.requests).toEqual([]);
     expect(server.connections).toBe(0);
     const version = join(cwd, 'out', 'faults', '1');
-    const text = execFileSync('pdftotext', ['-layout', join(version, 'supplement.pdf'), '-'], { encoding: 'utf8' });
+    const text = await (await openPdf(join(version, 'supplement.pdf'))).text();
     expect(text).toContain(`Remote <img src="http://127.0.0.1:${server.port}/x.png">`);
     expect(readdirSync(join(version, 'figures')).length).toBeGreaterThan(0);
   }, 120_000);

@@ -1,38 +1,43 @@
 /**
  * Scale: a seeded analysis of 2,000 studies (bench/scale.ts) gives a complete report — HTML,
- * figures, results and PDF — with the paired forest plot split into parts of 60 rows across
+ * figures, results and PDF — with the paired forest plot split into parts that each fit a page, across
  * pages, within the CI time limit; wall time and peak memory of the report process are measured
  * (/usr/bin/time -v) and printed, as `npm run bench` does.
  *
  * The data have no publication-year column: with one, the cumulative meta-analysis by year refits
  * the model once per study (2,000 fits of up to 2,000 studies: ~140 s more; see `npm run bench`).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScaleReport, writeScaleAnalysis, type ScaleRun } from '../../bench/scale.ts';
 import { badTokens } from './report-checks.ts';
+import { openPdf } from '../helpers/pdf.ts';
 
 const K = 2000;
-const ROWS_PER_PART = 60;
+/** a part of a row-based figure fits one printed A4 page (src/figures/theme.ts FIGURE_MAX_HEIGHT) */
+const MAX_PART_HEIGHT_PX = 900;
+/** single-line rows of 16 px: at least this many fit a part */
+const MIN_ROWS_PER_PART = 40;
 
 describe(`a report of ${K} studies`, () => {
   const analysis = writeScaleAnalysis(K, { year: false });
-  const parts = Math.ceil(K / ROWS_PER_PART);
+  let parts = 0;
   let run: ScaleRun;
   let html = '';
   let text = '';
   let pages = 0;
-  beforeAll(() => {
+  beforeAll(async () => {
     run = runScaleReport(analysis, { pdf: true, timeoutMs: 15 * 60_000 });
     console.log(`scale: k = ${K}: ${run.seconds.toFixed(1)} s wall, peak RSS ${run.peakMiB?.toFixed(0) ?? 'n/a'} MiB (report process)`);
     if (run.status !== 0) return;
+    parts = readdirSync(join(run.directory, 'figures')).filter((f) => /^forest-\d+\.svg$/.test(f)).length;
     html = readFileSync(join(run.directory, 'supplement.html'), 'utf8');
     const pdf = join(run.directory, 'supplement.pdf');
     if (!existsSync(pdf)) return;
-    pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]);
-    text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const doc = await openPdf(pdf);
+    pages = doc.pages;
+    text = await doc.text();
   }, 16 * 60_000);
   afterAll(() => rmSync(analysis.cwd, { recursive: true, force: true }));
 
@@ -51,21 +56,23 @@ describe(`a report of ${K} studies`, () => {
     expect(text).toMatch(new RegExp(`page ${pages} of ${pages}`));
   });
 
-  it(`splits the paired forest plot into ${Math.ceil(K / ROWS_PER_PART)} parts of at most ${ROWS_PER_PART} rows`, () => {
+  it(`splits the paired forest plot into parts that each fit a page (at most ${MAX_PART_HEIGHT_PX} px high)`, () => {
     const forest = readdirSync(join(run.directory, 'figures')).filter((f) => /^forest-\d+\.svg$/.test(f));
-    expect(forest).toHaveLength(parts);
+    expect(forest.length).toBe(parts);
+    expect(parts).toBeLessThanOrEqual(Math.ceil(K / MIN_ROWS_PER_PART));
+    for (const file of forest) expect(Number(/<svg[^>]*\sheight="([0-9.]+)"/.exec(readFileSync(join(run.directory, 'figures', file), 'utf8'))?.[1]), file).toBeLessThanOrEqual(MAX_PART_HEIGHT_PX);
     // every study is in exactly one part
     const seen = new Set<string>();
     for (let part = 1; part <= parts; part++) {
       const rows = readFileSync(join(run.directory, 'figures', `forest-${part}.csv`), 'utf8').trim().split('\n').slice(1);
-      expect(rows.length).toBeLessThanOrEqual(ROWS_PER_PART);
+      expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) seen.add(row.split(',')[0]!);
     }
     expect(seen.size).toBe(K);
   });
 
   it('shows every part of the forest plot in the supplement, one after another', () => {
-    for (let part = 1; part <= parts; part++) expect(html).toContain(`<figure id="forest-${part}">`);
+    for (let part = 1; part <= parts; part++) expect(html).toContain(`<figure id="figure-forest-${part}">`);
     expect(text).toContain(`(part ${parts} of ${parts})`);
   });
 });

@@ -27,27 +27,27 @@ export function methodsParagraphs(results: AnalysisResults): string[] {
   const level = formatLevel(results.level);
   const paragraphs: string[] = [];
   paragraphs.push(
-    `For each 2x2 table, sensitivity and specificity were computed with exact (Clopper–Pearson) ${level} confidence intervals.`,
+    `For each 2x2 table, sensitivity and specificity were computed with exact (Clopper–Pearson) ${level} confidence intervals [@clopper1934].`,
   );
   if (pooled.model.method === 'glmm') {
     const integration =
       pooled.model.quadrature === 1
-        ? 'the Laplace approximation (as R lme4::glmer)'
-        : `adaptive Gauss–Hermite quadrature with ${pooled.model.quadrature} points per random effect${pooled.model.quadrature === 7 ? ' (the setting of Stata midas)' : pooled.model.quadrature === 5 ? ' (the setting of Stata metandi)' : ''}`;
+        ? 'the Laplace approximation (as R lme4::glmer [@lme4])'
+        : `adaptive Gauss–Hermite quadrature [@liu1994; @pinheiro1995] with ${pooled.model.quadrature} points per random effect${pooled.model.quadrature === 7 ? ' (the setting of Stata midas [@midas])' : pooled.model.quadrature === 5 ? ' (the setting of Stata metandi [@metandi])' : ''}`;
     paragraphs.push(
-      `Sensitivity and specificity were pooled jointly with a bivariate random-effects model with exact binomial within-study likelihood (Chu & Cole 2006; Reitsma et al. 2005), fitted by maximum likelihood with ${integration}. No continuity correction enters this likelihood. Summary likelihood ratios and the diagnostic odds ratio were derived from the pooled logits and their covariance by the delta method on the log scale (as midas, metandi and MetaDTA). The summary ROC curve is the Rutter–Gatsonis curve implied by the bivariate parameters (Harbord et al. 2007); its area (AUC) was integrated numerically over the full false-positive range, with a ${level} interval by the ${options.aucCi === 'bootstrap' ? `parametric bootstrap (${options.bootstrap} replicates, seed ${options.seed})` : 'delta method on the logit scale'}. Confidence and prediction regions use the ${options.region === 'F' ? 'F-based critical value √(2·F(2, k−2)) of metandi and midas' : 'χ²-based critical value √χ²₂ of mada'}.`,
+      `Sensitivity and specificity were pooled jointly with a bivariate random-effects model with exact binomial within-study likelihood [@chu2006; @reitsma2005], fitted by maximum likelihood with ${integration}. No continuity correction enters this likelihood. Summary likelihood ratios and the diagnostic odds ratio were derived from the pooled logits and their covariance by the delta method on the log scale (as midas, metandi and MetaDTA). The summary ROC curve is the Rutter–Gatsonis curve [@rutter2001] implied by the bivariate parameters [@harbord2007]; its area (AUC) was integrated numerically over the full false-positive range, with a ${level} interval by the ${options.aucCi === 'bootstrap' ? `parametric bootstrap [@efron1993] (${options.bootstrap} replicates, seed ${options.seed})` : 'delta method on the logit scale'}. Confidence and prediction regions use the ${options.region === 'F' ? 'F-based critical value √(2·F(2, k−2)) of metandi and midas [@metandi; @midas]' : 'χ²-based critical value √χ²₂ of mada [@mada]'}.`,
     );
   } else if (pooled.model.method === 'reitsma') {
     paragraphs.push(
-      `Sensitivity and specificity were pooled jointly with the bivariate normal approximation of Reitsma et al. (2005), fitted by restricted maximum likelihood (as R mada::reitsma), with continuity correction: ${correctionText(options.correction, options.correctionValue)}. Summary likelihood ratios and the diagnostic odds ratio were derived by the delta method.`,
+      `Sensitivity and specificity were pooled jointly with the bivariate normal approximation of Reitsma et al. [@reitsma2005], fitted by restricted maximum likelihood (as R mada::reitsma [@mada]), with continuity correction: ${correctionText(options.correction, options.correctionValue)}. Summary likelihood ratios and the diagnostic odds ratio were derived by the delta method.`,
     );
   } else {
     paragraphs.push(
-      `With fewer than 4 tables the bivariate model was not fitted; sensitivity, specificity, likelihood ratios and the diagnostic odds ratio were each pooled separately with a univariate random-effects model (REML), with 0.5 added to every cell of tables with a zero cell.`,
+      `With fewer than 4 tables the bivariate model was not fitted; sensitivity, specificity, likelihood ratios and the diagnostic odds ratio were each pooled separately with a univariate random-effects model (REML) [@viechtbauer2005], with 0.5 added to every cell of tables with a zero cell.`,
     );
   }
   paragraphs.push(
-    `Heterogeneity is described by the between-study variances and correlation, the prediction region, and the plug-in I² of Zhou & Dendukuri (2014); Cochran's Q and I² of the study proportions are shown on the forest plot for comparison with midas output. Publication bias was assessed with Deeks' funnel-plot asymmetry test (weighted regression of the log DOR on 1/√ESS; continuity correction: ${correctionText(options.correction, options.correctionValue)}).`,
+    `Heterogeneity is described by the between-study variances and correlation, the prediction region, and the plug-in I² of Zhou and Dendukuri [@zhou2014]; Cochran's Q and I² of the study proportions are shown on the forest plot for comparison with midas output. Publication bias was assessed with Deeks' funnel-plot asymmetry test [@deeks2005] (weighted regression of the log DOR on 1/√ESS; continuity correction: ${correctionText(options.correction, options.correctionValue)}).`,
   );
   return paragraphs;
 }
@@ -93,7 +93,8 @@ export function softwareSection(spec: AnalysisSpec, results: AnalysisResults, so
             { term: 'Continuity correction (study-level statistics, Deeks)', value: correctionText(results.options.correction, results.options.correctionValue) },
             { term: 'Confidence level', value: formatLevel(results.level) },
             { term: 'Data file', value: spec.data.file },
-            { term: 'Software', value: `metadx ${software.metadx} (statistics engine ${software.engine}); Node.js ${software.node}; Vega ${software.vega}, Vega-Lite ${software.vegaLite}` },
+            { term: 'Software', value: `metadx ${software.metadx} (statistics engine ${software.engine}); Node.js ${software.node}; Vega ${software.vega}, Vega-Lite ${software.vegaLite} [@vegalite]` },
+            { term: 'Reference values', value: 'The statistics engine is tested against values computed with R 4.2.2 (lme4 1.1-31, metafor 3.8-1, mada 0.5.12) [@lme4; @metafor; @mada] and against output printed by Stata metandi and midas [@metandi; @midas].' },
           ],
         },
       },

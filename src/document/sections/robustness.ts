@@ -2,7 +2,7 @@
  * Publication bias (Deeks), outliers and influence (bivariate box plot, standardised residuals,
  * Cook's distance, leave-one-out) and sensitivity analyses (side by side with the main analysis).
  */
-import { formatInterval, formatLevel, formatNumber, formatPStatement } from '../../format/numbers.ts';
+import { countOf, formatInterval, formatLevel, formatNumber, formatPStatement } from '../../format/numbers.ts';
 import type { PooledResult } from '../../results/pooled.ts';
 import type { AnalysisResults } from '../../results/types.ts';
 import { cell, type Block, type Numbering, type SectionView, type TableView } from '../model.ts';
@@ -17,7 +17,7 @@ export function publicationBiasSection(results: AnalysisResults, figures: Block[
     newPage: true,
     blocks: [
       {
-        paragraph: `Deeks' funnel-plot asymmetry test: weighted regression of ln DOR on 1/√ESS (k = ${deeks.k}): slope ${formatNumber(deeks.slope, 'statistic')} (SE ${formatNumber(deeks.slopeSe, 'statistic')}), t = ${formatNumber(deeks.slopeT, 'statistic')} with ${deeks.df} df, ${formatPStatement(deeks.slopeP)}; intercept ${formatNumber(deeks.intercept, 'statistic')}. ${correction > 0 ? `0.5 was added to the cells of ${correction} table(s) with a zero cell (${deeks.correction.policy} correction).` : 'No table had a zero cell.'} ${deeks.slopeP < 0.1 ? 'The test suggests small-study effects (p < 0.10).' : 'The test does not suggest small-study effects (p ≥ 0.10); with few studies it has little power.'}`,
+        paragraph: `Deeks' funnel-plot asymmetry test [@deeks2005]: weighted regression of ln DOR on 1/√ESS (k = ${deeks.k}): slope ${formatNumber(deeks.slope, 'statistic')} (SE ${formatNumber(deeks.slopeSe, 'statistic')}), t = ${formatNumber(deeks.slopeT, 'statistic')} with ${deeks.df} df, ${formatPStatement(deeks.slopeP)}; intercept ${formatNumber(deeks.intercept, 'statistic')}. ${correction > 0 ? `0.5 was added to the cells of ${countOf(correction, 'table')} with a zero cell (${deeks.correction.policy} correction).` : 'No table had a zero cell.'} ${deeks.slopeP < 0.1 ? 'The test suggests small-study effects (p < 0.10).' : 'The test does not suggest small-study effects (p ≥ 0.10); with few studies it has little power.'}`,
       },
       ...figures,
     ],
@@ -75,7 +75,7 @@ function influenceTable(results: AnalysisResults, numbering: Numbering): TableVi
     id: 'table-influence',
     number: numbering.nextTable(),
     title: 'Outliers and influence',
-    caption: `Standardised residual: squared Mahalanobis distance D² of the table's logits from the pooled mean under Σ̂ + S_i (χ²₂; flagged at p < 0.05/k). Cook's distance: change of the pooled logits when the table is left out, scaled by their covariance (as metafor). Leave-one-out: pooled sensitivity and specificity (${level} CI) without the table. Fence: outside the bivariate box plot's fence.`,
+    caption: `Standardised residual: squared Mahalanobis distance D² of the table's logits from the pooled mean under Σ̂ + Sᵢ (Σ̂, between-study covariance; Sᵢ, the table's within-study covariance; χ²₂; flagged at p < 0.05/k). Cook's distance: change of the pooled logits when the table is left out, scaled by their covariance (as metafor [@viechtbauer2010influence; @metafor]). Leave-one-out: pooled sensitivity and specificity (${level} CI) without the table. Fence: outside the bivariate box plot's fence.`,
     columns: [
       { label: 'Left out', numeric: false },
       { label: 'D² (p)', numeric: true },

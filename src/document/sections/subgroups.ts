@@ -3,7 +3,7 @@
  * Sen, Spe, PLR, NLR, DOR, AUC), the meta-regression tests, and — when the spec lists published
  * subgroup results — the published Table 3 with the difference in each cell.
  */
-import { formatInterval, formatLevel, formatNumber, formatPercent, formatPStatement, formatRatio, type IntervalLike } from '../../format/numbers.ts';
+import { countOf, formatInterval, formatLevel, formatNumber, formatPercent, formatPStatement, formatRatio, type IntervalLike } from '../../format/numbers.ts';
 import { noteMessage } from '../../messages.ts';
 import type { PooledResult } from '../../results/pooled.ts';
 import type { SubgroupAnalysis } from '../../results/subgroups.ts';
@@ -73,7 +73,8 @@ function table3(results: AnalysisResults, numbering: Numbering): TableView {
       ...MEASURES.map((m) => ({ label: m.label, numeric: true })),
     ],
     rows,
-    note: '† fewer than 4 tables: univariate pooling of each measure (REML), no AUC.',
+    // the footnote only when a row carries its mark
+    ...(rows.some((row) => row.cells[0]?.text.endsWith(' †')) ? { note: '† fewer than 4 tables: univariate pooling of each measure (REML), no AUC.' } : {}),
   };
 }
 
@@ -160,7 +161,7 @@ export function subgroupsSection(results: AnalysisResults, spec: AnalysisSpec, n
   for (const analysis of results.subgroups) {
     for (const note of analysis.notes) blocks.push({ warning: noteMessage(note) });
     if (analysis.excluded.length > 0) {
-      blocks.push({ paragraph: `${analysis.label}: ${analysis.excluded.length} table(s) without a value were left out: ${analysis.excluded.map((i) => results.studies[i]!.label).join('; ')}.` });
+      blocks.push({ paragraph: `${analysis.label}: ${countOf(analysis.excluded.length, 'table')} without a value ${analysis.excluded.length === 1 ? 'was' : 'were'} left out: ${analysis.excluded.map((i) => results.studies[i]!.label).join('; ')}.` });
     }
   }
   if (results.subgroups.some((a) => a.type === 'categorical')) blocks.push({ table: table3(results, numbering) });

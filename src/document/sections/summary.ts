@@ -64,7 +64,7 @@ function summaryTable(results: AnalysisResults, numbering: Numbering): TableView
   };
 }
 
-function heterogeneityTable(results: AnalysisResults, numbering: Numbering): TableView | undefined {
+function heterogeneityTable(results: AnalysisResults, numbering: Numbering, srocFigure: number | undefined): TableView | undefined {
   const pooled = results.pooled;
   if (pooled.model.method === 'univariate') return undefined;
   const rows: { label: string; value: string }[] = [
@@ -94,7 +94,7 @@ function heterogeneityTable(results: AnalysisResults, numbering: Numbering): Tab
     id: 'table-heterogeneity',
     number: numbering.nextTable(),
     title: 'Between-study heterogeneity',
-    caption: 'The between-study variances, their correlation and the prediction region (Figure of the SROC) are the primary description of heterogeneity in a bivariate model; I² values are given for comparison with published reviews.',
+    caption: `The between-study variances, their correlation and the prediction region${srocFigure !== undefined ? ` (Figure ${srocFigure})` : ''} are the primary description of heterogeneity in a bivariate model; I² values are given for comparison with published reviews.`,
     columns: [
       { label: 'Quantity', numeric: false },
       { label: 'Value', numeric: true },
@@ -173,8 +173,9 @@ export function summarySection(
     blocks.push({ warning: noteMessage({ code: 'glmm-not-converged', detail: { message: pooled.model.optimizer?.message ?? 'not converged' } }) });
   }
   blocks.push({ table: summaryTable(results, numbering) });
-  blocks.push(...figures.sroc());
-  const heterogeneity = heterogeneityTable(results, numbering);
+  const sroc = figures.sroc();
+  blocks.push(...sroc);
+  const heterogeneity = heterogeneityTable(results, numbering, sroc[0]?.figure?.number);
   if (heterogeneity) blocks.push({ table: heterogeneity });
   const published = publishedTable(results, spec, numbering);
   if (published) {
