@@ -20,8 +20,8 @@ export const specMessages = {
   invalidType: (path: string, expected: string, received: string) => `${path}: expected ${expected}, got ${received}`,
   invalidValue: (path: string, value: string, allowed: readonly string[], suggestion?: string) =>
     `${path}: ${value} is not one of ${allowed.map(quote).join(', ')}${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
-  tooSmall: (path: string, minimum: string) => `${path}: must be at least ${minimum}`,
-  tooBig: (path: string, maximum: string) => `${path}: must be at most ${maximum}`,
+  tooSmall: (path: string, minimum: string, inclusive = true) => `${path}: must be ${inclusive ? 'at least' : 'greater than'} ${minimum}`,
+  tooBig: (path: string, maximum: string, inclusive = true) => `${path}: must be ${inclusive ? 'at most' : 'less than'} ${maximum}`,
   notInteger: (path: string) => `${path}: must be a whole number`,
   other: (path: string, message: string) => `${path}: ${message}`,
   fileMissing: (what: string, path: string) => `${what} file not found: ${path}`,
@@ -57,6 +57,10 @@ export const specMessages = {
   },
   notAMappingListHint: () => 'write the keys at the top level, without a leading "- " (one analysis per analysis.yaml)',
   levelHint: () => 'give the confidence level as a proportion, e.g. 0.95 for 95%',
+  prevalenceHint: (value: number) =>
+    Number.isFinite(value) && value > 1 && value < 100
+      ? `a prevalence is a proportion between 0 and 1: for ${value}% write ${Number((value / 100).toPrecision(6))}`
+      : 'a prevalence is a proportion strictly between 0 and 1, e.g. 0.3 for 30%',
   notUtf8: () => 'the spec is not valid UTF-8 text',
   notUtf8Hint: () => 'save analysis.yaml with the UTF-8 encoding (most editors: "Save with encoding" > UTF-8)',
   yamlUnclosedQuote: (quoteChar: string) => `YAML syntax error: the quoted value starting here (${quoteChar}) is never closed`,
