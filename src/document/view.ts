@@ -14,6 +14,7 @@ import { subgroupsSection } from './sections/subgroups.ts';
 import { compatSection } from './sections/compat.ts';
 import { clinicalSection, influenceSection, publicationBiasSection } from './sections/robustness.ts';
 import { changesSection } from './sections/changes.ts';
+import { findingsSection } from './sections/findings.ts';
 
 export type { Block, DocumentView, FigureView, SectionView, TableView } from './model.ts';
 
@@ -56,6 +57,7 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   if (input.characteristics) sections.push(characteristicsSection(input.characteristics, numbering));
   sections.push(studiesSection(results, numbering));
   sections.push(summarySection(results, spec, numbering, { forest: place('forest'), sroc: () => place('sroc') }));
+  sections.push(...findingsSection(results, numbering, () => place('natural-frequencies'))); // summary of findings, GRADE certainty (src/document/sections/findings.ts)
   const subgroups = subgroupsSection(results, spec, numbering, () => place('meta-regression'));
   if (subgroups) sections.push(subgroups);
   const bias = publicationBiasSection(results, place('deeks'));
