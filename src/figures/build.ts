@@ -4,7 +4,7 @@
  * formatted by src/format/numbers.ts, never computed); `buildFigures` renders them.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatLevel, formatPercent, formatPStatement } from '../format/numbers.ts';
+import { formatCount, formatLevel, formatPercent, formatPStatement } from '../format/numbers.ts';
 import type { AnalysisResults } from '../results/types.ts';
 import { figureNames, type AnalysisSpec } from '../spec/schema.ts';
 import { bivariateBoxplotSpec } from './bivariate-boxplot.ts';
@@ -16,6 +16,7 @@ import { leaveOneOutSpec } from './leave-one-out.ts';
 import { cumulativeSpec } from './cumulative.ts';
 import { lrScattergramSpec } from './lr-scattergram.ts';
 import { metaRegressionSpec } from './meta-regression.ts';
+import { naturalFrequencyInput, naturalFrequencySpec } from './natural-frequencies.ts';
 import { prismaSpec } from './prisma.ts';
 import { quadasSummarySpec, quadasTrafficLightSpec } from './quadas.ts';
 import { renderFigure } from './render.ts';
@@ -285,6 +286,26 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
         vegaLite: quadasSummarySpec(results.quadas.data, { ...(note ? { note } : {}) }),
       },
     ];
+  });
+  add('natural-frequencies', () => {
+    const input = naturalFrequencyInput(results);
+    if (!input || !results.findings) return undefined;
+    return {
+      id: 'natural-frequencies',
+      title: `Natural frequencies per ${formatCount(input.per)} people tested`,
+      caption: `For each prevalence of the summary of findings, ${formatCount(input.per)} people tested: true positives and false negatives (people with ${input.condition}), then false positives and true negatives (people without), from the pooled sensitivity and specificity (${pooled.model.label}). Point estimates; their ${level} CIs are in the summary-of-findings table.${results.provenance.status !== 'real' ? ' The counts rest on stand-in data (see Data provenance).' : ''}`,
+      vegaLite: naturalFrequencySpec(input),
+      data: results.findings.frequencies.map((f, i) => ({
+        prevalence: f.prevalence,
+        label: results.findings!.prevalences[i]!.label,
+        source: results.findings!.prevalences[i]!.source,
+        per: f.per,
+        ...interval('true_positives', f.truePositives),
+        ...interval('false_negatives', f.falseNegatives),
+        ...interval('true_negatives', f.trueNegatives),
+        ...interval('false_positives', f.falsePositives),
+      })),
+    };
   });
   return plans;
 }
