@@ -204,9 +204,14 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
     return {
       id: 'fagan',
       title: 'Fagan nomogram',
-      caption: `Pre-test probability ${formatPercent(f.prior, true)} (${f.priorSource === 'spec' ? 'from the analysis spec' : 'pooled prevalence of the included studies'}). A positive result raises it to ${formatPercent(f.postPositive.est, true)} (${formatPercent(f.postPositive.lo, true)}–${formatPercent(f.postPositive.hi, true)} over the LR+ CI); a negative result lowers it to ${formatPercent(f.postNegative.est, true)} (${formatPercent(f.postNegative.lo, true)}–${formatPercent(f.postNegative.hi, true)}). Summary likelihood ratios from the bivariate model.`,
+      caption:
+        (f.priors ?? []).length > 1
+          ? `Pre-test probabilities: the prevalences of the summary of findings. ${f.priors
+              .map((p) => `At ${formatPercent(p.prior, true)} (${p.label}) a positive result raises it to ${formatPercent(p.postPositive.est, true)} (${formatPercent(p.postPositive.lo, true)}–${formatPercent(p.postPositive.hi, true)} over the LR+ CI) and a negative result lowers it to ${formatPercent(p.postNegative.est, true)} (${formatPercent(p.postNegative.lo, true)}–${formatPercent(p.postNegative.hi, true)}).`)
+              .join(' ')} Summary likelihood ratios from the bivariate model.`
+          : `Pre-test probability ${formatPercent(f.prior, true)} (${f.priorSource === 'spec' ? 'from the analysis spec' : f.priorSource === 'findings' ? (f.priors?.[0]?.label ?? 'summary-of-findings prevalence') : 'pooled prevalence of the included studies'}). A positive result raises it to ${formatPercent(f.postPositive.est, true)} (${formatPercent(f.postPositive.lo, true)}–${formatPercent(f.postPositive.hi, true)} over the LR+ CI); a negative result lowers it to ${formatPercent(f.postNegative.est, true)} (${formatPercent(f.postNegative.lo, true)}–${formatPercent(f.postNegative.hi, true)}). Summary likelihood ratios from the bivariate model.`,
       vegaLite: faganSpec(input),
-      data: [{ prior: f.prior, ...interval('lr_positive', f.lrPositive), ...interval('post_test_positive', f.postPositive), ...interval('lr_negative', f.lrNegative), ...interval('post_test_negative', f.postNegative) }],
+      data: (f.priors ?? [{ prior: f.prior, label: '', postPositive: f.postPositive, postNegative: f.postNegative }]).map((p) => ({ prior: p.prior, label: p.label, ...interval('lr_positive', f.lrPositive), ...interval('post_test_positive', p.postPositive), ...interval('lr_negative', f.lrNegative), ...interval('post_test_negative', p.postNegative) })),
     };
   });
 
@@ -216,7 +221,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       ? {
           id: 'lr-scattergram',
           title: 'Likelihood-ratio scattergram',
-          caption: `LR+ against LR− of each table (log scales) with the summary point and its ${level} CIs. Quadrants at LR+ = 10 and LR− = 0.1 (midas lrmatrix): upper left, exclusion and confirmation; upper right, confirmation only; lower left, exclusion only; lower right, neither.`,
+          caption: `LR+ against LR− of each table (log scales) with the summary point and its ${level} CIs. Quadrants at LR+ = 10 and LR− = 0.1 (midas lrmatrix): upper left, exclusion and confirmation; upper right, confirmation only; lower left, exclusion only; lower right, neither.${input.prevalences ? ' Under the legend: the post-test probabilities the summary LRs give at each prevalence of the summary of findings.' : ''}`,
           vegaLite: lrScattergramSpec(input),
           data: input.studies.map((st) => ({ study: st.label, lr_positive: st.lrPositive, lr_negative: st.lrNegative })),
         }

@@ -58,6 +58,7 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
   const excludeLabels = spec.sensitivity.exclude ?? [];
   const totals = { participants: diseased + nonDiseased, diseased, nonDiseased, groups: new Set(studies.map((s) => s.group ?? s.label)).size };
   const deeks = deeksOrNull(counts, options);
+  const findings = summaryOfFindings({ spec, studies, totals, pooled, deeks, level, quadas: extra.quadas ? { domains: extra.quadas.domains, provenance: spec.quadas?.provenance ?? 'real' } : null });
   return {
     engineVersion: ENGINE_VERSION,
     analysis: { name, title: spec.title, version: String(spec.version) },
@@ -76,7 +77,7 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
       outliers: spec.sensitivity.outliers,
       exclude: studies.flatMap((s, i) => (excludeLabels.includes(s.label) ? [i] : [])),
     }),
-    fagan: faganNomogram(counts, pooled, spec.fagan?.prior),
+    fagan: faganNomogram(counts, pooled, spec.fagan?.prior, findings?.prevalences.map((p) => ({ value: p.value, label: p.label })) ?? []),
     likelihoodRatios: likelihoodRatioPoints(counts, options.level),
     midasCompatibility: spec.model.compat === 'midas' ? midasCompatibility(counts, pooled, options) : null,
     midasMetaRegression:
@@ -90,7 +91,7 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
         : null,
     prisma: prismaFlow(spec, { tablesAnalysed: studies.length }) ?? null,
     quadas: extra.quadas ? { data: extra.quadas, counts: quadasCounts(extra.quadas), provenance: spec.quadas?.provenance ?? 'real' } : null,
-    findings: summaryOfFindings({ spec, studies, totals, pooled, deeks, level, quadas: extra.quadas ? { domains: extra.quadas.domains, provenance: spec.quadas?.provenance ?? 'real' } : null }),
+    findings,
     subgroups: spec.subgroups.map((name) => {
       const info = data.covariates.find((c) => c.name === name)!;
       return subgroupAnalysis(
