@@ -535,6 +535,7 @@ export const findingsMessages = {
     })[domain] ?? '',
   footnote: (domain: string, suggestion: string, basis: string, rule: string, reviewer: { rating: string; reason: string } | null) =>
     `${domain}: computed suggestion ${suggestion} — ${basis} (rule: ${rule}).${reviewer ? ` Reviewers' judgement: ${reviewer.rating} — ${reviewer.reason}` : ''}`,
+  reviewerOnlyFootnote: (domain: string, basis: string, reviewer: { rating: string; reason: string }) => `${domain}: no computed suggestion — ${basis}. Reviewers' judgement: ${reviewer.rating} — ${reviewer.reason}`,
   notRatedFootnote: (domain: string, why: string) => `${domain}: not rated — ${why}; not rated down. Give the reviewers' judgement under findings.certainty in analysis.yaml.`,
   evidence: (tables: number, studies: number, participants: string, withWhat: string) =>
     `${tables} ${tables === 1 ? 'table' : 'tables'} from ${studies} ${studies === 1 ? 'study' : 'studies'}; ${participants} ${withWhat}`,

@@ -107,8 +107,9 @@ function domainFootnote(d: DomainAssessment, outcome: FindingsOutcome, prevalenc
   const label = M.domainLabel(d.domain);
   if (d.final === null) return M.notRatedFootnote(label, basisText(d.basis, outcome, prevalences));
   if (d.downgrade === 0 && (d.reviewer === null || d.reviewer.rating === d.suggested)) return null;
-  const suggestion = d.suggested === null ? 'none' : M.ratingLabel(d.suggested, d.domain);
   const basis = basisText(d.basis, outcome, prevalences, { onlyTriggering: true });
+  if (d.suggested === null && d.reviewer) return M.reviewerOnlyFootnote(label, basis, { rating: M.ratingLabel(d.reviewer.rating, d.domain), reason: d.reviewer.reason });
+  const suggestion = d.suggested === null ? 'none' : M.ratingLabel(d.suggested, d.domain);
   return M.footnote(label, suggestion, basis, M.rule(d.domain), d.reviewer ? { rating: M.ratingLabel(d.reviewer.rating, d.domain), reason: d.reviewer.reason } : null);
 }
 
