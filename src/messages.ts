@@ -541,7 +541,7 @@ export const findingsMessages = {
     `${tables} ${tables === 1 ? 'table' : 'tables'} from ${studies} ${studies === 1 ? 'study' : 'studies'}; ${participants} ${withWhat}`,
   participantsNote: () =>
     'Participants are summed over the 2x2 tables: a study that reports several tables on the same participants (e.g. several models on one test set) counts them more than once.',
-  prevalenceHeader: (percent: string, label: string) => `Prevalence ${percent}: ${label}`,
+  prevalenceHeader: (percent: string) => `Prevalence ${percent}`,
   plainLanguage: (a: { tested: string; label: string; prevalence: string; withCondition: string; withoutCondition: string; condition: string; tp: string; fn: string; fp: string; positive: string; ppv: string }) =>
     `If 1,000 people were tested in a setting where ${a.prevalence} have ${a.condition} (${a.label}), ${a.withCondition} would have it: about ${a.tp} of them would be correctly identified and ${a.fn} would be missed. Of the ${a.withoutCondition} without ${a.condition}, ${a.fp} would be wrongly classified as having it. About ${a.positive} would test positive, and ${a.ppv} of those would have ${a.condition}.`,
   certaintySentence: (sensitivity: string, specificity: string) =>

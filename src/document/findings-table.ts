@@ -177,7 +177,7 @@ export function sofModel(results: AnalysisResults, findings: FindingsResult): So
     banner: bannerText === '' ? null : bannerText,
     standInQuadas: standIn ? M.standInQuadas() : null,
     header,
-    prevalences: findings.prevalences.map((p) => ({ percent: formatPrevalence(p.value), label: p.label, source: p.source, header: M.prevalenceHeader(formatPrevalence(p.value), p.label), value: p.value })),
+    prevalences: findings.prevalences.map((p) => ({ percent: formatPrevalence(p.value), label: p.label, source: p.source, header: M.prevalenceHeader(formatPrevalence(p.value)), value: p.value })),
     rows,
     footnotes: notes.list,
     participantsNote: e.tables > e.studies ? M.participantsNote() : null,

@@ -14,7 +14,7 @@ function sofTable(model: SofModel, numbering: Numbering, level: string): TableVi
     id: 'table-findings',
     number: numbering.nextTable(),
     title: 'Summary of findings',
-    caption: `Per 1,000 people tested at each prevalence: number of true positives, false negatives, true negatives and false positives with ${level} CIs, the evidence behind each outcome and its certainty (GRADE). Letters refer to the footnotes below the table.`,
+    caption: `Per 1,000 people tested at each prevalence: number of true positives, false negatives, true negatives and false positives with ${level} CIs, the evidence behind each outcome and its certainty (GRADE). Who each prevalence describes, and its source, is listed below the table; letters refer to the footnotes.`,
     columns: [
       { label: 'Outcome', numeric: false },
       { label: 'Number of tables, studies and participants', numeric: false },
