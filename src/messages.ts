@@ -516,6 +516,8 @@ export const findingsMessages = {
     `the prediction region for a new study spans ${measure} ${range} (width ${width}); τ² = ${tau2}${i2 ? `, I² = ${i2} (Zhou–Dendukuri)` : ''}`,
   ciBasis: (measure: string, ci: string, per1000: string, withWhat: string, atPrevalences: string) =>
     `the ${measure} CI ${ci} spans ${per1000} per 1,000 people ${withWhat}${atPrevalences ? `; per 1,000 tested: ${atPrevalences}` : ''}`,
+  thresholdBasis: (measure: string, ci: string, crossed: readonly string[], thresholds: readonly string[]) =>
+    `the ${measure} CI ${ci} ${crossed.length === 0 ? 'crosses none' : `crosses ${crossed.join(' and ')}`} of the judgement thresholds ${thresholds.join(', ')} (findings.imprecision_thresholds)`,
   deeksBasis: (p: string, k: number, lowPower: boolean) => `Deeks' funnel-plot asymmetry test ${p} (${k} tables)${lowPower ? '; with fewer than 10 tables the test has little power' : ''}`,
   notAvailable: (reason: 'no-quadas' | 'no-applicability' | 'no-prediction-region' | 'no-ci' | 'no-deeks') =>
     ({
@@ -530,7 +532,7 @@ export const findingsMessages = {
       risk_of_bias: 'serious if ≥ 25% of tables are at high, or ≥ 50% at high or unclear, risk in any domain; very serious if ≥ 50% at high risk',
       indirectness: 'serious if ≥ 25% of tables have high, or ≥ 50% high or unclear, applicability concerns in any domain; very serious if ≥ 50% high',
       inconsistency: 'serious if the prediction region spans more than 0.20, very serious if more than 0.40',
-      imprecision: 'serious if the CI spans more than 100 per 1,000 people with (without) the condition, i.e. a CI of sensitivity (specificity) wider than 0.10; very serious above 200',
+      imprecision: 'serious if the CI spans more than 100 per 1,000 people with (without) the condition, i.e. a CI of sensitivity (specificity) wider than 0.10; very serious above 200 (with judgement thresholds in the spec: serious if the CI crosses one, very serious if it crosses two or more)',
       publication_bias: "suspected if Deeks' test gives p < 0.10",
     })[domain] ?? '',
   footnote: (domain: string, suggestion: string, basis: string, rule: string, reviewer: { rating: string; reason: string } | null) =>

@@ -71,6 +71,8 @@ export function basisText(basis: CertaintyBasis, outcome: FindingsOutcome, preva
       const atPrevalences = basis.atPrevalences.map((p, i) => `${formatCount(p.width)} at ${formatPrevalence(prevalences[i] ?? p.prevalence)}`).join(', ');
       return M.ciBasis(measure, formatRange(basis.ci.lo, basis.ci.hi), formatCount(basis.widthPer1000), outcome === 'sensitivity' ? 'with the condition' : 'without the condition', atPrevalences);
     }
+    case 'ci-thresholds':
+      return M.thresholdBasis(measure, formatRange(basis.ci.lo, basis.ci.hi), basis.crossed.map((t) => formatNumber(t, 'proportion')), basis.thresholds.map((t) => formatNumber(t, 'proportion')));
     case 'deeks':
       return M.deeksBasis(formatPStatement(basis.p), basis.k, basis.k < THRESHOLDS.deeksLowPowerBelow);
     case 'not-available':

@@ -21,17 +21,21 @@
  * - inconsistency (per outcome): the range of sensitivity (specificity) covered by the prediction
  *   region of the SROC plot; serious if wider than 0.20, very serious if wider than 0.40 (on the
  *   proportion scale). τ² and the Zhou–Dendukuri I² are reported with it.
- * - imprecision (per outcome): the width of the CI of true positives (= of false negatives) per
- *   1,000 people with the condition, i.e. 1,000 × the width of the CI of sensitivity (likewise
- *   true negatives/false positives per 1,000 without the condition); serious above 100, very
- *   serious above 200. The widths per 1,000 tested at each prevalence are reported with it.
+ * - imprecision (per outcome): with judgement thresholds in the spec (findings.imprecision_thresholds,
+ *   GRADE guidance 37), the number of thresholds the CI of sensitivity (specificity) crosses: one
+ *   serious, two or more very serious. Without them, the width of the CI of true positives (= of
+ *   false negatives) per 1,000 people with the condition, i.e. 1,000 × the width of the CI of
+ *   sensitivity (likewise true negatives/false positives per 1,000 without the condition); serious
+ *   above 100, very serious above 200. The widths per 1,000 tested at each prevalence are reported.
  * - publication bias (both outcomes): Deeks' test; serious (suspected) if p < 0.10. With fewer
  *   than 10 tables the test has little power, which the footnote says.
  *
  * References: Schünemann HJ et al. (2008). BMJ 336:1106–1110. doi:10.1136/bmj.39500.677199.AE;
  * Schünemann HJ et al. (2020). GRADE guidelines: 21 part 1. J Clin Epidemiol 122:129–141.
  * doi:10.1016/j.jclinepi.2019.12.020; part 2. J Clin Epidemiol 122:142–152.
- * doi:10.1016/j.jclinepi.2019.12.021; Deeks JJ et al. (2005). J Clin Epidemiol 58:882–893.
+ * doi:10.1016/j.jclinepi.2019.12.021; Mustafa RA et al. (2024). GRADE guidance 37: rating
+ * imprecision in a body of evidence on test accuracy. J Clin Epidemiol 165:111189.
+ * doi:10.1016/j.jclinepi.2023.10.005; Deeks JJ et al. (2005). J Clin Epidemiol 58:882–893.
  * doi:10.1016/j.jclinepi.2005.01.016
  */
 import { QUADAS_DOMAINS, type QuadasDomainId, type QuadasGroup } from '../data/quadas.ts';
@@ -75,6 +79,7 @@ export type CertaintyBasis =
   | { kind: 'quadas'; group: QuadasGroup; shares: QuadasShare[]; provenance: 'real' | 'stand-in' }
   | { kind: 'prediction-region'; pooled: Interval; range: Interval; width: number; tau2: number; i2: number | null }
   | { kind: 'ci-width'; ci: Interval; widthPer1000: number; atPrevalences: { prevalence: number; lo: number; hi: number; width: number }[] }
+  | { kind: 'ci-thresholds'; ci: Interval; thresholds: number[]; crossed: number[] }
   | { kind: 'deeks'; p: number; k: number }
   | { kind: 'not-available'; reason: 'no-quadas' | 'no-applicability' | 'no-prediction-region' | 'no-ci' | 'no-deeks' };
 
@@ -108,6 +113,8 @@ export interface CertaintyInput {
   quadas: { domains: readonly QuadasDomainId[]; provenance: 'real' | 'stand-in' } | null;
   frequencies: readonly NaturalFrequencies[];
   judgements: NonNullable<AnalysisSpec['findings']>['certainty'];
+  /** judgement thresholds of sensitivity / specificity for imprecision (GRADE guidance 37), when given */
+  thresholds?: NonNullable<AnalysisSpec['findings']>['imprecision_thresholds'];
 }
 
 const LEVELS: CertaintyLevel[] = ['very-low', 'low', 'moderate', 'high'];
@@ -161,6 +168,15 @@ function suggest(domain: CertaintyDomain, outcome: FindingsOutcome, input: Certa
     case 'imprecision': {
       const summary = pooled.summary[outcome === 'sensitivity' ? 'sens' : 'spec'];
       if (!Number.isFinite(summary.lo) || !Number.isFinite(summary.hi)) return { suggested: null, basis: { kind: 'not-available', reason: 'no-ci' } };
+      const thresholds = input.thresholds?.[outcome];
+      if (thresholds && thresholds.length > 0) {
+        // GRADE guidance 37: count the judgement thresholds the CI crosses (strictly inside it)
+        const crossed = thresholds.filter((t) => t > summary.lo && t < summary.hi);
+        return {
+          suggested: crossed.length >= 2 ? 'very-serious' : crossed.length === 1 ? 'serious' : 'not-serious',
+          basis: { kind: 'ci-thresholds', ci: { est: summary.est, lo: summary.lo, hi: summary.hi }, thresholds: [...thresholds], crossed },
+        };
+      }
       const widthPer1000 = 1000 * (summary.hi - summary.lo);
       const atPrevalences = input.frequencies.map((f) => {
         const cell = outcome === 'sensitivity' ? f.truePositives : f.trueNegatives;

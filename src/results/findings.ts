@@ -87,7 +87,7 @@ export function summaryOfFindings(input: FindingsInput): FindingsResult | null {
   // univariate pooling (k < 4) has no joint covariance: its vcov has zero covariance, which the
   // cells do not use and the totals take as independence
   const frequencies = prevalences.map((p) => naturalFrequencies(pooled.mu, pooled.vcov, p.value, { per: FINDINGS_PER, level }));
-  const certaintyInput = { studies: input.studies, pooled, deeks: input.deeks, quadas: input.quadas, frequencies, judgements: spec.findings?.certainty };
+  const certaintyInput = { studies: input.studies, pooled, deeks: input.deeks, quadas: input.quadas, frequencies, judgements: spec.findings?.certainty, thresholds: spec.findings?.imprecision_thresholds };
   const { sens, spec: specificity } = pooled.summary;
   return {
     method: {

@@ -224,6 +224,14 @@ const findings = z
       .max(6)
       .optional()
       .describe('Prevalences for natural frequencies per 1,000 tested, the Fagan nomogram and the LR scattergram (default: the lowest, median and highest prevalence of the included 2x2 tables)'),
+    imprecision_thresholds: z
+      .object({
+        sensitivity: z.array(z.number().gt(0).lt(1)).min(1).max(3).optional(),
+        specificity: z.array(z.number().gt(0).lt(1)).min(1).max(3).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Judgement thresholds for imprecision (GRADE guidance 37): sensitivity or specificity values at which the decision would change. A CI that crosses one is rated serious, two or more very serious; without thresholds the CI width rule applies'),
     certainty: z
       .object({
         sensitivity: certaintyOutcome.optional().describe('Outcomes true positives and false negatives'),

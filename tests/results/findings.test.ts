@@ -143,6 +143,16 @@ describe('GRADE certainty suggestions', () => {
     expect(imprecision.basis.widthPer1000).toBeCloseTo(1000 * (pooled.summary.spec.hi - pooled.summary.spec.lo), 9);
   });
 
+  it('imprecision with judgement thresholds (GRADE guidance 37): thresholds crossed by the CI', () => {
+    const { lo, hi } = pooled.summary.sens;
+    const inside = (lo + hi) / 2;
+    expect(rating({ thresholds: { sensitivity: [lo / 2] } }, 'imprecision')).toMatchObject({ suggested: 'not-serious', basis: { kind: 'ci-thresholds', crossed: [] } });
+    expect(rating({ thresholds: { sensitivity: [inside, hi + (1 - hi) / 2] } }, 'imprecision')).toMatchObject({ suggested: 'serious', basis: { crossed: [inside] } });
+    expect(rating({ thresholds: { sensitivity: [lo + (hi - lo) / 3, lo + (2 * (hi - lo)) / 3] } }, 'imprecision').suggested).toBe('very-serious');
+    // thresholds for sensitivity leave specificity to the width rule
+    expect(rating({ thresholds: { sensitivity: [inside] } }, 'imprecision', 'specificity').basis.kind).toBe('ci-width');
+  });
+
   it('the reviewers win, and both judgements are kept; certainty counts the downgrades', () => {
     const judgements = { sensitivity: { publication_bias: { rating: 'not-serious' as const, reason: 'Deeks test has low power here' }, risk_of_bias: { rating: 'very-serious' as const, reason: 'case-control sampling' } } };
     const result = outcomeCertainty('sensitivity', input({ deeks: deeks(0.01), judgements }));
