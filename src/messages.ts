@@ -20,8 +20,8 @@ export const specMessages = {
   invalidType: (path: string, expected: string, received: string) => `${path}: expected ${expected}, got ${received}`,
   invalidValue: (path: string, value: string, allowed: readonly string[], suggestion?: string) =>
     `${path}: ${value} is not one of ${allowed.map(quote).join(', ')}${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
-  tooSmall: (path: string, minimum: string) => `${path}: must be at least ${minimum}`,
-  tooBig: (path: string, maximum: string) => `${path}: must be at most ${maximum}`,
+  tooSmall: (path: string, minimum: string, inclusive = true) => `${path}: must be ${inclusive ? 'at least' : 'greater than'} ${minimum}`,
+  tooBig: (path: string, maximum: string, inclusive = true) => `${path}: must be ${inclusive ? 'at most' : 'less than'} ${maximum}`,
   notInteger: (path: string) => `${path}: must be a whole number`,
   other: (path: string, message: string) => `${path}: ${message}`,
   fileMissing: (what: string, path: string) => `${what} file not found: ${path}`,
@@ -57,6 +57,10 @@ export const specMessages = {
   },
   notAMappingListHint: () => 'write the keys at the top level, without a leading "- " (one analysis per analysis.yaml)',
   levelHint: () => 'give the confidence level as a proportion, e.g. 0.95 for 95%',
+  prevalenceHint: (value: number) =>
+    Number.isFinite(value) && value > 1 && value < 100
+      ? `a prevalence is a proportion between 0 and 1: for ${value}% write ${Number((value / 100).toPrecision(6))}`
+      : 'a prevalence is a proportion strictly between 0 and 1, e.g. 0.3 for 30%',
   notUtf8: () => 'the spec is not valid UTF-8 text',
   notUtf8Hint: () => 'save analysis.yaml with the UTF-8 encoding (most editors: "Save with encoding" > UTF-8)',
   yamlUnclosedQuote: (quoteChar: string) => `YAML syntax error: the quoted value starting here (${quoteChar}) is never closed`,
@@ -492,4 +496,70 @@ export const pdfMessages = {
   exitedAtStart: (name: string, code: string | undefined, stderr: string, missingLibraries: boolean) =>
     `${name} exited at start${code ? ` with code ${code}` : ''}${stderr ? `: ${stderr}` : ''}${missingLibraries ? ' (missing system libraries; on Debian: apt-get install libnss3 libexpat1)' : ''}`,
   stopped: (name: string, stage: 'start' | 'print', detail: string) => `${name} stopped while ${stage === 'start' ? 'starting' : 'printing'} (it crashed or was killed): ${detail}`,
+} as const;
+
+/** Summary of findings and GRADE certainty (src/document/sections/findings.ts, the CSV/Word exports). */
+export const findingsMessages = {
+  ratingLabel: (rating: 'not-serious' | 'serious' | 'very-serious' | null, domain?: string) =>
+    rating === null
+      ? 'not rated'
+      : domain === 'publication_bias'
+        ? { 'not-serious': 'undetected', serious: 'suspected', 'very-serious': 'strongly suspected' }[rating]
+        : { 'not-serious': 'not serious', serious: 'serious (−1)', 'very-serious': 'very serious (−2)' }[rating],
+  domainLabel: (domain: string) =>
+    ({ risk_of_bias: 'Risk of bias', indirectness: 'Indirectness', inconsistency: 'Inconsistency', imprecision: 'Imprecision', publication_bias: 'Publication bias' })[domain] ?? domain,
+  levelLabel: (level: 'high' | 'moderate' | 'low' | 'very-low') => ({ high: 'High', moderate: 'Moderate', low: 'Low', 'very-low': 'Very low' })[level],
+  outcomeLabel: (outcome: 'truePositives' | 'falseNegatives' | 'trueNegatives' | 'falsePositives') =>
+    ({ truePositives: 'True positives', falseNegatives: 'False negatives', trueNegatives: 'True negatives', falsePositives: 'False positives' })[outcome],
+  outcomeDescription: (outcome: 'truePositives' | 'falseNegatives' | 'trueNegatives' | 'falsePositives', condition: string) =>
+    ({
+      truePositives: `people with ${condition} correctly identified`,
+      falseNegatives: `people with ${condition} incorrectly classified as not having it (missed)`,
+      trueNegatives: `people without ${condition} correctly identified`,
+      falsePositives: `people without ${condition} incorrectly classified as having it`,
+    })[outcome],
+  quadasBasis: (group: 'risk_of_bias' | 'applicability', parts: readonly string[], standIn: boolean) =>
+    `QUADAS-2 ${group === 'risk_of_bias' ? 'risk of bias' : 'applicability concerns'}: ${parts.join('; ')}${standIn ? ' (stand-in judgements, not the real per-study ratings)' : ''}`,
+  quadasPart: (domain: string, high: string, unclear: string, assessed: number) => `${domain}: ${high} high and ${unclear} unclear of ${assessed} tables`,
+  predictionBasis: (measure: string, range: string, width: string, tau2: string, i2: string | null) =>
+    `the prediction region for a new study spans ${measure} ${range} (width ${width}); τ² = ${tau2}${i2 ? `, I² = ${i2} (Zhou–Dendukuri)` : ''}`,
+  ciBasis: (measure: string, ci: string, per1000: string, withWhat: string, atPrevalences: string) =>
+    `the ${measure} CI ${ci} spans ${per1000} per 1,000 people ${withWhat}${atPrevalences ? `; per 1,000 tested: ${atPrevalences}` : ''}`,
+  thresholdBasis: (measure: string, ci: string, crossed: readonly string[], thresholds: readonly string[]) =>
+    `the ${measure} CI ${ci} ${crossed.length === 0 ? 'crosses none' : `crosses ${crossed.join(' and ')}`} of the judgement thresholds ${thresholds.join(', ')} (findings.imprecision_thresholds)`,
+  deeksBasis: (p: string, k: number, lowPower: boolean) => `Deeks' funnel-plot asymmetry test ${p} (${k} tables)${lowPower ? '; with fewer than 10 tables the test has little power' : ''}`,
+  notAvailable: (reason: 'no-quadas' | 'no-applicability' | 'no-prediction-region' | 'no-ci' | 'no-deeks') =>
+    ({
+      'no-quadas': 'no QUADAS-2 judgements (quadas: in the spec)',
+      'no-applicability': 'the QUADAS-2 file has no applicability columns',
+      'no-prediction-region': 'no prediction region (the bivariate model was not fitted)',
+      'no-ci': 'the CI is not estimable',
+      'no-deeks': "Deeks' test not available (fewer than 3 tables)",
+    })[reason],
+  rule: (domain: string) =>
+    ({
+      risk_of_bias: 'serious if ≥ 25% of tables are at high, or ≥ 50% at high or unclear, risk in any domain; very serious if ≥ 50% at high risk',
+      indirectness: 'serious if ≥ 25% of tables have high, or ≥ 50% high or unclear, applicability concerns in any domain; very serious if ≥ 50% high',
+      inconsistency: 'serious if the prediction region spans more than 0.20, very serious if more than 0.40',
+      imprecision: 'serious if the CI spans more than 100 per 1,000 people with (without) the condition, i.e. a CI of sensitivity (specificity) wider than 0.10; very serious above 200 (with judgement thresholds in the spec: serious if the CI crosses one, very serious if it crosses two or more)',
+      publication_bias: "suspected if Deeks' test gives p < 0.10",
+    })[domain] ?? '',
+  footnote: (domain: string, suggestion: string, basis: string, rule: string, reviewer: { rating: string; reason: string } | null) =>
+    `${domain}: computed suggestion ${suggestion} — ${basis} (rule: ${rule}).${reviewer ? ` Reviewers' judgement: ${reviewer.rating} — ${reviewer.reason}` : ''}`,
+  reviewerOnlyFootnote: (domain: string, basis: string, reviewer: { rating: string; reason: string }) => `${domain}: no computed suggestion — ${basis}. Reviewers' judgement: ${reviewer.rating} — ${reviewer.reason}`,
+  notRatedFootnote: (domain: string, why: string) => `${domain}: not rated — ${why}; not rated down. Give the reviewers' judgement under findings.certainty in analysis.yaml.`,
+  evidence: (tables: number, studies: number, participants: string, withWhat: string) =>
+    `${tables} ${tables === 1 ? 'table' : 'tables'} from ${studies} ${studies === 1 ? 'study' : 'studies'}; ${participants} ${withWhat}`,
+  participantsNote: () =>
+    'Participants are summed over the 2x2 tables: a study that reports several tables on the same participants (e.g. several models on one test set) counts them more than once.',
+  prevalenceHeader: (percent: string) => `Prevalence ${percent}`,
+  plainLanguage: (a: { tested: string; label: string; prevalence: string; withCondition: string; withoutCondition: string; condition: string; tp: string; fn: string; fp: string; positive: string; ppv: string }) =>
+    `If 1,000 people were tested in a setting where ${a.prevalence} have ${a.condition} (${a.label}), ${a.withCondition} would have it: about ${a.tp} of them would be correctly identified and ${a.fn} would be missed. Of the ${a.withoutCondition} without ${a.condition}, ${a.fp} would be wrongly classified as having it. About ${a.positive} would test positive, and ${a.ppv} of those would have ${a.condition}.`,
+  certaintySentence: (sensitivity: string, specificity: string) =>
+    `The certainty of the evidence is ${sensitivity} for the people with the condition (true positives and false negatives) and ${specificity} for those without it (true negatives and false positives).`,
+  method: (level: string, model: string) =>
+    `Natural frequencies per 1,000 people tested at each prevalence, from the pooled sensitivity and specificity (${model}). True positives = 1,000 × prevalence × sensitivity, false negatives = 1,000 × prevalence × (1 − sensitivity), and likewise true negatives and false positives with specificity among the people without the condition; ${level} CIs from the CI of the pooled sensitivity or specificity at a fixed prevalence (as GRADEpro computes them). The numbers testing positive and the predictive values use both pooled estimates and their covariance (delta method on the logit scale). Numbers are rounded to whole people, so a pair may not add up exactly.`,
+  certaintyMethod: () =>
+    'Certainty (GRADE for test accuracy [@schunemann2008; @schunemann2020a; @schunemann2020b]): evidence from cross-sectional or cohort accuracy studies starts at high and is rated down one level for each serious and two for each very serious concern. Each domain has a computed suggestion from stated rules (footnotes); a judgement the reviewers give in the analysis spec replaces it, and both are shown.',
+  standInQuadas: () => 'The risk-of-bias suggestion rests on STAND-IN QUADAS-2 judgements (see Risk of bias and applicability): it illustrates the method only.',
 } as const;

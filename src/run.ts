@@ -307,6 +307,8 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
     }
     const finalResults: AnalysisResults = { ...results, changes };
     staged.write({ path: 'results.json', content: `${JSON.stringify(finalResults, null, 2)}\n` });
+    // summary of findings as CSV and Word table, from the same results (src/document/findings-export.ts)
+    for (const file of await (await import('./document/findings-export.ts')).findingsFiles(finalResults, spec.title, date)) staged.write(file);
 
     // 6. document
     const [{ buildDocumentView }, { renderHtml }] = await Promise.all([import('./document/view.ts'), import('./document/render.ts')]);

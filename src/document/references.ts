@@ -18,6 +18,21 @@ export function withoutCitations(text: string): string {
   return text.replace(/\s*\[@[\w-]+(?:\s*;\s*@[\w-]+)*\]/g, '');
 }
 
+/** Citation markers as author–year text, for exports that have no reference list ("Schünemann et al. 2008"). */
+export function citationsAsAuthorYear(text: string): string {
+  return text.replace(MARKER, (_all, keys: string) => {
+    const cited = keys.split(';').map((k) => {
+      const reference = referenceByKey.get(k.trim().slice(1));
+      if (!reference) throw new Error(`citation of an unknown work: [@${k.trim().slice(1)}]`);
+      const authors = reference.authors.filter((a) => a !== 'et al.');
+      const first = authors[0]!.replace(/ [A-Z]+$/, '');
+      const who = authors.length === 1 ? first : authors.length === 2 ? `${first} and ${authors[1]!.replace(/ [A-Z]+$/, '')}` : `${first} et al.`;
+      return `${who} ${reference.year}`;
+    });
+    return `(${cited.join('; ')})`;
+  });
+}
+
 /** Keys cited in a text, in order. */
 export function citedKeys(text: string): string[] {
   return [...text.matchAll(MARKER)].flatMap((m) => m[1]!.split(';').map((k) => k.trim().slice(1)));

@@ -18,6 +18,7 @@ import { changesSection } from './sections/changes.ts';
 import { inlineSvg } from './inline-svg.ts';
 import { tableOrientation } from './table-width.ts';
 import { formatReference, resolveCitations, withoutCitations } from './references.ts';
+import { findingsSection } from './sections/findings.ts';
 
 export type { Block, DocumentView, FigureView, SectionView, TableView } from './model.ts';
 
@@ -63,6 +64,7 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   if (input.characteristics) sections.push(characteristicsSection(input.characteristics, numbering));
   sections.push(studiesSection(results, numbering));
   sections.push(summarySection(results, spec, numbering, { forest: place('forest'), sroc: () => place('sroc') }));
+  sections.push(...findingsSection(results, numbering, () => place('natural-frequencies'))); // summary of findings, GRADE certainty (src/document/sections/findings.ts)
   const subgroups = subgroupsSection(results, spec, numbering, () => place('meta-regression'));
   if (subgroups) sections.push(subgroups);
   const bias = publicationBiasSection(results, place('deeks'));

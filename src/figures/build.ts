@@ -4,7 +4,7 @@
  * formatted by src/format/numbers.ts, never computed); `buildFigures` renders them.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatLevel, formatPercent, formatPStatement } from '../format/numbers.ts';
+import { formatCount, formatLevel, formatPercent, formatPStatement } from '../format/numbers.ts';
 import type { AnalysisResults } from '../results/types.ts';
 import { figureNames, type AnalysisSpec } from '../spec/schema.ts';
 import { bivariateBoxplotSpec } from './bivariate-boxplot.ts';
@@ -16,6 +16,7 @@ import { leaveOneOutSpec } from './leave-one-out.ts';
 import { cumulativeSpec } from './cumulative.ts';
 import { lrScattergramSpec } from './lr-scattergram.ts';
 import { metaRegressionSpec } from './meta-regression.ts';
+import { naturalFrequencyInput, naturalFrequencySpec } from './natural-frequencies.ts';
 import { prismaSpec } from './prisma.ts';
 import { quadasSummarySpec, quadasTrafficLightSpec } from './quadas.ts';
 import { renderFigure } from './render.ts';
@@ -210,9 +211,14 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
     return {
       id: 'fagan',
       title: 'Fagan nomogram',
-      caption: `Pre-test probability ${formatPercent(f.prior, true)} (${f.priorSource === 'spec' ? 'from the analysis spec' : 'pooled prevalence of the included studies'}). A positive result raises it to ${formatPercent(f.postPositive.est, true)} (${formatPercent(f.postPositive.lo, true)}–${formatPercent(f.postPositive.hi, true)} over the LR+ CI); a negative result lowers it to ${formatPercent(f.postNegative.est, true)} (${formatPercent(f.postNegative.lo, true)}–${formatPercent(f.postNegative.hi, true)}). Summary likelihood ratios from the bivariate model.`,
+      caption:
+        (f.priors ?? []).length > 1
+          ? `Pre-test probabilities: the prevalences of the summary of findings. ${f.priors
+              .map((p) => `At ${formatPercent(p.prior, true)} (${p.label}) a positive result raises it to ${formatPercent(p.postPositive.est, true)} (${formatPercent(p.postPositive.lo, true)}–${formatPercent(p.postPositive.hi, true)} over the LR+ CI) and a negative result lowers it to ${formatPercent(p.postNegative.est, true)} (${formatPercent(p.postNegative.lo, true)}–${formatPercent(p.postNegative.hi, true)}).`)
+              .join(' ')} Summary likelihood ratios from the bivariate model.`
+          : `Pre-test probability ${formatPercent(f.prior, true)} (${f.priorSource === 'spec' ? 'from the analysis spec' : f.priorSource === 'findings' ? (f.priors?.[0]?.label ?? 'summary-of-findings prevalence') : 'pooled prevalence of the included studies'}). A positive result raises it to ${formatPercent(f.postPositive.est, true)} (${formatPercent(f.postPositive.lo, true)}–${formatPercent(f.postPositive.hi, true)} over the LR+ CI); a negative result lowers it to ${formatPercent(f.postNegative.est, true)} (${formatPercent(f.postNegative.lo, true)}–${formatPercent(f.postNegative.hi, true)}). Summary likelihood ratios from the bivariate model.`,
       vegaLite: faganSpec(input),
-      data: [{ prior: f.prior, ...interval('lr_positive', f.lrPositive), ...interval('post_test_positive', f.postPositive), ...interval('lr_negative', f.lrNegative), ...interval('post_test_negative', f.postNegative) }],
+      data: (f.priors ?? [{ prior: f.prior, label: '', postPositive: f.postPositive, postNegative: f.postNegative }]).map((p) => ({ prior: p.prior, label: p.label, ...interval('lr_positive', f.lrPositive), ...interval('post_test_positive', p.postPositive), ...interval('lr_negative', f.lrNegative), ...interval('post_test_negative', p.postNegative) })),
     };
   });
 
@@ -222,7 +228,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       ? {
           id: 'lr-scattergram',
           title: 'Likelihood-ratio scattergram',
-          caption: `LR+ against LR− of each table (log scales) with the summary point and its ${level} CIs. Quadrants at LR+ = 10 and LR− = 0.1 (midas lrmatrix): upper left, exclusion and confirmation; upper right, confirmation only; lower left, exclusion only; lower right, neither.`,
+          caption: `LR+ against LR− of each table (log scales) with the summary point and its ${level} CIs. Quadrants at LR+ = 10 and LR− = 0.1 (midas lrmatrix): upper left, exclusion and confirmation; upper right, confirmation only; lower left, exclusion only; lower right, neither.${input.prevalences ? ' Under the legend: the post-test probabilities the summary LRs give at each prevalence of the summary of findings.' : ''}`,
           vegaLite: lrScattergramSpec(input),
           data: input.studies.map((st) => ({ study: st.label, lr_positive: st.lrPositive, lr_negative: st.lrNegative })),
         }
@@ -293,6 +299,26 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
         vegaLite: quadasSummarySpec(results.quadas.data, { ...(note ? { note } : {}) }),
       },
     ];
+  });
+  add('natural-frequencies', () => {
+    const input = naturalFrequencyInput(results);
+    if (!input || !results.findings) return undefined;
+    return {
+      id: 'natural-frequencies',
+      title: `Natural frequencies per ${formatCount(input.per)} people tested`,
+      caption: `For each prevalence of the summary of findings, ${formatCount(input.per)} people tested: true positives and false negatives (people with ${input.condition}), then false positives and true negatives (people without), from the pooled sensitivity and specificity (${pooled.model.label}). Point estimates; their ${level} CIs are in the summary-of-findings table.${results.provenance.status !== 'real' ? ' The counts rest on stand-in data (see Data provenance).' : ''}`,
+      vegaLite: naturalFrequencySpec(input),
+      data: results.findings.frequencies.map((f, i) => ({
+        prevalence: f.prevalence,
+        label: results.findings!.prevalences[i]!.label,
+        source: results.findings!.prevalences[i]!.source,
+        per: f.per,
+        ...interval('true_positives', f.truePositives),
+        ...interval('false_negatives', f.falseNegatives),
+        ...interval('true_negatives', f.trueNegatives),
+        ...interval('false_positives', f.falsePositives),
+      })),
+    };
   });
   return plans;
 }

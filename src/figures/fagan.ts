@@ -24,6 +24,13 @@ export interface FaganInput {
   positive: { lr: number; posterior: number };
   /** summary LR− and the post-test probability after a negative result (0–1) */
   negative: { lr: number; posterior: number };
+  /**
+   * Further pre-test probabilities (e.g. the prevalences of the summary of findings), each drawn as
+   * its own pair of lines with the same LRs; with them the legend names every pre-test probability.
+   */
+  more?: { prior: number; label?: string; positive: number; negative: number }[];
+  /** label of the first pre-test probability (used in the legend when `more` is given) */
+  label?: string;
 }
 
 export interface FaganOptions {
@@ -121,7 +128,7 @@ function tickText(value: number): string {
 }
 
 /** The line from the pre-test probability to a post-test probability, with a dot at each end. */
-function testLayers(input: FaganInput, result: 'positive' | 'negative', shape: Geometry): Layer[] {
+function testLayers(input: Pick<FaganInput, 'prior' | 'positive' | 'negative'>, result: 'positive' | 'negative', shape: Geometry): Layer[] {
   const ends = [
     { x: shape.x.pre, y: shape.pre(input.prior) },
     { x: shape.x.post, y: shape.post(input[result].posterior) },
@@ -134,6 +141,17 @@ function testLayers(input: FaganInput, result: 'positive' | 'negative', shape: G
 
 /** Legend lines, numbers through numbers.ts: "LR+ = 8.35 → post-test probability 68%". */
 export function faganLegend(input: FaganInput): LegendItem[] {
+  if (input.more && input.more.length > 0) {
+    const all = [{ prior: input.prior, label: input.label, positive: input.positive.posterior, negative: input.negative.posterior }, ...input.more];
+    return [
+      { sample: { kind: 'line', mark: LINES.positive }, text: `Positive result: LR+ = ${formatRatio(input.positive.lr)}` },
+      { sample: { kind: 'line', mark: LINES.negative }, text: `Negative result: LR− = ${formatRatio(input.negative.lr)}` },
+      ...all.map((p) => ({
+        sample: { kind: 'point' as const, mark: { shape: 'circle', filled: true, opacity: 1, size: 24, color: COLOUR.text } },
+        text: `Pre-test probability ${formatProbabilityPercent(p.prior)}${p.label ? ` (${p.label})` : ''} → ${formatProbabilityPercent(p.positive)} after a positive, ${formatProbabilityPercent(p.negative)} after a negative result`,
+      })),
+    ];
+  }
   return [
     { sample: { kind: 'point', mark: { shape: 'circle', filled: true, opacity: 1, size: 24, color: COLOUR.text } }, text: `Pre-test probability ${formatProbabilityPercent(input.prior)}` },
     { sample: { kind: 'line', mark: LINES.positive }, text: `LR+ = ${formatRatio(input.positive.lr)} → post-test probability ${formatProbabilityPercent(input.positive.posterior)}` },
@@ -151,10 +169,12 @@ function lrTicks(shape: Geometry): { y: number; text: string }[] {
 export function faganSpec(input: FaganInput, options: FaganOptions = {}): TopLevelSpec {
   const shape = geometry(options);
   const probabilityTicks = (place: (probability: number) => number) => PROBABILITY_TICKS.map((percent) => ({ y: place(percent / 100), text: tickText(percent) }));
+  const extra = (input.more ?? []).map((p) => ({ prior: p.prior, positive: { lr: input.positive.lr, posterior: p.positive }, negative: { lr: input.negative.lr, posterior: p.negative } }));
   const layers: Layer[] = [
     // test lines under the axes, so tick labels stay on top where a line crosses them
     ...testLayers(input, 'positive', shape),
     ...testLayers(input, 'negative', shape),
+    ...extra.flatMap((line) => [...testLayers(line, 'positive', shape), ...testLayers(line, 'negative', shape)]),
     ...axisLayers(shape.x.pre, probabilityTicks(shape.pre), 'left', 'Pre-test probability (%)', shape),
     ...axisLayers(shape.x.lr, lrTicks(shape), 'both', 'Likelihood ratio', shape),
     ...axisLayers(shape.x.post, probabilityTicks(shape.post), 'right', 'Post-test probability (%)', shape),

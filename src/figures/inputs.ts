@@ -132,10 +132,13 @@ export function univariateForestInput(results: AnalysisResults, which: keyof typ
 export function faganInput(results: AnalysisResults): FaganInput | undefined {
   const fagan = results.fagan;
   if (!fagan) return undefined;
+  const priors = fagan.priors ?? [];
   return {
     prior: fagan.prior,
     positive: { lr: fagan.lrPositive.est, posterior: fagan.postPositive.est },
     negative: { lr: fagan.lrNegative.est, posterior: fagan.postNegative.est },
+    // several pre-test probabilities (the summary-of-findings prevalences): one pair of lines each
+    ...(priors.length > 1 ? { label: priors[0]!.label, more: priors.slice(1).map((p) => ({ prior: p.prior, label: p.label, positive: p.postPositive.est, negative: p.postNegative.est })) } : {}),
   };
 }
 
@@ -147,6 +150,10 @@ export function lrScattergramInput(results: AnalysisResults): LrScattergramInput
     studies: results.likelihoodRatios.map((p) => ({ label: results.studies[p.study]!.label, lrPositive: p.lrPositive.est, lrNegative: p.lrNegative.est })),
     ...(finite ? { summary: { lrPositive: s.lrPositive, lrNegative: s.lrNegative } } : {}),
     level: results.level,
+    // post-test probabilities at the summary-of-findings prevalences (the predictive values)
+    ...(finite && results.findings && results.findings.frequencies.length > 0
+      ? { prevalences: results.findings.frequencies.map((f, i) => ({ prior: f.prevalence, label: results.findings!.prevalences[i]!.label, postPositive: f.ppv.est, postNegative: 1 - f.npv.est })) }
+      : {}),
   };
 }
 

@@ -9,7 +9,7 @@
  * Study and summary likelihood ratios are given; this file places them and formats the legend.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatIntervalBracket, formatLevel, type IntervalLike } from '../format/numbers.ts';
+import { formatIntervalBracket, formatLevel, formatProbabilityPercent, type IntervalLike } from '../format/numbers.ts';
 import { powerOfTenTicks, tickAxis, type AxisTicks } from './axis-ticks.ts';
 import { legendView, type LegendItem } from './figure-legend.ts';
 import { axisPixel, placePointLabels, symbolRadius } from './point-labels.ts';
@@ -27,6 +27,8 @@ export interface LrScattergramInput {
   summary?: { lrPositive: IntervalLike; lrNegative: IntervalLike };
   /** coverage of the summary CIs (default 0.95) */
   level?: number;
+  /** pre-test probabilities (e.g. the summary-of-findings prevalences) with the post-test probabilities the summary LRs give */
+  prevalences?: { prior: number; label?: string; postPositive: number; postNegative: number }[];
 }
 
 export interface LrScattergramOptions {
@@ -142,6 +144,9 @@ export function lrScattergramSpec(input: LrScattergramInput, options: LrScatterg
   if (input.summary) {
     const level = formatLevel(input.level ?? 0.95);
     legend.push({ sample: { kind: 'point', mark: SUMMARY_MARK }, text: `Summary with ${level} CIs: ${group('LR+', input.summary.lrPositive)}, ${group('LR−', input.summary.lrNegative)}` });
+  }
+  for (const p of input.prevalences ?? []) {
+    legend.push({ sample: { kind: 'none' }, text: `At a pre-test probability of ${formatProbabilityPercent(p.prior)}${p.label ? ` (${p.label})` : ''}, the summary LRs give ${formatProbabilityPercent(p.postPositive)} after a positive and ${formatProbabilityPercent(p.postNegative)} after a negative result` });
   }
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

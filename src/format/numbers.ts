@@ -162,3 +162,16 @@ export function formatProbabilityPercent(probability: number | null | undefined)
   if (percent < 100 && percent >= 99.95) return '>99.9%';
   return `${formatFixed(percent, percent < 1 || percent > 99 ? 1 : 0)}%`;
 }
+
+/** Natural frequency with its CI, whole people: "109 (103–114)". */
+export function formatFrequency(interval: IntervalLike): string {
+  if (!Number.isFinite(interval.lo) || !Number.isFinite(interval.hi)) return formatCount(interval.est);
+  return `${formatCount(interval.est)} (${formatCount(interval.lo)}${EN_DASH}${formatCount(interval.hi)})`;
+}
+
+/** A prevalence as a percentage with at most one decimal, trailing zero dropped: 0.126 → "12.6%", 0.4 → "40%". */
+export function formatPrevalence(value: number): string {
+  if (!Number.isFinite(value)) return 'NA';
+  const percent = Math.round(value * 1000) / 10;
+  return `${formatFixed(percent, Number.isInteger(percent) ? 0 : 1)}%`;
+}

@@ -14,6 +14,7 @@ import { midasCompatibility } from './midas-compat.ts';
 import { midasBivreg } from './midas-bivreg.ts';
 import { faganNomogram, likelihoodRatioPoints } from './clinical.ts';
 import { prismaFlow } from './prisma.ts';
+import { summaryOfFindings } from './findings.ts';
 import { quadasCounts, type QuadasData } from '../data/quadas.ts';
 import type { AnalysisResults, ProvenanceSummary, StudyResult } from './types.ts';
 
@@ -55,30 +56,28 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
   const counts = studies.map((s) => s.counts);
   const pooled = poolStudies(counts, options);
   const excludeLabels = spec.sensitivity.exclude ?? [];
+  const totals = { participants: diseased + nonDiseased, diseased, nonDiseased, groups: new Set(studies.map((s) => s.group ?? s.label)).size };
+  const deeks = deeksOrNull(counts, options);
+  const findings = summaryOfFindings({ spec, studies, totals, pooled, deeks, level, quadas: extra.quadas ? { domains: extra.quadas.domains, provenance: spec.quadas?.provenance ?? 'real' } : null });
   return {
     engineVersion: ENGINE_VERSION,
     analysis: { name, title: spec.title, version: String(spec.version) },
     level,
     k: studies.length,
-    totals: {
-      participants: diseased + nonDiseased,
-      diseased,
-      nonDiseased,
-      groups: new Set(studies.map((s) => s.group ?? s.label)).size,
-    },
+    totals,
     studyMethod: `Study-level sensitivity and specificity with exact (Clopper–Pearson) ${Math.round(level * 100)}% confidence intervals`,
     studies,
     covariates: data.covariates,
     provenance,
     options: { ...options, compat: spec.model.compat },
     pooled,
-    deeks: deeksOrNull(counts, options),
+    deeks,
     influence: influenceAnalysis(counts, pooled, options, {
       leaveOneOut: spec.sensitivity.leave_one_out,
       outliers: spec.sensitivity.outliers,
       exclude: studies.flatMap((s, i) => (excludeLabels.includes(s.label) ? [i] : [])),
     }),
-    fagan: faganNomogram(counts, pooled, spec.fagan?.prior),
+    fagan: faganNomogram(counts, pooled, spec.fagan?.prior, findings?.prevalences.map((p) => ({ value: p.value, label: p.label })) ?? []),
     likelihoodRatios: likelihoodRatioPoints(counts, options.level),
     midasCompatibility: spec.model.compat === 'midas' ? midasCompatibility(counts, pooled, options) : null,
     midasMetaRegression:
@@ -92,6 +91,7 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
         : null,
     prisma: prismaFlow(spec, { tablesAnalysed: studies.length }) ?? null,
     quadas: extra.quadas ? { data: extra.quadas, counts: quadasCounts(extra.quadas), provenance: spec.quadas?.provenance ?? 'real' } : null,
+    findings,
     subgroups: spec.subgroups.map((name) => {
       const info = data.covariates.find((c) => c.name === name)!;
       return subgroupAnalysis(

@@ -1,8 +1,9 @@
 /**
  * Clinical utility displays from the pooled results (midas `fagan`, `lrmatrix`):
  * - Fagan nomogram: post-test probability = odds⁻¹(odds(prior) · LR) for LR+ and LR−, with the
- *   range implied by the LR confidence limits; prior from the spec, else the pooled prevalence
- *   Σ(TP+FN) / Σ(TP+FP+FN+TN) of the included studies (midas's default).
+ *   range implied by the LR confidence limits; prior from the spec (fagan.prior), else the
+ *   summary-of-findings prevalences (findings.prevalences or their default), else the pooled
+ *   prevalence Σ(TP+FN) / Σ(TP+FP+FN+TN) of the included studies (midas's default).
  * - Likelihood-ratio scattergram: per-study LR+ and LR− (0.5 added to the cells of tables with a
  *   zero cell) with log-scale Wald CIs, and the summary LRs with their CIs.
  * Pure; no formatting.
@@ -17,13 +18,16 @@ import type { Counts } from '../stats/types.ts';
 import type { PooledResult } from './pooled.ts';
 
 export interface FaganResult {
+  /** the first pre-test probability (all of them: `priors`) */
   prior: number;
-  priorSource: 'spec' | 'pooled prevalence';
+  priorSource: 'spec' | 'pooled prevalence' | 'findings';
   lrPositive: { est: number; lo: number; hi: number };
   lrNegative: { est: number; lo: number; hi: number };
   /** post-test probability after a positive / negative result, with the range from the LR CI */
   postPositive: { est: number; lo: number; hi: number };
   postNegative: { est: number; lo: number; hi: number };
+  /** every pre-test probability drawn (the first is the one above), with its label and post-test probabilities */
+  priors: { prior: number; label: string; postPositive: { est: number; lo: number; hi: number }; postNegative: { est: number; lo: number; hi: number } }[];
 }
 
 const post = (prior: number, lr: number): number => {
@@ -31,20 +35,34 @@ const post = (prior: number, lr: number): number => {
   return odds / (1 + odds);
 };
 
-export function faganNomogram(counts: readonly Counts[], pooled: PooledResult, prior?: number): FaganResult | null {
+/**
+ * Pre-test probabilities: `prior` (the spec's fagan.prior) if given, else the summary-of-findings
+ * prevalences, else the pooled prevalence of the included studies (midas's default).
+ */
+export function faganNomogram(counts: readonly Counts[], pooled: PooledResult, prior?: number, prevalences: readonly { value: number; label: string }[] = []): FaganResult | null {
   const pos = pooled.summary.lrPositive;
   const neg = pooled.summary.lrNegative;
   if (![pos.est, pos.lo, pos.hi, neg.est, neg.lo, neg.hi].every(Number.isFinite)) return null;
   const diseased = counts.reduce((s, c) => s + c.tp + c.fn, 0);
   const total = counts.reduce((s, c) => s + c.tp + c.fp + c.fn + c.tn, 0);
-  const p = prior ?? diseased / total;
+  const source: FaganResult['priorSource'] = prior !== undefined ? 'spec' : prevalences.length > 0 ? 'findings' : 'pooled prevalence';
+  const list =
+    prior !== undefined ? [{ value: prior, label: 'fagan.prior in the analysis spec' }] : prevalences.length > 0 ? prevalences : [{ value: diseased / total, label: 'pooled prevalence of the included studies' }];
+  const priors = list.map((p) => ({
+    prior: p.value,
+    label: p.label,
+    postPositive: { est: post(p.value, pos.est), lo: post(p.value, pos.lo), hi: post(p.value, pos.hi) },
+    postNegative: { est: post(p.value, neg.est), lo: post(p.value, neg.lo), hi: post(p.value, neg.hi) },
+  }));
+  const first = priors[0]!;
   return {
-    prior: p,
-    priorSource: prior === undefined ? 'pooled prevalence' : 'spec',
+    prior: first.prior,
+    priorSource: source,
     lrPositive: { est: pos.est, lo: pos.lo, hi: pos.hi },
     lrNegative: { est: neg.est, lo: neg.lo, hi: neg.hi },
-    postPositive: { est: post(p, pos.est), lo: post(p, pos.lo), hi: post(p, pos.hi) },
-    postNegative: { est: post(p, neg.est), lo: post(p, neg.lo), hi: post(p, neg.hi) },
+    postPositive: first.postPositive,
+    postNegative: first.postNegative,
+    priors,
   };
 }
 

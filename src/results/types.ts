@@ -12,6 +12,7 @@ import type { MidasBivregResult } from './midas-bivreg.ts';
 import type { FaganResult, LikelihoodRatioPoint } from './clinical.ts';
 import type { PrismaFlow } from './prisma.ts';
 import type { CumulativeResults } from './cumulative.ts';
+import type { FindingsResult } from './findings.ts';
 import type { VersionComparison } from '../output/compare.ts';
 import type { QuadasData, QuadasDomainCount } from '../data/quadas.ts';
 import type { CovariateInfo, CovariateValue } from '../data/studies.ts';
@@ -71,6 +72,8 @@ export interface AnalysisResults {
   midasMetaRegression: MidasBivregResult[] | null;
   /** one analysis per covariate listed under `subgroups:` in the spec */
   subgroups: SubgroupAnalysis[];
+  /** summary of findings: natural frequencies per 1,000 tested at each prevalence and GRADE certainty (null when not estimable) */
+  findings: FindingsResult | null;
   /** cumulative meta-analysis by publication year and by search (src/results/cumulative.ts; added by the pipeline) */
   cumulative?: CumulativeResults | null;
   /** what changed since the previous version of this analysis (src/output/compare.ts; set by the pipeline) */

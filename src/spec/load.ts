@@ -275,9 +275,9 @@ function issueToDiagnostics(
       return [{ ...base, code: 'spec.invalid-value', message: M.invalidValue(where, JSON.stringify(received), allowed, suggestion), field: where, ...at(nodeRange(doc, path)?.[0]) }];
     }
     case 'too_small':
-      return [{ ...base, code: 'spec.too-small', message: M.tooSmall(where, String(issue.minimum)), field: where, ...at(nodeRange(doc, path)?.[0]) }];
+      return [{ ...base, code: 'spec.too-small', message: M.tooSmall(where, String(issue.minimum), issue.inclusive !== false), ...(isPrevalence(where) ? { hint: M.prevalenceHint(Number(valueAt(root, path))) } : {}), field: where, ...at(nodeRange(doc, path)?.[0]) }];
     case 'too_big':
-      return [{ ...base, code: 'spec.too-big', message: M.tooBig(where, String(issue.maximum)), ...(where === 'model.level' ? { hint: M.levelHint() } : {}), field: where, ...at(nodeRange(doc, path)?.[0]) }];
+      return [{ ...base, code: 'spec.too-big', message: M.tooBig(where, String(issue.maximum), issue.inclusive !== false), ...(where === 'model.level' ? { hint: M.levelHint() } : isPrevalence(where) ? { hint: M.prevalenceHint(Number(valueAt(root, path))) } : {}), field: where, ...at(nodeRange(doc, path)?.[0]) }];
     case 'invalid_union': {
       const received = valueAt(root, path);
       if (received === undefined) {
@@ -294,6 +294,9 @@ function issueToDiagnostics(
     }
   }
 }
+
+/** Spec keys holding a prevalence (a proportion that users often write as a percentage). */
+const isPrevalence = (where: string): boolean => where === 'fagan.prior' || /^findings\.prevalences\[\d+\]\.value$/.test(where);
 
 function expectedName(expected: string): string {
   switch (expected) {

@@ -189,6 +189,60 @@ const output = z
   })
   .strict();
 
+/** GRADE certainty: the reviewers' judgement of one domain for one outcome, overriding the computed suggestion. */
+const certaintyJudgement = z
+  .object({
+    rating: z.enum(['not-serious', 'serious', 'very-serious']).describe('not-serious (no downgrade), serious (−1) or very-serious (−2)'),
+    reason: text.describe('Why (printed in the footnote next to the computed suggestion)'),
+  })
+  .strict();
+
+const certaintyOutcome = z
+  .object({
+    risk_of_bias: certaintyJudgement.optional(),
+    indirectness: certaintyJudgement.optional(),
+    inconsistency: certaintyJudgement.optional(),
+    imprecision: certaintyJudgement.optional(),
+    publication_bias: certaintyJudgement.optional(),
+  })
+  .strict();
+
+const findings = z
+  .object({
+    setting: text.optional().describe('Population and setting of the summary-of-findings table (index test, target condition and reference standard come from the top-level keys)'),
+    prevalences: z
+      .array(
+        z
+          .object({
+            value: z.number().gt(0).lt(1).describe('Prevalence (pre-test probability) as a proportion, e.g. 0.126 for 12.6%'),
+            label: text.describe('Who is tested, e.g. "Screening: women aged 65 and over"'),
+            source: text.describe('Where the value comes from (a citation), or "illustrative"'),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(6)
+      .optional()
+      .describe('Prevalences for natural frequencies per 1,000 tested, the Fagan nomogram and the LR scattergram (default: the lowest, median and highest prevalence of the included 2x2 tables)'),
+    imprecision_thresholds: z
+      .object({
+        sensitivity: z.array(z.number().gt(0).lt(1)).min(1).max(3).optional(),
+        specificity: z.array(z.number().gt(0).lt(1)).min(1).max(3).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Judgement thresholds for imprecision (GRADE guidance 37): sensitivity or specificity values at which the decision would change. A CI that crosses one is rated serious, two or more very serious; without thresholds the CI width rule applies'),
+    certainty: z
+      .object({
+        sensitivity: certaintyOutcome.optional().describe('Outcomes true positives and false negatives'),
+        specificity: certaintyOutcome.optional().describe('Outcomes true negatives and false positives'),
+      })
+      .strict()
+      .optional()
+      .describe('GRADE judgements that override the computed suggestions (each with a reason)'),
+  })
+  .strict();
+
 export const figureNames = [
   'prisma',
   'forest',
@@ -203,6 +257,7 @@ export const figureNames = [
   'leave-one-out',
   'cumulative',
   'quadas',
+  'natural-frequencies',
 ] as const;
 
 export const AnalysisSpecSchema = z
@@ -241,10 +296,11 @@ export const AnalysisSpecSchema = z
       .default({ outliers: true, leave_one_out: true })
       .describe('Sensitivity analyses'),
     fagan: z
-      .object({ prior: z.number().gt(0).lt(1).describe('Pre-test probability (default: pooled prevalence of the included studies)') })
+      .object({ prior: z.number().gt(0).lt(1).describe('One pre-test probability for the nomogram, as a proportion (default: the prevalences of findings.prevalences, else the lowest, median and highest prevalence of the included tables)') })
       .strict()
       .optional()
       .describe('Fagan nomogram settings'),
+    findings: findings.optional().describe('Summary of findings: setting, prevalences and GRADE certainty judgements'),
     figures: z.array(z.enum(figureNames)).optional().describe('Figures to produce (default: all)'),
     prisma: prisma.optional().describe('PRISMA 2020 flow counts (single search; see searches: for updates)'),
     searches: z.array(search).optional().describe('Literature searches in date order; the last one is the current update'),

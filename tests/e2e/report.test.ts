@@ -28,7 +28,7 @@ describe.each([
 
   it('writes the documented layout', () => {
     const outcome = { directory };
-    for (const file of ['supplement.html', 'supplement.pdf', 'results.json', 'figures/forest.svg', 'figures/forest.png', 'figures/forest.vl.json', 'figures/sroc.svg', 'figures/sroc.png']) {
+    for (const file of ['supplement.html', 'supplement.pdf', 'results.json', 'findings.csv', 'findings.docx', 'figures/forest.svg', 'figures/forest.png', 'figures/forest.vl.json', 'figures/sroc.svg', 'figures/sroc.png']) {
       expect(existsSync(join(outcome.directory, file)), file).toBe(true);
     }
     const results = JSON.parse(readFileSync(join(outcome.directory, 'results.json'), 'utf8'));
@@ -104,6 +104,10 @@ describe('provenance is visible', () => {
     expect(html).toContain('PARTLY SIMULATED DATA');
     const studiesTable = /<table id="table-studies">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
     expect(studiesTable.match(/<tr class="flag">/g)?.length).toBe(20);
+    // the summary of findings carries the banner too
+    const findings = /<section class="chapter new-page" id="findings">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(findings).toContain('PARTLY SIMULATED DATA');
+    expect(findings).toContain('<table id="table-findings">');
     expect(html).not.toMatch(/NaN|undefined/);
   }, 60_000);
 });

@@ -50,3 +50,30 @@ describe('Fagan nomogram', () => {
     }
   });
 });
+
+describe('Fagan nomogram at several pre-test probabilities (the summary-of-findings prevalences)', () => {
+  // the glmer summary LRs of faganInput at 12.6% and 40%: post-test odds = prior odds × LR
+  const post = (prior: number, lr: number) => (prior / (1 - prior)) * lr / (1 + (prior / (1 - prior)) * lr);
+  const several = {
+    ...faganInput,
+    prior: 0.126,
+    label: 'opportunistic screening',
+    positive: { lr: faganInput.positive.lr, posterior: post(0.126, faganInput.positive.lr) },
+    negative: { lr: faganInput.negative.lr, posterior: post(0.126, faganInput.negative.lr) },
+    more: [{ prior: 0.4, label: 'referral', positive: post(0.4, faganInput.positive.lr), negative: post(0.4, faganInput.negative.lr) }],
+  };
+
+  it('draws one pair of lines per pre-test probability and names each in the legend', async () => {
+    const figure = await renderFigure(faganSpec(several));
+    expect(figure.warnings).toEqual([]);
+    expectGolden('fagan-priors', 'svg', normaliseSvg(figure.svg));
+    const layers = (faganSpec(several) as unknown as Shape).vconcat[0].layer;
+    expect(layers.filter((layer) => layer.mark.type === 'rule' && layer.data.values.length === 1 && layer.data.values[0]!.x2 !== undefined && layer.data.values[0]!.y2 !== undefined)).toHaveLength(4);
+    expect(faganLegend(several).map((item) => item.text)).toEqual([
+      'Positive result: LR+ = 8.35',
+      'Negative result: LR− = 0.15',
+      'Pre-test probability 13% (opportunistic screening) → 55% after a positive, 2% after a negative result',
+      'Pre-test probability 40% (referral) → 85% after a positive, 9% after a negative result',
+    ]);
+  });
+});

@@ -40,3 +40,15 @@ describe('likelihood-ratio scattergram', () => {
     expect(svgTexts(figure.svg)).toContain('Study (numbered in data order)');
   });
 });
+
+describe('likelihood-ratio scattergram with the summary-of-findings prevalences', () => {
+  it('adds the post-test probabilities at each prevalence to the legend', async () => {
+    const input = { ...lrScattergramInput(), prevalences: [{ prior: 0.126, label: 'screening', postPositive: 0.5462, postNegative: 0.021 }, { prior: 0.4, postPositive: 0.8477, postNegative: 0.0902 }] };
+    const figure = await renderFigure(lrScattergramSpec(input));
+    expect(figure.warnings).toEqual([]);
+    const texts = svgTexts(figure.svg).join(' ');
+    expect(texts).toContain('At a pre-test probability of 13% (screening), the summary LRs give 55% after a positive and 2% after a negative result');
+    expect(texts).toContain('At a pre-test probability of 40%, the summary LRs give 85% after a positive and 9% after a negative result');
+    expect(figure.svg).not.toContain('…');
+  });
+});
