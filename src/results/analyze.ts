@@ -12,7 +12,8 @@ import { subgroupAnalysis } from './subgroups.ts';
 import { influenceAnalysis } from './influence.ts';
 import { midasCompatibility } from './midas-compat.ts';
 import { midasBivreg } from './midas-bivreg.ts';
-import { faganNomogram, likelihoodRatioPoints } from './clinical.ts';
+import { faganNomogram, likelihoodRatioPoints, studyRatioEstimates, type StudyRatioEstimates } from './clinical.ts';
+import { publishedComparison } from './published.ts';
 import { prismaFlow } from './prisma.ts';
 import { quadasCounts, type QuadasData } from '../data/quadas.ts';
 import type { AnalysisResults, ProvenanceSummary, StudyResult } from './types.ts';
@@ -24,9 +25,10 @@ function interval(result: ReturnType<typeof clopperPearson>): Interval {
 
 export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra: { quadas?: QuadasData } = {}): AnalysisResults {
   const level = spec.model.level;
-  const studies: StudyResult[] = data.studies.map((study) => {
+  const studies: StudyResult[] = data.studies.map((study, index) => {
     const { tp, fp, fn, tn } = study.counts;
     return {
+      number: index + 1,
       label: study.label,
       row: study.row,
       counts: study.counts,
@@ -55,6 +57,20 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
   const counts = studies.map((s) => s.counts);
   const pooled = poolStudies(counts, options);
   const excludeLabels = spec.sensitivity.exclude ?? [];
+  const ratios = (measure: StudyRatioEstimates['measure']): StudyRatioEstimates | null => {
+    const univariate = pooled.univariate[measure];
+    return univariate ? studyRatioEstimates(counts, measure, univariate.tau2, level) : null;
+  };
+  const deeks = deeksOrNull(counts, options);
+  const subgroups = spec.subgroups.map((name) => {
+    const info = data.covariates.find((c) => c.name === name)!;
+    return subgroupAnalysis(
+      counts,
+      studies.map((s) => s.covariates[name] ?? null),
+      { name, label: info.label, type: info.type, ...(info.levels ? { levels: info.levels } : {}), ...(info.levelLabels ? { levelLabels: info.levelLabels } : {}) },
+      options,
+    );
+  });
   return {
     engineVersion: ENGINE_VERSION,
     analysis: { name, title: spec.title, version: String(spec.version) },
@@ -72,7 +88,7 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     provenance,
     options: { ...options, compat: spec.model.compat },
     pooled,
-    deeks: deeksOrNull(counts, options),
+    deeks,
     influence: influenceAnalysis(counts, pooled, options, {
       leaveOneOut: spec.sensitivity.leave_one_out,
       outliers: spec.sensitivity.outliers,
@@ -80,6 +96,8 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     }),
     fagan: faganNomogram(counts, pooled, spec.fagan?.prior),
     likelihoodRatios: likelihoodRatioPoints(counts, options.level),
+    studyRatios: { dor: ratios('logDor'), lrPositive: ratios('logLrPos'), lrNegative: ratios('logLrNeg') },
+    published: publishedComparison(spec.published, { pooled, subgroups, deeks, compat: spec.model.compat }),
     midasCompatibility: spec.model.compat === 'midas' ? midasCompatibility(counts, pooled, options) : null,
     midasMetaRegression:
       spec.model.compat === 'midas'
@@ -92,15 +110,7 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
         : null,
     prisma: prismaFlow(spec, { tablesAnalysed: studies.length }) ?? null,
     quadas: extra.quadas ? { data: extra.quadas, counts: quadasCounts(extra.quadas), provenance: spec.quadas?.provenance ?? 'real' } : null,
-    subgroups: spec.subgroups.map((name) => {
-      const info = data.covariates.find((c) => c.name === name)!;
-      return subgroupAnalysis(
-        counts,
-        studies.map((s) => s.covariates[name] ?? null),
-        { name, label: info.label, type: info.type, ...(info.levels ? { levels: info.levels } : {}), ...(info.levelLabels ? { levelLabels: info.levelLabels } : {}) },
-        options,
-      );
-    }),
+    subgroups,
   };
 }
 
