@@ -9,7 +9,7 @@
  * labels and formats the intervals through numbers.ts.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatIntervalBracket, formatLevel, type IntervalLike } from '../format/numbers.ts';
+import { formatInterval, formatLevel, type IntervalLike } from '../format/numbers.ts';
 import { proportionAxis } from './axis-ticks.ts';
 import { intervalPanelsSpec, studyCountText, type IntervalPanel, type PanelCell, type PanelRow } from './interval-panels.ts';
 
@@ -53,7 +53,7 @@ export function stepLabel(step: CumulativeStep): string {
 export function cumulativeSpec(input: CumulativeInput, options: CumulativeOptions = {}): TopLevelSpec {
   const level = formatLevel(input.level ?? 0.95);
   const cell = (interval: IntervalLike | undefined): PanelCell =>
-    interval ? { interval, text: formatIntervalBracket(interval, 'proportion') } : { text: NOT_ESTIMABLE };
+    interval ? { interval, text: formatInterval(interval, 'proportion') } : { text: NOT_ESTIMABLE };
   const rows: PanelRow[] = input.steps.map((step) => ({
     kind: 'row',
     label: stepLabel(step),
@@ -67,7 +67,7 @@ export function cumulativeSpec(input: CumulativeInput, options: CumulativeOption
     const reference = latest?.[measure];
     return {
       title: MEASURE_NAME[measure],
-      header: `${MEASURE_NAME[measure]} [${level}\u00A0CI]`,
+      header: `${MEASURE_NAME[measure]} (${level}\u00A0CI)`,
       axis: { type: 'linear', ...proportionAxis(intervals, options.xRange ?? 'data') },
       ...(reference ? { references: [{ value: reference.est, role: 'pooled' as const }] } : {}),
     };

@@ -104,11 +104,6 @@ export function formatRange(lo: number, hi: number, kind: QuantityKind | 'ratio'
   return `${f(lo)}${sep}${f(hi)}`;
 }
 
-/** "0.90 [0.79, 0.96]": the bracket style used in forest-plot text columns (as midas prints). */
-export function formatIntervalBracket(interval: IntervalLike, kind: QuantityKind | 'ratio' = 'proportion'): string {
-  const f = formatterFor(kind);
-  return `${f(interval.est)} [${f(interval.lo)}, ${f(interval.hi)}]`;
-}
 
 /**
  * p-values: "<0.001" below 0.001, 3 decimals below 0.1 (so 0.049 is not shown as 0.05), else 2.
@@ -125,6 +120,11 @@ export function formatPValue(p: number | null | undefined): string {
 export function formatPStatement(p: number | null | undefined): string {
   const text = formatPValue(p);
   return text.startsWith('<') || text.startsWith('>') ? `p ${text.slice(0, 1)} ${text.slice(1)}` : `p = ${text}`;
+}
+
+/** "1 table", "6 tables": a count with its noun in the right number (never "table(s)"). */
+export function formatCountOf(value: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${value === 1 ? singular : plural}`;
 }
 
 /** Integer counts with thin grouping: 69006 -> "69,006". */

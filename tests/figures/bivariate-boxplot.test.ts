@@ -17,15 +17,15 @@ describe('bivariate box plot: golden files', () => {
 });
 
 describe('bivariate box plot: content', () => {
-  it('names every outlying study, numbers the others, and has a legend entry per element', async () => {
+  it('labels every outlying study with its table number and name, numbers the others, and has a legend entry per element', async () => {
     const input = bivariateBoxplotInput();
     const figure = await renderFigure(bivariateBoxplotSpec(input));
     const texts = svgTexts(figure.svg);
-    const outliers = input.studies.filter((study) => study.outlier).map((study) => study.label);
+    const outliers = input.studies.filter((study) => study.outlier).map((study) => `${study.number} ${study.label}`);
     expect(outliers).toHaveLength(6);
     for (const name of outliers) expect(texts).toContain(name);
     expect(texts).toContain('1');
-    for (const entry of ['Study outside the fence (named)', 'Median', 'Hinge', 'Fence', 'Logit sensitivity', 'Logit specificity']) expect(texts).toContain(entry);
+    for (const entry of ['Study outside the fence (number and name)', 'Median', 'Hinge', 'Fence', 'Logit sensitivity', 'Logit specificity']) expect(texts).toContain(entry);
     expect(figure.svg).not.toContain('…');
   });
 

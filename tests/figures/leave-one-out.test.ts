@@ -21,7 +21,7 @@ describe('leave-one-out figure', () => {
     const texts = svgTexts(figure.svg);
     expect(texts).toContain('Omitting Liu 2019 U-Net');
     expect(texts).toContain('All studies (k = 26)');
-    expect(texts).toContain('0.81 [0.76, 0.85]');
+    expect(texts).toContain('0.81 (0.76–0.85)');
     expect(texts).toContain('Estimate outside the 95% CI from all studies');
     expect(figure.svg).not.toContain('…');
     expect(figure.widthPx).toBe(640);

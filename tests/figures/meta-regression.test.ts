@@ -24,7 +24,7 @@ describe('meta-regression figure: content and layout', () => {
     const figure = await renderFigure(metaRegressionSpec(metaRegressionInput));
     const texts = svgTexts(figure.svg);
     for (const expected of ['Image type', 'LRT p < 0.001', 'Lumbar spine (k = 13)', 'Hip (k = 13)', 'Validation', 'LRT p = 0.44',
-      'Wald p = 0.14', 'Wald p < 0.001', 'Wald p = 0.96', '0.90 [0.83, 0.94]', 'All studies (k = 26)', '0.87 [0.82, 0.91]', 'Sensitivity', 'Specificity']) {
+      'Wald p = 0.14', 'Wald p < 0.001', 'Wald p = 0.96', '0.90 (0.83–0.94)', 'All studies (k = 26)', '0.87 (0.82–0.91)', 'Sensitivity', 'Specificity']) {
       expect(texts).toContain(expected);
     }
     expect(figure.svg).not.toContain('…');

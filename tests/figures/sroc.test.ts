@@ -23,8 +23,8 @@ describe('SROC plot: content', () => {
   it('has a legend entry for each element, with intervals formatted by numbers.ts', async () => {
     const texts = svgTexts((await renderFigure(srocSpec(srocInput()))).svg).join(' ');
     expect(texts).toContain('Observed data');
-    expect(texts).toContain('Summary operating point: SENS = 0.67 [0.60–0.74], SPEC = 0.84 [0.76–0.89]');
-    expect(texts).toContain('SROC curve (AUC = 0.78 [0.74–0.81])');
+    expect(texts).toContain('Summary operating point: SENS = 0.67 (0.60–0.74), SPEC = 0.84 (0.76–0.89)');
+    expect(texts).toContain('SROC curve: AUC = 0.78 (0.74–0.81)');
     expect(texts).toContain('95% confidence region');
     expect(texts).toContain('95% prediction region');
     expect(texts).not.toContain('…');

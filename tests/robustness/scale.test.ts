@@ -1,7 +1,7 @@
 /**
  * Scale: a seeded analysis of 2,000 studies (bench/scale.ts) gives a complete report — HTML,
- * figures, results and PDF — with the paired forest plot split into parts of 60 rows across
- * pages, within the CI time limit; wall time and peak memory of the report process are measured
+ * figures, results and PDF — with the forest plots of sensitivity and of specificity split into
+ * parts of 60 rows across pages, within the CI time limit; wall time and peak memory of the report process are measured
  * (/usr/bin/time -v) and printed, as `npm run bench` does.
  *
  * The data have no publication-year column: with one, the cumulative meta-analysis by year refits
@@ -51,21 +51,27 @@ describe(`a report of ${K} studies`, () => {
     expect(text).toMatch(new RegExp(`page ${pages} of ${pages}`));
   });
 
-  it(`splits the paired forest plot into ${Math.ceil(K / ROWS_PER_PART)} parts of at most ${ROWS_PER_PART} rows`, () => {
-    const forest = readdirSync(join(run.directory, 'figures')).filter((f) => /^forest-\d+\.svg$/.test(f));
-    expect(forest).toHaveLength(parts);
-    // every study is in exactly one part
-    const seen = new Set<string>();
-    for (let part = 1; part <= parts; part++) {
-      const rows = readFileSync(join(run.directory, 'figures', `forest-${part}.csv`), 'utf8').trim().split('\n').slice(1);
-      expect(rows.length).toBeLessThanOrEqual(ROWS_PER_PART);
-      for (const row of rows) seen.add(row.split(',')[0]!);
+  it(`splits the forest plots of sensitivity and of specificity into ${Math.ceil(K / ROWS_PER_PART)} parts of at most ${ROWS_PER_PART} rows`, () => {
+    for (const measure of ['sensitivity', 'specificity']) {
+      const forest = readdirSync(join(run.directory, 'figures')).filter((f) => new RegExp(`^forest-${measure}-\\d+\\.svg$`).test(f));
+      expect(forest).toHaveLength(parts);
+      // every study is in exactly one part
+      const seen = new Set<string>();
+      for (let part = 1; part <= parts; part++) {
+        const [header, ...rows] = readFileSync(join(run.directory, 'figures', `forest-${measure}-${part}.csv`), 'utf8').trim().split('\n');
+        const column = header!.split(',').indexOf('number');
+        expect(rows.length).toBeLessThanOrEqual(ROWS_PER_PART);
+        for (const row of rows) seen.add(row.split(',')[column]!);
+      }
+      expect(seen.size).toBe(K);
     }
-    expect(seen.size).toBe(K);
   });
 
-  it('shows every part of the forest plot in the supplement, one after another', () => {
-    for (let part = 1; part <= parts; part++) expect(html).toContain(`<figure id="forest-${part}">`);
+  it('shows every part of the forest plots in the supplement, one after another', () => {
+    for (let part = 1; part <= parts; part++) {
+      expect(html).toContain(`<figure id="forest-sensitivity-${part}">`);
+      expect(html).toContain(`<figure id="forest-specificity-${part}">`);
+    }
     expect(text).toContain(`(part ${parts} of ${parts})`);
   });
 });
