@@ -14,7 +14,7 @@ import { forestSpec, paginateForest } from './forest.ts';
 import { accuracyForestSpec } from './accuracy-forest.ts';
 import { accuracyForestInput, boxplotInput, deeksInput, faganInput, forestInput, leaveOneOutInput, lrScattergramInput, metaRegressionInput, proportionI2Definition, srocInput, univariateForestInput } from './inputs.ts';
 import { leaveOneOutSpec } from './leave-one-out.ts';
-import { cumulativeSpec } from './cumulative.ts';
+import { cumulativeSpec, studyWithYear } from './cumulative.ts';
 import { lrScattergramSpec } from './lr-scattergram.ts';
 import { metaRegressionSpec } from './meta-regression.ts';
 import { prismaSpec } from './prisma.ts';
@@ -308,7 +308,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
           })),
         }),
         data: analysis.steps.map((step) => ({
-          step: step.search ? `search ${step.search.date}` : `${step.study ?? step.groups.join(', ')}${step.year !== undefined ? ` (${step.year})` : ''}`,
+          step: step.search ? `search ${step.search.date}` : studyWithYear(step.study ?? step.groups.join(', '), step.year),
           tables: step.k,
           studies: step.studies,
           method: step.method,

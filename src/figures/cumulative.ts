@@ -43,10 +43,20 @@ const MEASURE_NAME: Record<Measure, string> = { sens: 'Sensitivity', spec: 'Spec
 
 export const NOT_ESTIMABLE = 'not estimable';
 
+/**
+ * "Hsieh (2021)": a study with its publication year, unless its name already gives the year
+ * ("Kindermann 1970") or ends in parentheses ("Author 1 (model)" → "Author 1 (model), 2021"), so
+ * labels never repeat the year or nest parentheses.
+ */
+export function studyWithYear(study: string, year: number | undefined): string {
+  if (year === undefined || new RegExp(`\\b${year}\\b`).test(study)) return study;
+  return study.endsWith(')') ? `${study}, ${year}` : `${study} (${year})`;
+}
+
 /** "+ Hsieh (2021)" for a study, "Search 2023-12-01 (k = 26)" for a search update. */
 export function stepLabel(step: CumulativeStep): string {
   if ('searchDate' in step.added) return `Search ${step.added.searchDate} (${studyCountText(step.k)})`;
-  return step.added.year === undefined ? `+ ${step.added.study}` : `+ ${step.added.study} (${step.added.year})`;
+  return `+ ${studyWithYear(step.added.study, step.added.year)}`;
 }
 
 /** The cumulative meta-analysis figure as a Vega-Lite spec. */

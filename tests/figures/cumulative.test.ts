@@ -22,6 +22,9 @@ describe('cumulative meta-analysis figure: content and layout', () => {
   it('labels study steps "+ study (year)" with k, search steps with date and k', async () => {
     expect(stepLabel({ added: { study: 'Hsieh', year: 2021 }, k: 9 })).toBe('+ Hsieh (2021)');
     expect(stepLabel({ added: { study: 'Hsieh' }, k: 9 })).toBe('+ Hsieh');
+    // never the year twice, never nested parentheses
+    expect(stepLabel({ added: { study: 'Kindermann 1970', year: 1970 }, k: 1 })).toBe('+ Kindermann 1970');
+    expect(stepLabel({ added: { study: 'Author 1 (model A)', year: 1990 }, k: 1 })).toBe('+ Author 1 (model A), 1990');
     expect(stepLabel({ added: { searchDate: '2023-12-01' }, k: 26 })).toBe('Search 2023-12-01 (k\u00A0=\u00A026)');
     const texts = svgTexts((await renderFigure(cumulativeSpec(cumulativeByStudyInput))).svg);
     expect(texts).toContain('+ Küçükçiloğlu (2023)');
