@@ -166,11 +166,11 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
   add('sroc', () => {
     const input = srocInput(results);
     if (!input) return undefined;
-    const critical = pooled.regions?.critical === 'F' ? 'F-based (metandi/midas: √(2·F(2, k−2)))' : 'χ²-based (mada: √χ²₂)';
+    const critical = pooled.regions?.critical === 'F' ? 'the F-based critical value √(2·F(2, k−2)) of metandi and midas' : 'the χ²-based critical value √χ²₂ of mada';
     return {
       id: 'sroc',
       title: 'Summary ROC curve',
-      caption: `Circles: studies (area proportional to sample size). Filled marker: summary operating point (${pooled.model.label}). Dashed line: ${level} confidence region of the summary point; dotted line: ${level} prediction region for a new study (${critical} critical value). Solid line: SROC curve implied by the bivariate parameters (Rutter–Gatsonis form), over the full range; the AUC and its CI are given in the legend (${pooled.auc?.method ?? 'no interval'}).`,
+      caption: `Circles: studies (area proportional to sample size). Filled marker: summary operating point (${pooled.model.label}). Dashed line: ${level} confidence region of the summary point; dotted line: ${level} prediction region for a new study; both regions use ${critical}. Solid line: SROC curve implied by the bivariate parameters (Rutter–Gatsonis form), over the full range. The legend gives the AUC with its CI; CI method: ${pooled.auc?.method ?? 'none'}.`,
       vegaLite: srocSpec(input),
       data: input.studies.map((st) => ({ study: st.label ?? '', sensitivity: st.sens, specificity: st.spec, n: st.n })),
     };

@@ -29,6 +29,23 @@ const same = (row: Row | undefined, interval: IntervalLike, fields = { est: 'est
   expect(row?.[fields.hi]).toBe(interval.hi);
 };
 
+/**
+ * Parenthetical remarks opened inside another one, e.g. "(F-based (metandi))"; a parenthesis right
+ * after a letter, digit or √ is mathematics ("√(2·F(2, k−2))") and does not count.
+ */
+function nestedParentheses(text: string): string[] {
+  const found: string[] = [];
+  const open: { at: number; remark: boolean }[] = [];
+  [...text].forEach((character, index) => {
+    if (character === '(') {
+      const remark = index === 0 || /[\s"“]/.test(text[index - 1]!);
+      if (remark && open.some((o) => o.remark)) found.push(text.slice(Math.max(0, index - 40), index + 40));
+      open.push({ at: index, remark });
+    } else if (character === ')') open.pop();
+  });
+  return found;
+}
+
 /** Every object in a spec (layers, views, data rows), depth first. */
 function walk(value: unknown, visit: (object: Row) => void): void {
   if (Array.isArray(value)) value.forEach((item) => walk(item, visit));
@@ -146,6 +163,7 @@ describe.each([
       const text = JSON.stringify(plan.vegaLite);
       expect(text, plan.id).not.toMatch(/\d \[\u2212?\d[\d.,]*(, |–)\u2212?\d/);
       expect(plan.caption, plan.id).not.toContain('(s)');
+      expect(nestedParentheses(plan.caption), `${plan.id}: ${plan.caption}`).toEqual([]);
     }
   });
 
