@@ -66,7 +66,7 @@ function table3(results: AnalysisResults, numbering: Numbering): TableView {
     id: 'table-subgroups',
     number: numbering.nextTable(),
     title: 'Subgroup analyses',
-    caption: `Pooled estimates (${level} CI) per subgroup: ${results.pooled.model.label} fitted separately in each subgroup. N (%): number of 2x2 tables. Sen, sensitivity; Spe, specificity; PLR/NLR, positive/negative likelihood ratio; DOR, diagnostic odds ratio; AUC, area under the SROC curve with its confidence interval (${results.pooled.auc?.method ?? 'as in the summary table'}; the AUC alone where no interval could be computed). The p-value tests the difference between subgroups: likelihood-ratio test of the bivariate meta-regression (covariate on logit sensitivity and logit specificity) against the model without it.`,
+    caption: `Pooled estimates (${level} CI) per subgroup: ${results.pooled.model.label} fitted separately in each subgroup. N (%): number of 2x2 tables. Sen, sensitivity; Spe, specificity; PLR/NLR, positive/negative likelihood ratio; DOR, diagnostic odds ratio; AUC, area under the SROC curve with its confidence interval, computed as for the summary table (the AUC alone where no interval could be computed; never the Wilson "CI" that Stata midas prints). The p-value tests the difference between subgroups: likelihood-ratio test of the bivariate meta-regression (covariate on logit sensitivity and logit specificity) against the model without it.`,
     columns: [
       { label: 'Subgroup', numeric: false },
       { label: 'N (%)', numeric: true },
