@@ -201,7 +201,7 @@ describe.each([
       const subgroups = /<table id="table-subgroups">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
       const auc = results.pooled.auc!;
       expect(subgroups).toContain(formatInterval({ est: auc.est!, lo: auc.lo!, hi: auc.hi! }));
-      expect(subgroups).not.toContain('Wilson');
+      if (results.pooled.aucMidas) expect(subgroups).not.toContain(formatInterval(results.pooled.aucMidas));
     }
   });
 });
