@@ -220,7 +220,7 @@ function extraColumnView(index: number, header: string, geometry: PanelsGeometry
   const right = width - PANEL_METRICS.columnGap / 2;
   const texts = (weight: 'normal' | 'bold'): Layer => ({
     data: { name: 'columns' },
-    transform: [{ filter: `datum.weight === '${weight}' && datum.c${index} !== ''` }],
+    transform: [{ filter: `datum.weight === '${weight}'` }],
     mark: { type: 'text', align: 'right', baseline: 'middle', font: FONT.mono, fontWeight: weight },
     encoding: { x: { value: right }, y: pixelY('y'), text: { field: `c${index}` } },
   });
