@@ -39,12 +39,13 @@ function panelDatasets(input: IntervalPanelsInput, geometry: PanelsGeometry): Re
       note: row.note?.text ?? '', noteX: row.note?.x ?? 0, noteY: row.note?.y ?? 0, noteAlign: row.note?.align ?? '',
     })),
   };
-  if (input.columns && input.columns.length > 0) {
-    datasets.columns = geometry.rows.map((row) => ({
-      y: anchorY(row), weight: row.row.kind === 'pooled' ? 'bold' : 'normal',
-      ...Object.fromEntries((input.columns ?? []).map((_column, index) => [`c${index}`, row.row.columns?.[index] ?? ''])),
-    }));
-  }
+  // one dataset per extra column, holding only the rows that have a text in it
+  (input.columns ?? []).forEach((_column, index) => {
+    datasets[`column${index}`] = geometry.rows.flatMap((row) => {
+      const text = row.row.columns?.[index] ?? '';
+      return text === '' ? [] : [{ y: anchorY(row), text, weight: row.row.kind === 'pooled' ? 'bold' : 'normal' }];
+    });
+  });
   input.panels.forEach((_panel, index) => {
     datasets[`panel${index}`] = geometry.rows.map((row, order) => {
       const cell = row.row.cells[index];
@@ -219,10 +220,10 @@ function extraColumnView(index: number, header: string, geometry: PanelsGeometry
   const width = geometry.columns.extra[index] ?? 0;
   const right = width - PANEL_METRICS.columnGap / 2;
   const texts = (weight: 'normal' | 'bold'): Layer => ({
-    data: { name: 'columns' },
+    data: { name: `column${index}` },
     transform: [{ filter: `datum.weight === '${weight}'` }],
     mark: { type: 'text', align: 'right', baseline: 'middle', font: FONT.mono, fontWeight: weight },
-    encoding: { x: { value: right }, y: pixelY('y'), text: { field: `c${index}` } },
+    encoding: { x: { value: right }, y: pixelY('y'), text: { field: 'text' } },
   });
   return view(width, geometry, [headerLayer([header], geometry, right, 'right'), headerRuleLayer(geometry, width), texts('normal'), texts('bold')]);
 }
