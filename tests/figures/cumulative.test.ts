@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { cumulativeSpec, NOT_ESTIMABLE, stepLabel, type CumulativeStep } from '../../src/figures/cumulative.ts';
 import { PANEL_METRICS } from '../../src/figures/interval-panels.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { cumulativeBySearchInput, cumulativeByStudyInput } from './analysis-fixtures.ts';
 
 describe('cumulative meta-analysis figure: golden files', () => {
   const cases = [['cumulative-by-study', cumulativeByStudyInput], ['cumulative-by-search', cumulativeBySearchInput]] as const;
   for (const [name, input] of cases) {
     it(`${name}: Vega-Lite spec and normalised SVG match the goldens, without warnings`, async () => {
-      const spec = cumulativeSpec(input);
-      expectGolden(`${name}-spec`, 'json', specText(spec));
-      const figure = await renderFigure(spec);
-      expect(figure.warnings).toEqual([]);
-      expectGolden(name, 'svg', normaliseSvg(figure.svg));
+      await expectFigure(name, cumulativeSpec(input), 640);
     });
   }
 });

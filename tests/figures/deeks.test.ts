@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { deeksSpec, type DeeksInput } from '../../src/figures/deeks.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { deeksInput } from './analysis-fixtures.ts';
 
 describe("Deeks' funnel plot: golden files", () => {
   it('numbered points: Vega-Lite spec and normalised SVG match the goldens, without warnings', async () => {
-    const spec = deeksSpec(deeksInput());
-    expectGolden('deeks-spec', 'json', specText(spec));
-    const figure = await renderFigure(spec);
-    expect(figure.warnings).toEqual([]);
-    expectGolden('deeks', 'svg', normaliseSvg(figure.svg));
+    await expectFigure('deeks', deeksSpec(deeksInput()), 500);
   });
 
   it('labelled points (8 studies): normalised SVG matches the golden, without warnings', async () => {
     const input = deeksInput();
-    const figure = await renderFigure(deeksSpec({ ...input, studies: input.studies.slice(16, 24) }, { pointLabels: 'label' }));
-    expect(figure.warnings).toEqual([]);
-    expect(figure.svg).not.toContain('…');
-    expectGolden('deeks-labels', 'svg', normaliseSvg(figure.svg));
+    await expectFigure('deeks-labels', deeksSpec({ ...input, studies: input.studies.slice(16, 24) }, { pointLabels: 'label' }), 500);
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { forestSpec, formatHeterogeneity, paginateForest, type ForestInput, type ForestStudy } from '../../src/figures/forest.ts';
 import { FOREST_METRICS, forestGeometry } from '../../src/figures/forest-layout.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { forestInput, forestInputStudiesOnly, LONG_LABEL, scheidlerRows } from './fixtures.ts';
 
 /** `count` single-line studies cycling through the fixture rows, with distinct short labels. */
@@ -17,11 +17,7 @@ describe('forest plot: golden files', () => {
   ];
   for (const [name, input] of cases) {
     it(`${name}: Vega-Lite spec and normalised SVG match the goldens, without warnings`, async () => {
-      const spec = forestSpec(input);
-      expectGolden(`${name}-spec`, 'json', specText(spec));
-      const figure = await renderFigure(spec);
-      expect(figure.warnings).toEqual([]);
-      expectGolden(name, 'svg', normaliseSvg(figure.svg));
+      await expectFigure(name, forestSpec(input), 640);
     });
   }
 });

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { lrScattergramSpec, type LrScattergramInput } from '../../src/figures/lr-scattergram.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { lrScattergramInput } from './analysis-fixtures.ts';
 
 describe('likelihood-ratio scattergram', () => {
   it('Vega-Lite spec and normalised SVG match the goldens, without warnings', async () => {
-    const spec = lrScattergramSpec(lrScattergramInput());
-    expectGolden('lr-scattergram-spec', 'json', specText(spec));
-    const figure = await renderFigure(spec);
-    expect(figure.warnings).toEqual([]);
-    expectGolden('lr-scattergram', 'svg', normaliseSvg(figure.svg));
+    await expectFigure('lr-scattergram', lrScattergramSpec(lrScattergramInput()), 432);
   });
 
   it('names the four quadrants and gives the summary with CIs in the legend', async () => {

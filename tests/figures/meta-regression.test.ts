@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { metaRegressionSpec, type MetaRegressionInput, type SubgroupEstimate } from '../../src/figures/meta-regression.ts';
 import { PANEL_METRICS } from '../../src/figures/interval-panels.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { metaRegressionInput } from './analysis-fixtures.ts';
 
 type Dataset = { y: number; est?: number; text: string }[];
@@ -10,11 +10,7 @@ type Dataset = { y: number; est?: number; text: string }[];
 describe('meta-regression figure: golden files', () => {
   for (const xRange of ['data', 'full'] as const) {
     it(`x range ${xRange}: Vega-Lite spec and normalised SVG match the goldens, without warnings`, async () => {
-      const spec = metaRegressionSpec(metaRegressionInput, { xRange });
-      expectGolden(`meta-regression-${xRange}-spec`, 'json', specText(spec));
-      const figure = await renderFigure(spec);
-      expect(figure.warnings).toEqual([]);
-      expectGolden(`meta-regression-${xRange}`, 'svg', normaliseSvg(figure.svg));
+      await expectFigure(`meta-regression-${xRange}`, metaRegressionSpec(metaRegressionInput, { xRange }), 640);
     });
   }
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { COLOUR, PALETTE } from '../../src/figures/theme.ts';
 import { formatUnivariateHeterogeneity, univariateForestSpec, type UnivariateForestInput, type UnivariateForestStudy } from '../../src/figures/univariate-forest.ts';
 import { PANEL_METRICS } from '../../src/figures/interval-panels.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { univariateForestInput } from './analysis-fixtures.ts';
 import { LONG_LABEL } from './fixtures.ts';
 
@@ -31,11 +31,7 @@ describe('univariate forest plot: golden files', () => {
   const cases: [string, UnivariateForestInput][] = [['univariate-forest-dor', dorInput(10)], ['univariate-forest-sensitivity', sensitivityInput]];
   for (const [name, input] of cases) {
     it(`${name}: Vega-Lite spec and normalised SVG match the goldens, without warnings`, async () => {
-      const spec = univariateForestSpec(input);
-      expectGolden(`${name}-spec`, 'json', specText(spec));
-      const figure = await renderFigure(spec);
-      expect(figure.warnings).toEqual([]);
-      expectGolden(name, 'svg', normaliseSvg(figure.svg));
+      await expectFigure(name, univariateForestSpec(input), 640);
     });
   }
 });
