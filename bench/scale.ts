@@ -93,12 +93,12 @@ export async function benchScale(options: { k?: number; pdf?: boolean; dpi?: num
   try {
     const run = runScaleReport(analysis, { pdf: options.pdf ?? true });
     const figures = existsSync(join(run.directory, 'figures')) ? readdirSync(join(run.directory, 'figures')) : [];
-    const forestParts = figures.filter((f) => /^forest-\d+\.svg$/.test(f)).length;
+    const forestParts = figures.filter((f) => /^forest-sensitivity-\d+\.svg$/.test(f)).length;
     const pages = run.status === 0 && existsSync(join(run.directory, 'supplement.pdf')) ? (await readPdf(readFileSync(join(run.directory, 'supplement.pdf')))).pages : NaN;
     const html = existsSync(join(run.directory, 'supplement.html')) ? readFileSync(join(run.directory, 'supplement.html')).length : 0;
     console.log(
       `scale: report of k = ${k} studies${options.pdf === false ? ' (no PDF)' : ''}${options.year === false ? ' (no year column: no cumulative meta-analysis)' : ''}: ${run.seconds.toFixed(1)} s wall, peak RSS ${run.peakMiB === null ? 'n/a' : `${run.peakMiB.toFixed(0)} MiB`} (report process; Chromium not counted), ` +
-        `${forestParts} forest-plot parts, ${Number.isNaN(pages) ? 'no PDF' : `${pages} PDF pages`}, supplement.html ${(html / 1e6).toFixed(1)} MB`,
+        `${forestParts} parts of the sensitivity forest plot, ${Number.isNaN(pages) ? 'no PDF' : `${pages} PDF pages`}, supplement.html ${(html / 1e6).toFixed(1)} MB`,
     );
     if (run.status !== 0) failures.push(`scale: report of k = ${k} failed (exit ${run.status}): ${run.output.trim().split('\n').slice(-3).join(' | ')}`);
     if (run.seconds > 600) failures.push(`scale: report of k = ${k} took ${run.seconds.toFixed(0)} s (goal < 600 s)`);

@@ -292,6 +292,30 @@ function displayColumn(name: string): string {
   return /^[\p{L}\p{N}][\p{L}\p{N} _.()/%+-]*$/u.test(name) ? name : JSON.stringify(name);
 }
 
+/**
+ * A study label from the spec's template, e.g. "{first_author} {year}, {model}" → "Hsieh 2021,
+ * VGG-16 (hip)". So that labels read cleanly whatever the data hold, a placeholder written in
+ * parentheses whose value has parentheses of its own is written after a comma instead of nesting
+ * them ("{author} {year} ({model})" with model "VGG-16 (hip)" gives "Hsieh 2021, VGG-16 (hip)", not
+ * "Hsieh 2021 (VGG-16 (hip))"), an empty placeholder leaves no "()" or dangling comma, and runs of
+ * spaces become one.
+ */
+export function fillLabelTemplate(template: string, value: (name: string) => string): string {
+  const text = template
+    .replace(/\s*\(\{([^}]+)\}\)/g, (_match, name: string) => {
+      const filled = value(name).trim();
+      if (filled === '') return '';
+      return /[()]/.test(filled) ? `, ${filled}` : ` (${filled})`;
+    })
+    .replace(/\{([^}]+)\}/g, (_match, name: string) => value(name).trim());
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/\s+,/g, ',')
+    .replace(/,(\s*,)+/g, ',')
+    .replace(/^[\s,]+|[\s,]+$/g, '')
+    .trim();
+}
+
 function makeLabel(
   row: RawRow,
   context: {
@@ -304,7 +328,7 @@ function makeLabel(
   },
 ): string {
   const { template, labelIndex, authorIndex, yearIndex, fields, cell } = context;
-  if (template) return template.replace(/\{([^}]+)\}/g, (_, name: string) => fields[normalise(name)] ?? '').replace(/\s+/g, ' ').trim();
+  if (template) return fillLabelTemplate(template, (name) => fields[normalise(name)] ?? '');
   if (labelIndex !== undefined) return cell(row, labelIndex);
   return [cell(row, authorIndex), cell(row, yearIndex)].filter((s) => s !== '').join(' ');
 }

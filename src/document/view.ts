@@ -19,6 +19,7 @@ import { inlineSvg } from './inline-svg.ts';
 import { tableOrientation } from './table-width.ts';
 import { formatReference, resolveCitations, withoutCitations } from './references.ts';
 import { findingsSection } from './sections/findings.ts';
+import { correspondenceSection } from './sections/correspondence.ts';
 
 export type { Block, DocumentView, FigureView, SectionView, TableView } from './model.ts';
 
@@ -63,7 +64,7 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   if (selection) sections.push(selection);
   if (input.characteristics) sections.push(characteristicsSection(input.characteristics, numbering));
   sections.push(studiesSection(results, numbering));
-  sections.push(summarySection(results, spec, numbering, { forest: place('forest'), sroc: () => place('sroc') }));
+  sections.push(summarySection(results, spec, numbering, { forest: [...place('forest-sensitivity'), ...place('forest-specificity'), ...place('forest')], sroc: () => place('sroc') }));
   sections.push(...findingsSection(results, numbering, () => place('natural-frequencies'))); // summary of findings, GRADE certainty (src/document/sections/findings.ts)
   const subgroups = subgroupsSection(results, spec, numbering, () => place('meta-regression'));
   if (subgroups) sections.push(subgroups);
@@ -79,6 +80,7 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   if (quality) sections.push(quality);
   const compat = compatSection(results, numbering);
   if (compat) sections.push(compat);
+  sections.push(...correspondenceSection(spec, sections, numbering)); // the published article's Figure/Table numbers (src/document/sections/correspondence.ts)
   sections.push(softwareSection(spec, results, input.software));
 
   // citations numbered in reading order, and the list of the works cited
@@ -165,6 +167,7 @@ function studiesSection(results: AnalysisResults, numbering: Numbering): Section
   const showProvenance = results.studies.some((s) => s.provenance !== undefined);
   const level = Math.round(results.level * 100);
   const columns = [
+    { label: '#', numeric: true },
     { label: 'Study', numeric: false },
     { label: 'TP', numeric: true },
     { label: 'FP', numeric: true },
@@ -177,6 +180,7 @@ function studiesSection(results: AnalysisResults, numbering: Numbering): Section
   const rows = results.studies.map((study) => ({
     flag: study.provenance !== undefined && /simulat/i.test(study.provenance),
     cells: [
+      { text: String(study.number), numeric: true },
       cell(study.label),
       { text: formatCount(study.counts.tp), numeric: true },
       { text: formatCount(study.counts.fp), numeric: true },
@@ -191,7 +195,7 @@ function studiesSection(results: AnalysisResults, numbering: Numbering): Section
     id: 'table-studies',
     number: numbering.nextTable(),
     title: 'Included 2x2 tables',
-    caption: `True positives (TP), false positives (FP), false negatives (FN) and true negatives (TN) of each study, with sensitivity and specificity and their exact (Clopper–Pearson) ${level}% confidence intervals.`,
+    caption: `True positives (TP), false positives (FP), false negatives (FN) and true negatives (TN) of each study, with sensitivity and specificity and their exact (Clopper–Pearson) ${level}% confidence intervals. #: the table's number, used for the points of the figures.`,
     columns,
     rows,
     ...(showProvenance ? { note: 'Shaded rows: counts simulated (stand-in), not data from the study.' } : {}),

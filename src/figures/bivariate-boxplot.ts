@@ -2,8 +2,10 @@
  * Bivariate box plot (Stata midas `bvbox`, METHODS (f)): logit specificity on x, logit sensitivity
  * on y, one open circle per study, the inner "hinge" curve (solid, light fill) and the outer "fence"
  * curve (dashed, lighter fill), the median centre as a cross; studies flagged as outlying are drawn
- * filled in the highlight colour and labelled by name, the others by row number (as midas) or not
- * at all. Axes show logits, or (option) the same logit positions labelled with proportions.
+ * filled in the highlight colour and labelled with their row number in the study table and name,
+ * the others by row number (as midas) or not at all. Labels are placed clear of each other, of the
+ * points and of the hinge and fence lines (point-labels.ts). Axes show logits, or (option) the same
+ * logit positions labelled with proportions.
  *
  * Curves, centre and outlier flags are given by the statistics stage (src/stats/bivariate-boxplot.ts);
  * this file draws them and places the labels.
@@ -11,7 +13,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { linearTicks, logitProbabilityTicks, tickAxis, type AxisTicks } from './axis-ticks.ts';
 import { legendView, type LegendItem } from './figure-legend.ts';
-import { axisPixel, placePointLabels, symbolRadius } from './point-labels.ts';
+import { axisPixel, leaderLayer, placePointLabels, symbolRadius } from './point-labels.ts';
 import { COLOUR, DASH, FONT_SIZE, LINE_WIDTH, PALETTE, themeConfig } from './theme.ts';
 
 export interface LogitPoint {
@@ -20,6 +22,8 @@ export interface LogitPoint {
 }
 
 export interface BoxplotStudyPoint extends LogitPoint {
+  /** row number of the table in the study table ("#") */
+  number: number;
   label: string;
   /** outside the fence: highlighted and labelled by name */
   outlier?: boolean;
@@ -85,30 +89,33 @@ function curveLayer(points: readonly LogitPoint[], style: Record<string, unknown
   };
 }
 
-function labelLayer(input: BivariateBoxplotInput, mode: 'number' | 'none', ticks: { x: AxisTicks; y: AxisTicks }, size: number): Layer | undefined {
-  const requests = input.studies.flatMap((study, index) => {
-    if (!study.outlier && mode === 'none') return [];
-    return [{
-      text: study.outlier ? study.label : String(index + 1),
-      x: axisPixel(study.logitSpec, { type: 'linear', domain: ticks.x.domain }, size),
-      y: axisPixel(study.logitSens, { type: 'linear', domain: ticks.y.domain, reverse: true }, size),
-      radius: symbolRadius(MARKS.study.size),
-      outlier: study.outlier === true,
-    }];
+function labelLayers(input: BivariateBoxplotInput, mode: 'number' | 'none', ticks: { x: AxisTicks; y: AxisTicks }, size: number): Layer[] {
+  const pixel = (point: LogitPoint) => ({
+    x: axisPixel(point.logitSpec, { type: 'linear', domain: ticks.x.domain }, size),
+    y: axisPixel(point.logitSens, { type: 'linear', domain: ticks.y.domain, reverse: true }, size),
   });
-  if (requests.length === 0) return undefined;
-  // Outliers first, so their names get the best places.
+  const requests = input.studies.flatMap((study) => {
+    if (!study.outlier && mode === 'none') return [];
+    return [{ text: study.outlier ? `${study.number} ${study.label}` : String(study.number), ...pixel(study), radius: symbolRadius(MARKS.study.size), outlier: study.outlier === true }];
+  });
+  if (requests.length === 0) return [];
+  // Outliers first, so their names get the best places; hinge and fence are closed curves labels must not cross.
   const ordered = [...requests.filter((request) => request.outlier), ...requests.filter((request) => !request.outlier)];
-  const placed = placePointLabels(ordered, FONT_SIZE.note, { width: size, height: size });
+  const closed = (curve: readonly LogitPoint[]) => [...curve, ...curve.slice(0, 1)].map(pixel);
+  const placed = placePointLabels(ordered, FONT_SIZE.note, { width: size, height: size }, { lines: [closed(input.hinge), closed(input.fence)] });
   const colour = (members: number[]) => (members.some((member) => ordered[member]?.outlier) ? HIGHLIGHT : COLOUR.text);
-  return {
-    data: { values: placed.map((label) => ({ text: label.text, x: label.x, y: label.y, colour: colour(label.members) })) },
-    mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: FONT_SIZE.note },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', scale: null }, y: { field: 'y', type: 'quantitative', scale: null },
-      text: { field: 'text' }, color: { field: 'colour', type: 'nominal', scale: null },
+  const leaders = leaderLayer(placed, COLOUR.reference, LINE_WIDTH.hairline);
+  return [
+    ...(leaders ? [leaders] : []),
+    {
+      data: { values: placed.map((label) => ({ text: label.text, x: label.x, y: label.y, colour: colour(label.members) })) },
+      mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: FONT_SIZE.note },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', scale: null }, y: { field: 'y', type: 'quantitative', scale: null },
+        text: { field: 'text' }, color: { field: 'colour', type: 'nominal', scale: null },
+      },
     },
-  };
+  ];
 }
 
 /** The bivariate box plot as a Vega-Lite spec. */
@@ -124,11 +131,11 @@ export function bivariateBoxplotSpec(input: BivariateBoxplotInput, options: Biva
     { data: { values: studies.filter((study) => !study.outlier) }, mark: { type: 'point', ...MARKS.study }, encoding: { x, y } },
     { data: { values: studies.filter((study) => study.outlier) }, mark: { type: 'point', ...MARKS.outlier }, encoding: { x, y } },
     input.centre ? { data: { values: [input.centre] }, mark: { type: 'point', ...MARKS.centre }, encoding: { x, y } } : undefined,
-    labelLayer(input, options.pointLabels ?? 'number', ticks, size),
+    ...labelLayers(input, options.pointLabels ?? 'number', ticks, size),
   ];
   const legend: LegendItem[] = [
-    { sample: { kind: 'point', mark: MARKS.study }, text: options.pointLabels === 'none' ? 'Study' : 'Study (numbered in data order)' },
-    ...(studies.some((study) => study.outlier) ? [{ sample: { kind: 'point', mark: MARKS.outlier }, text: 'Study outside the fence (named)' } as LegendItem] : []),
+    { sample: { kind: 'point', mark: MARKS.study }, text: options.pointLabels === 'none' ? 'Study' : 'Study (number: row of the study table)' },
+    ...(studies.some((study) => study.outlier) ? [{ sample: { kind: 'point', mark: MARKS.outlier }, text: 'Study outside the fence (number and name)' } as LegendItem] : []),
     ...(input.centre ? [{ sample: { kind: 'point', mark: MARKS.centre }, text: 'Median' } as LegendItem] : []),
     { sample: { kind: 'swatch', mark: { ...MARKS.hinge, strokeWidth: LINE_WIDTH.data } }, text: 'Hinge' },
     { sample: { kind: 'swatch', mark: MARKS.fence }, text: 'Fence' },

@@ -4,16 +4,17 @@
  * formatted by src/format/numbers.ts, never computed); `buildFigures` renders them.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatCount, formatLevel, formatPercent, formatPStatement } from '../format/numbers.ts';
+import { formatCount, formatCountOf, formatLevel, formatPercent, formatPStatement } from '../format/numbers.ts';
 import type { AnalysisResults } from '../results/types.ts';
-import { figureNames, type AnalysisSpec } from '../spec/schema.ts';
+import { defaultFigureNames, type AnalysisSpec } from '../spec/schema.ts';
 import { bivariateBoxplotSpec } from './bivariate-boxplot.ts';
 import { deeksSpec } from './deeks.ts';
 import { faganSpec } from './fagan.ts';
 import { forestSpec, paginateForest } from './forest.ts';
-import { boxplotInput, deeksInput, faganInput, forestInput, leaveOneOutInput, lrScattergramInput, metaRegressionInput, srocInput, univariateForestInput } from './inputs.ts';
+import { accuracyForestSpec } from './accuracy-forest.ts';
+import { accuracyForestInput, boxplotInput, deeksInput, faganInput, forestInput, leaveOneOutInput, lrScattergramInput, metaRegressionInput, proportionI2Definition, srocInput, univariateForestInput } from './inputs.ts';
 import { leaveOneOutSpec } from './leave-one-out.ts';
-import { cumulativeSpec } from './cumulative.ts';
+import { cumulativeSpec, studyWithYear } from './cumulative.ts';
 import { lrScattergramSpec } from './lr-scattergram.ts';
 import { metaRegressionSpec } from './meta-regression.ts';
 import { naturalFrequencyInput, naturalFrequencySpec } from './natural-frequencies.ts';
@@ -71,8 +72,35 @@ function paginate<T>(plan: Omit<FigurePlan, 'vegaLite' | 'data'>, rows: readonly
   });
 }
 
+/**
+ * The sentence naming the I² printed on the sensitivity and specificity forest plots (one
+ * definition per figure; see proportionI2Definition in inputs.ts).
+ */
+function proportionHeterogeneitySentence(results: AnalysisResults, measure: 'sensitivity' | 'specificity' | 'both'): string {
+  const of = measure === 'both' ? 'logit sensitivity and logit specificity' : `logit ${measure}`;
+  switch (proportionI2Definition(results)) {
+    case 'zhou-dendukuri':
+      return ` Heterogeneity: τ², the between-study variance of ${of} in the bivariate model; I², the Zhou–Dendukuri I² of the bivariate model, τ²/(τ² + σ²) with σ² the typical within-study variance of ${of} (Zhou and Dendukuri 2014; the I² of the heterogeneity table).`;
+    case 'univariate-reml':
+      return ` Heterogeneity: τ², the between-study variance of ${of} in its univariate REML pool; I², τ²/(τ² + s²) with s² the typical within-study variance (Higgins and Thompson 2002, as metafor computes it).`;
+    default:
+      return '';
+  }
+}
+
+/** The sentences saying which pooled estimates a DOR or LR forest plot draws and whose Q, I² and τ² it prints. */
+function ratioForestPooledSentence(results: AnalysisResults, name: 'DOR' | 'LR+' | 'LR−'): string {
+  const pooled = results.pooled;
+  const level = formatLevel(results.level);
+  const i2 = `Under the plot: Cochran's Q with its p-value, I² and τ² of the univariate REML pool (I² = τ²/(τ² + s²), s² the typical within-study variance; Higgins and Thompson 2002, as metafor computes it).`;
+  if (pooled.model.method === 'univariate') {
+    return ` Diamond and dashed line: univariate random-effects pool (REML) with its ${level} CI, the value of the summary table (fewer than 4 tables: no bivariate model). ${i2}`;
+  }
+  return ` Diamonds: the summary ${name} of the bivariate model (${pooled.model.label}; dashed line) with its ${level} CI, the value of the summary table, and, in grey for comparison, the univariate random-effects pool (REML) of ln ${name}, which ignores the correlation between sensitivity and specificity. ${i2}`;
+}
+
 export function planFigures(results: AnalysisResults, spec: AnalysisSpec): FigurePlan[] {
-  const wanted = new Set<string>(spec.figures ?? figureNames);
+  const wanted = new Set<string>(spec.figures ?? defaultFigureNames);
   const maxHeight = FIGURE_MAX_HEIGHT[spec.output.paper];
   const level = formatLevel(results.level);
   const pooled = results.pooled;
@@ -94,13 +122,38 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       : undefined,
   );
 
+  for (const measure of ['sensitivity', 'specificity'] as const) {
+    add(`forest-${measure}`, () => {
+      const input = accuracyForestInput(results, measure);
+      const arm = measure === 'sensitivity' ? 'diseased participants (TP + FN)' : 'non-diseased participants (TN + FP)';
+      const caption = `${measure === 'sensitivity' ? 'Sensitivity' : 'Specificity'} of each 2x2 table (k = ${results.k}) with its exact (Clopper–Pearson) ${level} confidence interval, after the table's true positives (TP), false positives (FP), false negatives (FN) and true negatives (TN). Square area is proportional to the number of ${arm}. ${input.pooled ? `Diamond and dashed line: pooled ${measure} (${pooled.model.label}) with its ${level} CI, the value of the summary table.` : `No pooled ${measure} (not estimable).`}${proportionHeterogeneitySentence(results, measure)}`;
+      const title = `Forest plot of ${measure}`;
+      const largestN = Math.max(0, ...input.studies.map((st) => st.n));
+      return paginate(
+        { id: `forest-${measure}`, title, caption },
+        input.studies,
+        (rows, last) => {
+          const { pooled: pooledRow, heterogeneity, ...rest } = input;
+          return accuracyForestSpec({
+            ...rest,
+            studies: rows,
+            largestN,
+            ...(last && pooledRow ? { pooled: pooledRow } : {}),
+            ...(!last && pooledRow ? { reference: pooledRow.estimate.est } : {}),
+            ...(last && heterogeneity ? { heterogeneity } : {}),
+          });
+        },
+        (rows) => rows.map((st) => ({ number: st.number, study: st.label, ...st.counts, ...interval(measure, st.estimate) })),
+        maxHeight,
+      );
+    });
+  }
+
   add('forest', () => {
-    const heterogeneity = pooled.heterogeneity.midas
-      ? ` Under each panel: Cochran's Q of the study proportions around the pooled value and I² with its test-based ${level} CI (as Stata midas prints them; univariate statistics that ignore the threshold effect).`
-      : '';
-    const caption = `Each row is one 2x2 table (k = ${results.k}). Squares mark the study's sensitivity (left) and specificity (right), with area proportional to the number of diseased and non-diseased participants; horizontal lines are exact (Clopper–Pearson) ${level} confidence intervals, also given as numbers beside each panel. The diamond is the pooled estimate (${pooled.model.label}) with its ${level} CI; the vertical line marks it.${heterogeneity}`;
+    const heterogeneity = proportionHeterogeneitySentence(results, 'both').replace(' Heterogeneity:', ' Under each panel:');
+    const caption = `Each row is one 2x2 table (k = ${results.k}). Squares mark the study's sensitivity (left) and specificity (right), with area proportional to the number of diseased and non-diseased participants; horizontal lines are exact (Clopper–Pearson) ${level} confidence intervals, also given as numbers beside each panel. The diamond is the pooled estimate (${pooled.model.label}) with its ${level} CI, the value of the summary table; the vertical line marks it.${heterogeneity}`;
     const input = forestInput(results);
-    const data = results.studies.map((st) => ({ study: st.label, ...st.counts, ...interval('sensitivity', st.sens), ...interval('specificity', st.spec) }));
+    const data = results.studies.map((st) => ({ number: st.number, study: st.label, ...st.counts, ...interval('sensitivity', st.sens), ...interval('specificity', st.spec) }));
     const part = (start: number, end: number, last: boolean) => {
       const { pooled: _pooled, heterogeneity: _heterogeneity, note: _note, ...middle } = paginateForest(input, [[start, end]])[0]!;
       return forestSpec(last ? paginateForest(input, [[start, end]])[0]! : middle);
@@ -120,11 +173,11 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
   add('sroc', () => {
     const input = srocInput(results);
     if (!input) return undefined;
-    const critical = pooled.regions?.critical === 'F' ? 'F-based (metandi/midas: √(2·F(2, k−2)))' : 'χ²-based (mada: √χ²₂)';
+    const critical = pooled.regions?.critical === 'F' ? 'the F-based critical value √(2·F(2, k−2)) of metandi and midas' : 'the χ²-based critical value √χ²₂ of mada';
     return {
       id: 'sroc',
       title: 'Summary ROC curve',
-      caption: `Circles: studies (area proportional to sample size). Filled marker: summary operating point (${pooled.model.label}). Dashed line: ${level} confidence region of the summary point; dotted line: ${level} prediction region for a new study (${critical} critical value). Solid line: SROC curve implied by the bivariate parameters (Rutter–Gatsonis form), over the full range; the AUC and its CI are given in the legend (${pooled.auc?.method ?? 'no interval'}).`,
+      caption: `Circles: studies (area proportional to sample size). Filled marker: summary operating point (${pooled.model.label}). Dashed line: ${level} confidence region of the summary point; dotted line: ${level} prediction region for a new study; both regions use ${critical}. Solid line: SROC curve implied by the bivariate parameters (Rutter–Gatsonis form), over the full range. The legend gives the AUC with its CI; CI method: ${pooled.auc?.method ?? 'none'}.`,
       vegaLite: srocSpec(input),
       data: input.studies.map((st) => ({ study: st.label ?? '', sensitivity: st.sens, specificity: st.spec, n: st.n })),
     };
@@ -148,9 +201,9 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
     return {
       id: 'deeks',
       title: "Deeks' funnel plot asymmetry test",
-      caption: `Diagnostic odds ratio of each table (log scale; 0.5 added to the cells of tables with a zero cell) against 1/√ESS (effective sample size). Dashed line: weighted regression of ln DOR on 1/√ESS (weights ESS). Slope test ${formatPStatement(results.deeks.slopeP)} (t with ${results.deeks.df} df); P < 0.10 is usually read as evidence of small-study effects. Numbers label the rows of the study table.`,
+      caption: `Diagnostic odds ratio of each table (log scale; 0.5 added to the cells of tables with a zero cell) against 1/√ESS (effective sample size). Dashed line: weighted regression of ln DOR on 1/√ESS (weights ESS). Slope test ${formatPStatement(results.deeks.slopeP)} (t with ${results.deeks.df} df); P < 0.10 is usually read as evidence of small-study effects. Point numbers are the row numbers (#) of the study table.`,
       vegaLite: deeksSpec(input),
-      data: input.studies.map((st) => ({ study: st.label, dor: st.dor, inv_sqrt_ess: st.invSqrtEss })),
+      data: input.studies.map((st) => ({ number: st.number, study: st.label, dor: st.dor, inv_sqrt_ess: st.invSqrtEss })),
     };
   });
 
@@ -158,12 +211,13 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
     const input = boxplotInput(results);
     if (!input) return undefined;
     const outliers = input.studies.filter((s) => s.outlier).length;
+    const outside = outliers === 0 ? 'No table lies outside the fence.' : `${outliers === 1 ? 'One table lies' : `${formatCountOf(outliers, 'table')} lie`} outside the fence (filled, labelled with row number and name); the sensitivity analysis leaves ${outliers === 1 ? 'it' : 'them'} out.`;
     return {
       id: 'bivariate-boxplot',
       title: 'Bivariate box plot',
-      caption: `Logit sensitivity against logit specificity of each table (continuity-corrected), with the robust hinge (inner region) and fence (outer region, 1.58 × hinge) of Stata midas's bivariate box plot. ${outliers === 0 ? 'No table lies outside the fence.' : `${outliers} table(s) outside the fence are named; the sensitivity analysis leaves them out.`}`,
+      caption: `Logit sensitivity against logit specificity of each table (continuity-corrected), with the robust hinge (inner region) and fence (outer region, 1.58 × hinge) of Stata midas's bivariate box plot. Point numbers are the row numbers (#) of the study table. ${outside}`,
       vegaLite: bivariateBoxplotSpec(input),
-      data: input.studies.map((st) => ({ study: st.label, logit_sensitivity: st.logitSens, logit_specificity: st.logitSpec, outside_fence: st.outlier ?? false })),
+      data: input.studies.map((st) => ({ number: st.number, study: st.label, logit_sensitivity: st.logitSens, logit_specificity: st.logitSpec, outside_fence: st.outlier ?? false })),
     };
   });
 
@@ -175,7 +229,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       {
         id: 'forest-dor',
         title: 'Forest plot of the diagnostic odds ratio',
-        caption: `DOR of each table with its ${level} CI (log scale; 0.5 added to the cells of tables with a zero cell); square area proportional to the weight. Diamond: univariate random-effects pool (REML) with Q, I² and τ²; the bivariate summary DOR is in the summary table.`,
+        caption: `DOR of each table with its ${level} CI (log-scale Wald interval; 0.5 added to the cells of tables with a zero cell); square area proportional to the table's weight in the univariate random-effects pool.${ratioForestPooledSentence(results, 'DOR')}`,
       },
       input.studies,
       (rows, last) => univariateForestSpec({ ...rest, studies: rows, ...(last && pooledRow ? { pooled: pooledRow } : {}), ...(last && heterogeneity ? { heterogeneity } : {}) }),
@@ -194,7 +248,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
         {
           id: `forest-lr-${name}`,
           title: `Forest plot of the ${name} likelihood ratio`,
-          caption: `LR${which === 'logLrPos' ? '+' : '−'} of each table with its ${level} CI (log scale; 0.5 added to the cells of tables with a zero cell). Diamond: univariate random-effects pool (REML); the bivariate summary is in the summary table.`,
+          caption: `LR${which === 'logLrPos' ? '+' : '−'} of each table with its ${level} CI (log-scale Wald interval; 0.5 added to the cells of tables with a zero cell); square area proportional to the table's weight in the univariate random-effects pool.${ratioForestPooledSentence(results, which === 'logLrPos' ? 'LR+' : 'LR−')}`,
         },
         input.studies,
         (rows, last) => univariateForestSpec({ ...rest, studies: rows, ...(last && pooledRow ? { pooled: pooledRow } : {}), ...(last && heterogeneity ? { heterogeneity } : {}) }),
@@ -269,7 +323,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
           })),
         }),
         data: analysis.steps.map((step) => ({
-          step: step.search ? `search ${step.search.date}` : `${step.study ?? step.groups.join(', ')}${step.year !== undefined ? ` (${step.year})` : ''}`,
+          step: step.search ? `search ${step.search.date}` : studyWithYear(step.study ?? step.groups.join(', '), step.year),
           tables: step.k,
           studies: step.studies,
           method: step.method,
@@ -296,7 +350,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
         id: 'quadas-summary',
         title: 'QUADAS-2 summary',
         caption: `Proportion of studies with low, high and unclear risk of bias and applicability concerns per domain (${results.quadas.data.studies.length} studies).${standIn ? ' Stand-in judgements.' : ''}`,
-        vegaLite: quadasSummarySpec(results.quadas.data, { ...(note ? { note } : {}) }),
+        vegaLite: quadasSummarySpec(results.quadas.data, results.quadas.counts, { ...(note ? { note } : {}) }),
       },
     ];
   });

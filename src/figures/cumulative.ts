@@ -9,7 +9,7 @@
  * labels and formats the intervals through numbers.ts.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatIntervalBracket, formatLevel, type IntervalLike } from '../format/numbers.ts';
+import { formatInterval, formatLevel, type IntervalLike } from '../format/numbers.ts';
 import { proportionAxis } from './axis-ticks.ts';
 import { intervalPanelsSpec, studyCountText, type IntervalPanel, type PanelCell, type PanelRow } from './interval-panels.ts';
 
@@ -43,17 +43,27 @@ const MEASURE_NAME: Record<Measure, string> = { sens: 'Sensitivity', spec: 'Spec
 
 export const NOT_ESTIMABLE = 'not estimable';
 
+/**
+ * "Hsieh (2021)": a study with its publication year, unless its name already gives the year
+ * ("Kindermann 1970") or ends in parentheses ("Author 1 (model)" → "Author 1 (model), 2021"), so
+ * labels never repeat the year or nest parentheses.
+ */
+export function studyWithYear(study: string, year: number | undefined): string {
+  if (year === undefined || new RegExp(`\\b${year}\\b`).test(study)) return study;
+  return study.endsWith(')') ? `${study}, ${year}` : `${study} (${year})`;
+}
+
 /** "+ Hsieh (2021)" for a study, "Search 2023-12-01 (k = 26)" for a search update. */
 export function stepLabel(step: CumulativeStep): string {
   if ('searchDate' in step.added) return `Search ${step.added.searchDate} (${studyCountText(step.k)})`;
-  return step.added.year === undefined ? `+ ${step.added.study}` : `+ ${step.added.study} (${step.added.year})`;
+  return `+ ${studyWithYear(step.added.study, step.added.year)}`;
 }
 
 /** The cumulative meta-analysis figure as a Vega-Lite spec. */
 export function cumulativeSpec(input: CumulativeInput, options: CumulativeOptions = {}): TopLevelSpec {
   const level = formatLevel(input.level ?? 0.95);
   const cell = (interval: IntervalLike | undefined): PanelCell =>
-    interval ? { interval, text: formatIntervalBracket(interval, 'proportion') } : { text: NOT_ESTIMABLE };
+    interval ? { interval, text: formatInterval(interval, 'proportion') } : { text: NOT_ESTIMABLE };
   const rows: PanelRow[] = input.steps.map((step) => ({
     kind: 'row',
     label: stepLabel(step),
@@ -67,7 +77,7 @@ export function cumulativeSpec(input: CumulativeInput, options: CumulativeOption
     const reference = latest?.[measure];
     return {
       title: MEASURE_NAME[measure],
-      header: `${MEASURE_NAME[measure]} [${level}\u00A0CI]`,
+      header: `${MEASURE_NAME[measure]} (${level}\u00A0CI)`,
       axis: { type: 'linear', ...proportionAxis(intervals, options.xRange ?? 'data') },
       ...(reference ? { references: [{ value: reference.est, role: 'pooled' as const }] } : {}),
     };

@@ -5,18 +5,20 @@
  * asymmetry test "Deeks' test: slope p = 0.30" above the plot. A legend under the plot says what the
  * marks are.
  *
- * The regression is given as lnDOR = a + b·(1/√ESS); drawing it is evaluating that line at the
- * smallest and largest 1/√ESS of the studies (x = exp(a + b·y), straight on the log axis). Nothing
- * is fitted here.
+ * The fitted line comes from the results (its DOR at the smallest and largest 1/√ESS, straight on
+ * the log axis); nothing is fitted or evaluated here. Points are labelled with the study table's
+ * row numbers, placed clear of each other and of the line (point-labels.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { formatPValueClause } from '../format/numbers.ts';
 import { linearTicks, powerOfTenTicks, tickAxis, type AxisTicks } from './axis-ticks.ts';
 import { legendView, type LegendItem } from './figure-legend.ts';
-import { axisPixel, placePointLabels, symbolRadius } from './point-labels.ts';
+import { axisPixel, leaderLayer, placePointLabels, symbolRadius } from './point-labels.ts';
 import { COLOUR, DASH, FONT_SIZE, LINE_WIDTH, themeConfig } from './theme.ts';
 
 export interface DeeksStudy {
+  /** row number of the table in the study table ("#"), the point's label */
+  number: number;
   label: string;
   /** diagnostic odds ratio (continuity-corrected as in the test) */
   dor: number;
@@ -26,8 +28,8 @@ export interface DeeksStudy {
 
 export interface DeeksInput {
   studies: DeeksStudy[];
-  /** fitted line lnDOR = intercept + slope·(1/√ESS), and the p-value of the slope (the test) */
-  regression: { intercept: number; slope: number; p: number };
+  /** the p-value of the slope (the test) and the fitted line at its two ends (DOR at the smallest and largest 1/√ESS) */
+  regression: { p: number; line: { invSqrtEss: number; dor: number }[] };
 }
 
 export interface DeeksOptions {
@@ -43,15 +45,8 @@ type Layer = Record<string, unknown>;
 const STUDY_MARK = { shape: 'circle', filled: false, color: COLOUR.study, strokeWidth: LINE_WIDTH.data, opacity: 1, size: 36 };
 const LINE_MARK = { color: COLOUR.curve, strokeWidth: LINE_WIDTH.emphasis, strokeDash: DASH.dashed };
 
-/** The two ends of the fitted line over the studies' range of 1/√ESS. */
-export function regressionEnds(input: DeeksInput): { dor: number; invSqrtEss: number }[] {
-  const ys = input.studies.map((study) => study.invSqrtEss);
-  const { intercept, slope } = input.regression;
-  return [Math.min(...ys), Math.max(...ys)].map((invSqrtEss) => ({ invSqrtEss, dor: Math.exp(intercept + slope * invSqrtEss) }));
-}
-
 function axes(input: DeeksInput): { x: AxisTicks; y: AxisTicks } {
-  const dors = [...input.studies.map((study) => study.dor), ...regressionEnds(input).map((end) => end.dor)];
+  const dors = [...input.studies.map((study) => study.dor), ...input.regression.line.map((end) => end.dor)];
   const x = powerOfTenTicks(Math.min(...dors), Math.max(...dors), { include: [1] });
   const y = linearTicks(0, Math.max(...input.studies.map((study) => study.invSqrtEss)), { target: 5 });
   return { x, y };
@@ -65,18 +60,22 @@ function encodings(x: AxisTicks, y: AxisTicks): { x: Layer; y: Layer } {
 }
 
 /** Study labels placed clear of each other in pixel space (same geometry as the scales). */
-function labelLayer(input: DeeksInput, mode: 'number' | 'label', ticks: { x: AxisTicks; y: AxisTicks }, size: { width: number; height: number }): Layer {
-  const requests = input.studies.map((study, index) => ({
-    text: mode === 'number' ? String(index + 1) : study.label,
-    x: axisPixel(study.dor, { type: 'log', domain: ticks.x.domain }, size.width),
-    y: axisPixel(study.invSqrtEss, { type: 'linear', domain: ticks.y.domain }, size.height),
-    radius: symbolRadius(STUDY_MARK.size),
-  }));
-  return {
-    data: { values: placePointLabels(requests, FONT_SIZE.note, size).map((label) => ({ text: label.text, x: label.x, y: label.y })) },
-    mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: FONT_SIZE.note },
-    encoding: { x: { field: 'x', type: 'quantitative', scale: null }, y: { field: 'y', type: 'quantitative', scale: null }, text: { field: 'text' } },
-  };
+function labelLayers(input: DeeksInput, mode: 'number' | 'label', ticks: { x: AxisTicks; y: AxisTicks }, size: { width: number; height: number }): Layer[] {
+  const pixel = (point: { dor: number; invSqrtEss: number }) => ({
+    x: axisPixel(point.dor, { type: 'log', domain: ticks.x.domain }, size.width),
+    y: axisPixel(point.invSqrtEss, { type: 'linear', domain: ticks.y.domain }, size.height),
+  });
+  const requests = input.studies.map((study) => ({ text: mode === 'number' ? String(study.number) : study.label, ...pixel(study), radius: symbolRadius(STUDY_MARK.size) }));
+  const placed = placePointLabels(requests, FONT_SIZE.note, size, { lines: [input.regression.line.map(pixel)] });
+  const leaders = leaderLayer(placed, COLOUR.reference, LINE_WIDTH.hairline);
+  return [
+    ...(leaders ? [leaders] : []),
+    {
+      data: { values: placed.map((label) => ({ text: label.text, x: label.x, y: label.y })) },
+      mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: FONT_SIZE.note },
+      encoding: { x: { field: 'x', type: 'quantitative', scale: null }, y: { field: 'y', type: 'quantitative', scale: null }, text: { field: 'text' } },
+    },
+  ];
 }
 
 /** Deeks' funnel plot as a Vega-Lite spec. */
@@ -86,10 +85,10 @@ export function deeksSpec(input: DeeksInput, options: DeeksOptions = {}): TopLev
   const { x, y } = encodings(ticks.x, ticks.y);
   const mode = options.pointLabels ?? 'number';
   const layers: Layer[] = [
-    { data: { values: regressionEnds(input) }, mark: { type: 'line', ...LINE_MARK }, encoding: { x, y } },
+    { data: { values: input.regression.line.map((end) => ({ dor: end.dor, invSqrtEss: end.invSqrtEss })) }, mark: { type: 'line', ...LINE_MARK }, encoding: { x, y } },
     { data: { values: input.studies.map((study) => ({ dor: study.dor, invSqrtEss: study.invSqrtEss })) }, mark: { type: 'point', ...STUDY_MARK }, encoding: { x, y } },
   ];
-  if (mode !== 'none') layers.push(labelLayer(input, mode, ticks, size));
+  if (mode !== 'none') layers.push(...labelLayers(input, mode, ticks, size));
   const test = `Deeks' test: slope ${formatPValueClause(input.regression.p)}`;
   const heading = {
     width: size.width, height: 14,
@@ -98,7 +97,7 @@ export function deeksSpec(input: DeeksInput, options: DeeksOptions = {}): TopLev
     encoding: { x: { value: 0 }, y: { value: 7 }, text: { field: 'text' } },
   };
   const legend: LegendItem[] = [
-    { sample: { kind: 'point', mark: STUDY_MARK }, text: mode === 'number' ? 'Study (numbered in data order)' : 'Study' },
+    { sample: { kind: 'point', mark: STUDY_MARK }, text: mode === 'number' ? 'Study (number: row of the study table)' : 'Study' },
     { sample: { kind: 'line', mark: LINE_MARK }, text: 'Regression line of ln DOR on 1/√ESS, weighted by ESS' },
   ];
   const spec = {

@@ -5,7 +5,7 @@
  * and no label is ever clipped: labels wider than the label column wrap onto extra lines.
  */
 import type { IntervalLike } from '../format/numbers.ts';
-import { formatCount, formatIntervalBracket, formatNumber, formatPercent, formatPValue, formatRange } from '../format/numbers.ts';
+import { formatCount, formatInterval, formatLevel, formatNumber, formatPercent } from '../format/numbers.ts';
 import { FIGURE_PADDING, FIGURE_WIDTH, FONT_SIZE } from './theme.ts';
 import { maxTextWidth, measureText, wrapText } from './text-metrics.ts';
 
@@ -29,12 +29,18 @@ export interface ForestPooled {
   spec: IntervalLike;
 }
 
-/** Raw heterogeneity statistics of one panel; I² and its CI in percent (0–100). */
+/**
+ * Heterogeneity under a sensitivity or specificity panel: the between-study variance of the logit
+ * and an I² whose definition is named in the text (and in the figure caption), e.g. from the
+ * bivariate model: τ² and the Zhou–Dendukuri I².
+ */
 export interface HeterogeneityStatistics {
-  q: number;
-  df: number;
-  p: number;
-  i2?: IntervalLike;
+  /** between-study variance of the logit */
+  tau2?: number;
+  /** I² as a proportion (0–1) */
+  i2?: number;
+  /** name of the I² definition, printed after the value, e.g. "Zhou–Dendukuri" */
+  i2Name: string;
 }
 
 export interface ForestInput {
@@ -46,6 +52,8 @@ export interface ForestInput {
   reference?: { sens?: number; spec?: number };
   /** footnote under the figure (e.g. the CI method) */
   note?: string;
+  /** coverage of the CIs, for the column headers (default 0.95) */
+  level?: number;
   /** fixed label column width in px (set by paginateForest so all pages share one layout) */
   labelColumnWidth?: number;
 }
@@ -82,20 +90,18 @@ export const FOREST_METRICS = {
 
 export const COUNT_COLUMNS = ['tp', 'fp', 'fn', 'tn'] as const;
 
-/** "Q = 45.67, df = 16, p < 0.001; I² = 65.0% [46.4–83.5]" from raw statistics, via numbers.ts. */
+/** "τ² = 0.669; I² = 81.8% (Zhou–Dendukuri)" from raw statistics, via numbers.ts. */
 export function formatHeterogeneity(statistics: string | HeterogeneityStatistics): string {
   if (typeof statistics === 'string') return statistics;
-  const p = formatPValue(statistics.p);
-  const pText = /^[<>]/.test(p) ? `p ${p[0]} ${p.slice(1)}` : `p = ${p}`;
-  const q = `Q = ${formatNumber(statistics.q, 'statistic')}, df = ${formatCount(statistics.df)}, ${pText}`;
-  if (!statistics.i2) return q;
-  const { est, lo, hi } = statistics.i2;
-  return `${q}; I² = ${formatPercent(est)} [${formatRange(lo, hi, 'percent')}]`;
+  const parts: string[] = [];
+  if (statistics.tau2 !== undefined) parts.push(`τ² = ${formatNumber(statistics.tau2, 'variance')}`);
+  if (statistics.i2 !== undefined) parts.push(`I² = ${formatPercent(statistics.i2, true)} (${statistics.i2Name})`);
+  return parts.join('; ');
 }
 
-/** Interval text of a CI column, "0.90 [0.79, 0.96]". */
+/** Interval text of a CI column, "0.90 (0.79–0.96)". */
 export function intervalText(interval: IntervalLike): string {
-  return formatIntervalBracket(interval, 'proportion');
+  return formatInterval(interval, 'proportion');
 }
 
 export interface ForestColumns {
@@ -183,8 +189,8 @@ export function forestGeometry(input: ForestInput, options: ForestOptions = {}):
   const headerLines = {
     label: wrapHeader('Study', columns.label - gap),
     counts: options.showCounts ? COUNT_COLUMNS.map((column) => column.toUpperCase()) : [],
-    sens: wrapHeader(`${options.titles?.sens ?? 'Sensitivity'} [95%\u00A0CI]`, textAvailable),
-    spec: wrapHeader(`${options.titles?.spec ?? 'Specificity'} [95%\u00A0CI]`, textAvailable),
+    sens: wrapHeader(`${options.titles?.sens ?? 'Sensitivity'} (${formatLevel(input.level ?? 0.95)}\u00A0CI)`, textAvailable),
+    spec: wrapHeader(`${options.titles?.spec ?? 'Specificity'} (${formatLevel(input.level ?? 0.95)}\u00A0CI)`, textAvailable),
   };
   const headerLineCount = Math.max(headerLines.label.length, headerLines.sens.length, headerLines.spec.length);
   const headerHeight = rowHeight + (headerLineCount - 1) * lineHeight + FOREST_METRICS.headerGap;
@@ -233,6 +239,6 @@ export function paginateForest(input: ForestInput, rowsPerPage: number | readonl
     const rows = input.rows.slice(start, end);
     const last = page === chunks.length - 1;
     const { pooled, heterogeneity, note } = input;
-    return { rows, ...shared, ...(last && pooled ? { pooled } : {}), ...(last && heterogeneity ? { heterogeneity } : {}), ...(last && note ? { note } : {}) };
+    return { rows, ...shared, ...(input.level !== undefined ? { level: input.level } : {}), ...(last && pooled ? { pooled } : {}), ...(last && heterogeneity ? { heterogeneity } : {}), ...(last && note ? { note } : {}) };
   });
 }

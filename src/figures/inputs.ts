@@ -1,11 +1,12 @@
 /**
  * Results → figure inputs: each function takes the results artifact and returns the narrow input
  * interface of one figure file. Only selection and relabelling happens here; every number comes
- * from the results (figures never recompute statistics).
+ * from the results (figures never recompute statistics). Points are labelled with the study's
+ * `number` (the "#" column of the study table).
  */
 import type { PooledResult } from '../results/pooled.ts';
 import type { AnalysisResults } from '../results/types.ts';
-import { studyRatioEstimates } from '../results/clinical.ts';
+import type { AccuracyForestInput, AccuracyMeasure } from './accuracy-forest.ts';
 import type { BivariateBoxplotInput } from './bivariate-boxplot.ts';
 import type { DeeksInput } from './deeks.ts';
 import type { FaganInput } from './fagan.ts';
@@ -27,19 +28,41 @@ export function pooledLabel(pooled: PooledResult): string {
   }
 }
 
-function heterogeneityOf(h: NonNullable<PooledResult['heterogeneity']['midas']>['sens']): HeterogeneityStatistics {
-  return {
-    q: h.Q,
-    df: h.df,
-    p: h.p,
-    ...(h.I2Lo !== null && h.I2Hi !== null ? { i2: { est: h.I2 * 100, lo: h.I2Lo * 100, hi: h.I2Hi * 100 } } : {}),
-  };
+/**
+ * Which I² the sensitivity and specificity forest plots print (one definition per figure, named
+ * in its caption): the Zhou–Dendukuri I² of the bivariate model, the one the heterogeneity table
+ * gives; with fewer than 4 tables (no bivariate model) the I² of the univariate REML pool of the
+ * logits (metafor's τ²/(τ² + s²)).
+ */
+export function proportionI2Definition(results: AnalysisResults): 'zhou-dendukuri' | 'univariate-reml' | null {
+  const pooled = results.pooled;
+  if (pooled.heterogeneity.zhouDendukuri) return 'zhou-dendukuri';
+  if (pooled.model.method === 'univariate' && pooled.univariate.logitSens && pooled.univariate.logitSens.I2 !== null) return 'univariate-reml';
+  return null;
+}
+
+/** τ² of the logit and the I² of `proportionI2Definition`, for the sensitivity or specificity panel. */
+export function proportionHeterogeneity(results: AnalysisResults, measure: 'sens' | 'spec'): HeterogeneityStatistics | undefined {
+  const pooled = results.pooled;
+  switch (proportionI2Definition(results)) {
+    case 'zhou-dendukuri': {
+      const zd = pooled.heterogeneity.zhouDendukuri!;
+      return { tau2: pooled.tau2[measure], i2: measure === 'sens' ? zd.I2Sens : zd.I2Spec, i2Name: 'Zhou–Dendukuri' };
+    }
+    case 'univariate-reml': {
+      const u = measure === 'sens' ? pooled.univariate.logitSens : pooled.univariate.logitSpec;
+      return u && u.I2 !== null ? { tau2: u.tau2, i2: u.I2, i2Name: 'univariate REML' } : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 export function forestInput(results: AnalysisResults): ForestInput {
   const pooled = results.pooled;
-  const midas = pooled.heterogeneity.midas;
   const pooledValid = Number.isFinite(pooled.summary.sens.est) && Number.isFinite(pooled.summary.spec.est);
+  const sens = proportionHeterogeneity(results, 'sens');
+  const spec = proportionHeterogeneity(results, 'spec');
   return {
     rows: results.studies.map((study) => ({
       label: study.label,
@@ -50,7 +73,29 @@ export function forestInput(results: AnalysisResults): ForestInput {
       counts: study.counts,
     })),
     ...(pooledValid ? { pooled: { label: pooledLabel(pooled), sens: pooled.summary.sens, spec: pooled.summary.spec } } : {}),
-    ...(midas ? { heterogeneity: { sens: heterogeneityOf(midas.sens), spec: heterogeneityOf(midas.spec) } } : {}),
+    ...(sens || spec ? { heterogeneity: { ...(sens ? { sens } : {}), ...(spec ? { spec } : {}) } } : {}),
+    level: results.level,
+  };
+}
+
+/** Forest plot of sensitivity or specificity (RevMan layout): 2x2 counts, exact CIs, the pooled summary. */
+export function accuracyForestInput(results: AnalysisResults, measure: AccuracyMeasure): AccuracyForestInput {
+  const pooled = results.pooled;
+  const key = measure === 'sensitivity' ? 'sens' : 'spec';
+  const summary = pooled.summary[key];
+  const heterogeneity = proportionHeterogeneity(results, key);
+  return {
+    measure,
+    studies: results.studies.map((study) => ({
+      number: study.number,
+      label: study.label,
+      counts: study.counts,
+      estimate: study[key],
+      n: measure === 'sensitivity' ? study.nDiseased : study.nNonDiseased,
+    })),
+    ...(Number.isFinite(summary.est) ? { pooled: { label: pooledLabel(pooled), estimate: summary } } : {}),
+    ...(heterogeneity ? { heterogeneity } : {}),
+    level: results.level,
   };
 }
 
@@ -88,8 +133,8 @@ export function deeksInput(results: AnalysisResults): DeeksInput | undefined {
   const deeks = results.deeks;
   if (!deeks) return undefined;
   return {
-    studies: deeks.points.map((p) => ({ label: results.studies[p.study]!.label, dor: p.dor, invSqrtEss: p.invSqrtEss })),
-    regression: { intercept: deeks.intercept, slope: deeks.slope, p: deeks.slopeP },
+    studies: deeks.points.map((p) => ({ number: results.studies[p.study]!.number, label: results.studies[p.study]!.label, dor: p.dor, invSqrtEss: p.invSqrtEss })),
+    regression: { p: deeks.slopeP, line: deeks.line.map((end) => ({ invSqrtEss: end.invSqrtEss, dor: end.dor })) },
   };
 }
 
@@ -97,7 +142,7 @@ export function boxplotInput(results: AnalysisResults): BivariateBoxplotInput | 
   const box = results.influence.boxplot;
   if (!box || box.hinge.length === 0) return undefined;
   return {
-    studies: box.studies.map((s) => ({ label: results.studies[s.study]!.label, logitSens: s.logitSens, logitSpec: s.logitSpec, outlier: s.outsideFence })),
+    studies: box.studies.map((s) => ({ number: results.studies[s.study]!.number, label: results.studies[s.study]!.label, logitSens: s.logitSens, logitSpec: s.logitSpec, outlier: s.outsideFence })),
     hinge: box.hinge.map((p) => ({ logitSens: p.logitSens, logitSpec: p.logitSpec })),
     fence: box.fence.map((p) => ({ logitSens: p.logitSens, logitSpec: p.logitSpec })),
     centre: box.centre,
@@ -105,26 +150,35 @@ export function boxplotInput(results: AnalysisResults): BivariateBoxplotInput | 
 }
 
 const RATIO_MEASURES = {
-  logDor: { measure: 'dor', pooledKey: 'logDor' },
-  logLrPos: { measure: 'lrPositive', pooledKey: 'logLrPos' },
-  logLrNeg: { measure: 'lrNegative', pooledKey: 'logLrNeg' },
+  logDor: { measure: 'dor', summary: 'dor', studies: 'dor' },
+  logLrPos: { measure: 'lrPositive', summary: 'lrPositive', studies: 'lrPositive' },
+  logLrNeg: { measure: 'lrNegative', summary: 'lrNegative', studies: 'lrNegative' },
 } as const;
 
-/** Forest plot of DOR, LR+ or LR− with the univariate REML pool of that measure. */
+/**
+ * Forest plot of DOR, LR+ or LR−: study estimates with their log-scale CIs and weights
+ * (results.studyRatios), the bivariate model's summary (results.pooled.summary, the value of the
+ * summary table) as the main diamond and, when the summary comes from the bivariate model, the
+ * univariate REML pool of the measure as a second, labelled diamond with its Q, I² and τ².
+ */
 export function univariateForestInput(results: AnalysisResults, which: keyof typeof RATIO_MEASURES): UnivariateForestInput | undefined {
-  const univariate = results.pooled.univariate[RATIO_MEASURES[which].pooledKey];
-  if (!univariate) return undefined;
-  const estimates = studyRatioEstimates(
-    results.studies.map((s) => s.counts),
-    which,
-    univariate.tau2,
-    results.level,
-  );
+  const names = RATIO_MEASURES[which];
+  const estimates = results.studyRatios[names.studies];
+  if (!estimates) return undefined;
+  const pooled = results.pooled;
+  const summary = pooled.summary[names.summary];
+  const univariate = pooled.univariate[which];
+  const bivariate = pooled.model.method !== 'univariate';
+  const rows: NonNullable<UnivariateForestInput['pooled']> = [];
+  if (Number.isFinite(summary.est)) rows.push({ method: pooledLabel(pooled), estimate: summary });
+  if (bivariate && univariate) rows.push({ method: 'Univariate random effects (REML)', estimate: univariate.backTransformed });
   return {
-    measure: RATIO_MEASURES[which].measure,
+    measure: names.measure,
     studies: estimates.studies.map((s) => ({ label: results.studies[s.study]!.label, estimate: { est: s.est, lo: s.lo, hi: s.hi }, weight: s.weight })),
-    pooled: { method: 'Random effects (REML)', estimate: univariate.backTransformed },
-    heterogeneity: { q: univariate.Q, df: univariate.df, p: univariate.pQ ?? Number.NaN, ...(univariate.I2 !== null ? { i2: univariate.I2 * 100 } : {}), tau2: univariate.tau2 },
+    ...(rows.length > 0 ? { pooled: rows } : {}),
+    ...(univariate
+      ? { heterogeneity: { label: 'Univariate REML pool', q: univariate.Q, df: univariate.df, p: univariate.pQ ?? Number.NaN, ...(univariate.I2 !== null ? { i2: univariate.I2 } : {}), tau2: univariate.tau2 } }
+      : {}),
     level: results.level,
   };
 }
@@ -147,7 +201,7 @@ export function lrScattergramInput(results: AnalysisResults): LrScattergramInput
   const s = results.pooled.summary;
   const finite = [s.lrPositive, s.lrNegative].every((m) => [m.est, m.lo, m.hi].every((v) => Number.isFinite(v) && v > 0));
   return {
-    studies: results.likelihoodRatios.map((p) => ({ label: results.studies[p.study]!.label, lrPositive: p.lrPositive.est, lrNegative: p.lrNegative.est })),
+    studies: results.likelihoodRatios.map((p) => ({ number: results.studies[p.study]!.number, label: results.studies[p.study]!.label, lrPositive: p.lrPositive.est, lrNegative: p.lrNegative.est })),
     ...(finite ? { summary: { lrPositive: s.lrPositive, lrNegative: s.lrNegative } } : {}),
     level: results.level,
     // post-test probabilities at the summary-of-findings prevalences (the predictive values)

@@ -23,6 +23,8 @@ export interface PanelCell {
   highlight?: boolean;
   /** area of the square in px² (default: a fixed middle size) */
   area?: number;
+  /** a pooled row's diamond in grey instead of the pooled colour (a second pool shown for comparison) */
+  secondary?: boolean;
 }
 
 export interface PanelRow {
@@ -37,12 +39,14 @@ export interface PanelRow {
   indent?: boolean;
   /** one cell per panel */
   cells: PanelCell[];
+  /** texts of the input's `columns`, in order (e.g. the 2x2 counts) */
+  columns?: string[];
 }
 
 export interface IntervalPanel {
   /** axis title under the plot */
   title: string;
-  /** header of the text column, e.g. "Sensitivity [95% CI]" (wraps) */
+  /** header of the text column, e.g. "Sensitivity (95% CI)" (wraps) */
   header: string;
   axis: AxisTicks & { type: 'linear' | 'log' };
   /** vertical lines: 'pooled' dashed in the pooled colour (an estimate), 'null' solid grey (no effect, e.g. 1) */
@@ -57,6 +61,10 @@ export interface IntervalPanelsInput {
   /** header of the label column, e.g. "Study" */
   labelHeader: string;
   rows: PanelRow[];
+  /** text columns between the label column and the panels (e.g. TP, FP, FN, TN): right-aligned, monospace */
+  columns?: { header: string }[];
+  /** put each panel's text column before its plot (RevMan) instead of after it (midas; default) */
+  textBeforePlot?: boolean;
   panels: IntervalPanel[];
   /** symbol of non-pooled rows (default 'square') */
   marker?: 'square' | 'circle';
@@ -108,6 +116,8 @@ export interface RowGeometry {
 
 export interface PanelColumns {
   label: number;
+  /** widths of the input's `columns` (each with its gap) */
+  extra: number[];
   plot: number;
   /** text column width per panel */
   text: number[];
@@ -163,13 +173,16 @@ function columnWidths(input: IntervalPanelsInput, options: IntervalPanelsOptions
     const widest = Math.max(longestWord, ...input.rows.map((row) => cellTextWidth(row, row.cells[index])));
     return Math.ceil(widest) + textGapBefore + textGapAfter;
   });
-  const textTotal = text.reduce((sum, width) => sum + width, 0);
+  const extra = (input.columns ?? []).map((column, index) =>
+    Math.ceil(Math.max(measureText(column.header, FONT_SIZE.label, BOLD), maxTextWidth(input.rows.map((row) => row.columns?.[index] ?? ''), FONT_SIZE.label, MONO))) + columnGap,
+  );
+  const textTotal = text.reduce((sum, width) => sum + width, 0) + extra.reduce((sum, width) => sum + width, 0);
   const panelCount = Math.max(1, input.panels.length);
   const labelBudget = total - textTotal - panelCount * minimumPlotWidth;
   const label = Math.min(labelWidthWanted(input, options) + columnGap, Math.max(labelBudget, minimumLabelWidth + columnGap));
   const plot = Math.max(minimumPlotWidth, Math.floor((total - label - textTotal) / panelCount));
   const slack = Math.max(0, total - label - textTotal - panelCount * plot);
-  return { label: label + slack, plot, text, total: label + slack + textTotal + panelCount * plot };
+  return { label: label + slack, extra, plot, text, total: label + slack + textTotal + panelCount * plot };
 }
 
 /** Pixel geometry of the whole figure (without legend and footnote, which sit below it). */
@@ -205,7 +218,10 @@ export function panelsGeometry(input: IntervalPanelsInput, options: IntervalPane
     y += height;
     return geometry;
   });
-  const panelWidth = columns.plot - PANEL_METRICS.plotPadding + Math.min(...columns.text, columns.plot) - PANEL_METRICS.textGapAfter;
+  // notes start at the plot's left edge and may run on under the text column that follows the plot
+  const panelWidth = input.textBeforePlot
+    ? columns.plot - 2 * PANEL_METRICS.plotPadding
+    : columns.plot - PANEL_METRICS.plotPadding + Math.min(...columns.text, columns.plot) - PANEL_METRICS.textGapAfter;
   const noteLines = input.panels.map((panel) => (panel.notes === undefined ? [] : packNote(panel.notes, panelWidth)));
   const noteCount = Math.max(0, ...noteLines.map((lines) => lines.length));
   const notesTop = y + lineHeight / 2;

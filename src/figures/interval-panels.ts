@@ -39,6 +39,13 @@ function panelDatasets(input: IntervalPanelsInput, geometry: PanelsGeometry): Re
       note: row.note?.text ?? '', noteX: row.note?.x ?? 0, noteY: row.note?.y ?? 0, noteAlign: row.note?.align ?? '',
     })),
   };
+  // one dataset per extra column, holding only the rows that have a text in it
+  (input.columns ?? []).forEach((_column, index) => {
+    datasets[`column${index}`] = geometry.rows.flatMap((row) => {
+      const text = row.row.columns?.[index] ?? '';
+      return text === '' ? [] : [{ y: anchorY(row), text, weight: row.row.kind === 'pooled' ? 'bold' : 'normal' }];
+    });
+  });
   input.panels.forEach((_panel, index) => {
     datasets[`panel${index}`] = geometry.rows.map((row, order) => {
       const cell = row.row.cells[index];
@@ -71,11 +78,11 @@ function panelX(field: string, panel: IntervalPanel, width: number): Layer {
   };
 }
 
-function headerLayer(lines: string[], geometry: PanelsGeometry, x: number): Layer {
+function headerLayer(lines: string[], geometry: PanelsGeometry, x: number, align: 'left' | 'right' = 'left'): Layer {
   const lastLineY = geometry.headerHeight - PANEL_METRICS.headerGap - PANEL_METRICS.rowHeight / 2;
   return {
     data: { values: [{ lines, y: lastLineY - (lines.length - 1) * PANEL_METRICS.lineHeight }] },
-    mark: { type: 'text', align: 'left', baseline: 'middle', fontWeight: 'bold', lineHeight: PANEL_METRICS.lineHeight },
+    mark: { type: 'text', align, baseline: 'middle', fontWeight: 'bold', lineHeight: PANEL_METRICS.lineHeight },
     encoding: { x: { value: x }, y: pixelY('y'), text: { field: 'lines' } },
   };
 }
@@ -157,20 +164,25 @@ function markerLayer(index: number, panel: IntervalPanel, width: number, marker:
 function diamondLayer(index: number, panel: IntervalPanel, width: number, geometry: PanelsGeometry): Layer | undefined {
   const half = PANEL_METRICS.rowHeight * 0.35;
   const values = geometry.rows.flatMap((row, order) => {
-    const interval = row.row.kind === 'pooled' ? row.row.cells[index]?.interval : undefined;
+    const cell = row.row.kind === 'pooled' ? row.row.cells[index] : undefined;
+    const interval = cell?.interval;
     if (!interval) return [];
     const { centre } = row;
+    const colour = cell?.secondary ? PALETTE.grey : COLOUR.pooled;
     return [
-      { order, x: interval.lo, upper: centre, lower: centre },
-      { order, x: interval.est, upper: centre - half, lower: centre + half },
-      { order, x: interval.hi, upper: centre, lower: centre },
+      { order, colour, x: interval.lo, upper: centre, lower: centre },
+      { order, colour, x: interval.est, upper: centre - half, lower: centre + half },
+      { order, colour, x: interval.hi, upper: centre, lower: centre },
     ];
   });
   if (values.length === 0) return undefined;
   return {
     data: { values },
-    mark: { type: 'area', orient: 'vertical', color: COLOUR.pooled, stroke: COLOUR.pooled, strokeWidth: LINE_WIDTH.hairline, opacity: 1 },
-    encoding: { x: panelX('x', panel, width), y: pixelY('upper'), y2: { field: 'lower' }, detail: { field: 'order', type: 'nominal' } },
+    mark: { type: 'area', orient: 'vertical', strokeWidth: LINE_WIDTH.hairline, opacity: 1 },
+    encoding: {
+      x: panelX('x', panel, width), y: pixelY('upper'), y2: { field: 'lower' }, detail: { field: 'order', type: 'nominal' },
+      color: { field: 'colour', type: 'nominal', scale: null }, stroke: { field: 'colour', type: 'nominal', scale: null },
+    },
   };
 }
 
@@ -203,22 +215,35 @@ function view(width: number, geometry: PanelsGeometry, layers: (Layer | undefine
   return { width, height: geometry.height, layer: layers.filter((layer): layer is Layer => layer !== undefined) };
 }
 
+/** One of the input's `columns`: header and texts right-aligned, monospace (bold on pooled rows). */
+function extraColumnView(index: number, header: string, geometry: PanelsGeometry): Layer {
+  const width = geometry.columns.extra[index] ?? 0;
+  const right = width - PANEL_METRICS.columnGap / 2;
+  const texts = (weight: 'normal' | 'bold'): Layer => ({
+    data: { name: `column${index}` },
+    transform: [{ filter: `datum.weight === '${weight}'` }],
+    mark: { type: 'text', align: 'right', baseline: 'middle', font: FONT.mono, fontWeight: weight },
+    encoding: { x: { value: right }, y: pixelY('y'), text: { field: 'text' } },
+  });
+  return view(width, geometry, [headerLayer([header], geometry, right, 'right'), headerRuleLayer(geometry, width), texts('normal'), texts('bold')]);
+}
+
 function panelViews(index: number, panel: IntervalPanel, input: IntervalPanelsInput, geometry: PanelsGeometry): Layer[] {
   const width = geometry.columns.plot;
   const textWidth = geometry.columns.text[index] ?? 0;
   const last = index === input.panels.length - 1;
-  return [
-    view(width, geometry, [
-      headerRuleLayer(geometry, width), bandLayer(panel, width, geometry),
-      referenceLayer(panel, 'null', width, geometry), referenceLayer(panel, 'pooled', width, geometry),
-      ciRuleLayer(index, panel, width), markerLayer(index, panel, width, input.marker ?? 'square'),
-      diamondLayer(index, panel, width, geometry), notesLayer(index, geometry),
-    ]),
-    view(textWidth, geometry, [
-      headerLayer(geometry.headerLines.panels[index] ?? [], geometry, PANEL_METRICS.textGapBefore),
-      headerRuleLayer(geometry, textWidth, { last }), ...textColumnLayers(index),
-    ]),
-  ];
+  const before = input.textBeforePlot === true;
+  const plotView = view(width, geometry, [
+    headerRuleLayer(geometry, width, { last: last && before }), bandLayer(panel, width, geometry),
+    referenceLayer(panel, 'null', width, geometry), referenceLayer(panel, 'pooled', width, geometry),
+    ciRuleLayer(index, panel, width), markerLayer(index, panel, width, input.marker ?? 'square'),
+    diamondLayer(index, panel, width, geometry), notesLayer(index, geometry),
+  ]);
+  const textView = view(textWidth, geometry, [
+    headerLayer(geometry.headerLines.panels[index] ?? [], geometry, PANEL_METRICS.textGapBefore),
+    headerRuleLayer(geometry, textWidth, { last: last && !before }), ...textColumnLayers(index),
+  ]);
+  return before ? [textView, plotView] : [plotView, textView];
 }
 
 /** The figure as a Vega-Lite spec; `description` is its accessible summary. */
@@ -228,7 +253,8 @@ export function intervalPanelsSpec(input: IntervalPanelsInput, description: stri
   const labelView = view(columns.label, geometry, [
     headerLayer(geometry.headerLines.label, geometry, 0), headerRuleLayer(geometry, columns.label, { first: true }), ...labelLayers(),
   ]);
-  const rowOfViews = { hconcat: [labelView, ...input.panels.flatMap((panel, index) => panelViews(index, panel, input, geometry))], spacing: 0, bounds: 'flush' };
+  const extraViews = (input.columns ?? []).map((column, index) => extraColumnView(index, column.header, geometry));
+  const rowOfViews = { hconcat: [labelView, ...extraViews, ...input.panels.flatMap((panel, index) => panelViews(index, panel, input, geometry))], spacing: 0, bounds: 'flush' };
   const below: Layer[] = [];
   if (input.legend && input.legend.length > 0) below.push(legendView(input.legend, columns.total));
   const noteLines = input.note ? wrapText(input.note, columns.total, FONT_SIZE.note) : [];

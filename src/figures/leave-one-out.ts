@@ -10,7 +10,7 @@
  * all-studies interval is a comparison of given numbers, not a statistic.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatIntervalBracket, formatLevel, type IntervalLike } from '../format/numbers.ts';
+import { formatInterval, formatLevel, type IntervalLike } from '../format/numbers.ts';
 import { proportionAxis } from './axis-ticks.ts';
 import { COLOUR, DASH, LINE_WIDTH } from './theme.ts';
 import type { LegendItem } from './figure-legend.ts';
@@ -65,18 +65,18 @@ export function leaveOneOutSpec(input: LeaveOneOutInput, options: LeaveOneOutOpt
   const level = formatLevel(input.level ?? 0.95);
   const cell = (interval: IntervalLike, measure: Measure): PanelCell => ({
     interval,
-    text: formatIntervalBracket(interval, 'proportion'),
+    text: formatInterval(interval, 'proportion'),
     highlight: outsideInterval(interval.est, all[measure]),
   });
   const rows: PanelRow[] = input.rows.map((row) => ({ kind: 'row', label: `Omitting ${row.omitted}`, cells: [cell(row.sens, 'sens'), cell(row.spec, 'spec')] }));
   rows.push({
     kind: 'pooled',
     label: `All studies (${studyCountText(all.k)})`,
-    cells: (['sens', 'spec'] as const).map((measure) => ({ interval: all[measure], text: formatIntervalBracket(all[measure], 'proportion') })),
+    cells: (['sens', 'spec'] as const).map((measure) => ({ interval: all[measure], text: formatInterval(all[measure], 'proportion') })),
   });
   const panel = (measure: Measure): IntervalPanel => ({
     title: MEASURE_NAME[measure],
-    header: `${MEASURE_NAME[measure]} [${level}\u00A0CI]`,
+    header: `${MEASURE_NAME[measure]} (${level}\u00A0CI)`,
     axis: { type: 'linear', ...proportionAxis([all[measure], ...input.rows.map((row) => row[measure])], options.xRange ?? 'data') },
     references: [{ value: all[measure].est, role: 'pooled' }],
     band: [all[measure].lo, all[measure].hi],

@@ -9,14 +9,16 @@
  * Study and summary likelihood ratios are given; this file places them and formats the legend.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatIntervalBracket, formatLevel, formatProbabilityPercent, type IntervalLike } from '../format/numbers.ts';
+import { formatInterval, formatLevel, formatProbabilityPercent, type IntervalLike } from '../format/numbers.ts';
 import { powerOfTenTicks, tickAxis, type AxisTicks } from './axis-ticks.ts';
 import { legendView, type LegendItem } from './figure-legend.ts';
-import { axisPixel, placePointLabels, symbolRadius } from './point-labels.ts';
+import { axisPixel, leaderLayer, placePointLabels, symbolRadius } from './point-labels.ts';
 import { COLOUR, FONT_SIZE, LINE_WIDTH, themeConfig } from './theme.ts';
 import { wrapText } from './text-metrics.ts';
 
 export interface LrStudy {
+  /** row number of the table in the study table ("#"), the point's label */
+  number: number;
   label: string;
   lrPositive: number;
   lrNegative: number;
@@ -108,23 +110,32 @@ function summaryLayers(summary: NonNullable<LrScattergramInput['summary']>, x: L
   ];
 }
 
-function labelLayer(input: LrScattergramInput, ticks: { x: AxisTicks; y: AxisTicks }, size: number): Layer {
-  const requests = input.studies.map((study, index) => ({
-    text: String(index + 1),
+function labelLayers(input: LrScattergramInput, ticks: { x: AxisTicks; y: AxisTicks }, size: number): Layer[] {
+  const requests = input.studies.map((study) => ({
+    text: String(study.number),
     x: axisPixel(study.lrNegative, { type: 'log', domain: ticks.x.domain }, size),
     y: axisPixel(study.lrPositive, { type: 'log', domain: ticks.y.domain, reverse: true }, size),
     radius: symbolRadius(STUDY_MARK.size),
   }));
-  return {
-    data: { values: placePointLabels(requests, FONT_SIZE.note, { width: size, height: size }).map((label) => ({ text: label.text, x: label.x, y: label.y })) },
-    mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: FONT_SIZE.note },
-    encoding: { x: { field: 'x', type: 'quantitative', scale: null }, y: { field: 'y', type: 'quantitative', scale: null }, text: { field: 'text' } },
-  };
+  // the threshold lines at LR− = 0.1 and LR+ = 10 span the plot
+  const splitX = axisPixel(LR_THRESHOLDS.negative, { type: 'log', domain: ticks.x.domain }, size);
+  const splitY = axisPixel(LR_THRESHOLDS.positive, { type: 'log', domain: ticks.y.domain, reverse: true }, size);
+  const lines = [[{ x: splitX, y: 0 }, { x: splitX, y: size }], [{ x: 0, y: splitY }, { x: size, y: splitY }]];
+  const placed = placePointLabels(requests, FONT_SIZE.note, { width: size, height: size }, { lines });
+  const leaders = leaderLayer(placed, COLOUR.reference, LINE_WIDTH.hairline);
+  return [
+    ...(leaders ? [leaders] : []),
+    {
+      data: { values: placed.map((label) => ({ text: label.text, x: label.x, y: label.y })) },
+      mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: FONT_SIZE.note },
+      encoding: { x: { field: 'x', type: 'quantitative', scale: null }, y: { field: 'y', type: 'quantitative', scale: null }, text: { field: 'text' } },
+    },
+  ];
 }
 
-/** "LR+ = 8.35 [5.62, 12.4]" held together by no-break spaces, so wrapping falls between groups. */
+/** "LR+ = 8.35 (5.62–12.43)" held together by no-break spaces, so wrapping falls between groups. */
 function group(name: string, interval: IntervalLike): string {
-  return `${name} = ${formatIntervalBracket(interval, 'ratio')}`.replaceAll(' ', '\u00A0');
+  return `${name} = ${formatInterval(interval, 'ratio')}`.replaceAll(' ', '\u00A0');
 }
 
 /** The likelihood-ratio scattergram as a Vega-Lite spec. */
@@ -138,9 +149,9 @@ export function lrScattergramSpec(input: LrScattergramInput, options: LrScatterg
     ...referenceLayers(x, y),
     { data: { values: studies }, mark: { type: 'point', ...STUDY_MARK }, encoding: { x, y } },
     ...(input.summary ? summaryLayers(input.summary, x, y) : []),
-    ...(options.pointLabels === 'number' ? [labelLayer(input, ticks, size)] : []),
+    ...(options.pointLabels === 'number' ? labelLayers(input, ticks, size) : []),
   ];
-  const legend: LegendItem[] = [{ sample: { kind: 'point', mark: STUDY_MARK }, text: options.pointLabels === 'number' ? 'Study (numbered in data order)' : 'Study' }];
+  const legend: LegendItem[] = [{ sample: { kind: 'point', mark: STUDY_MARK }, text: options.pointLabels === 'number' ? 'Study (number: row of the study table)' : 'Study' }];
   if (input.summary) {
     const level = formatLevel(input.level ?? 0.95);
     legend.push({ sample: { kind: 'point', mark: SUMMARY_MARK }, text: `Summary with ${level} CIs: ${group('LR+', input.summary.lrPositive)}, ${group('LR−', input.summary.lrNegative)}` });

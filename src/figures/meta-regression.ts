@@ -11,7 +11,7 @@
  * only lays out rows and formats text through numbers.ts.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatIntervalBracket, formatLevel, formatPValueClause, type IntervalLike } from '../format/numbers.ts';
+import { formatInterval, formatLevel, formatPValueClause, type IntervalLike } from '../format/numbers.ts';
 import { proportionAxis } from './axis-ticks.ts';
 import { intervalPanelsSpec, studyCountText, type IntervalPanel, type PanelRow } from './interval-panels.ts';
 
@@ -67,7 +67,7 @@ function headingRow(covariate: CovariateResult): PanelRow {
 }
 
 function levelRow(level: SubgroupEstimate): PanelRow {
-  const cell = (measure: Measure) => ({ interval: level[measure], text: formatIntervalBracket(level[measure], 'proportion') });
+  const cell = (measure: Measure) => ({ interval: level[measure], text: formatInterval(level[measure], 'proportion') });
   return { kind: 'row', label: `${level.label} (${studyCountText(level.k)})`, indent: true, cells: [cell('sens'), cell('spec')] };
 }
 
@@ -79,13 +79,13 @@ export function metaRegressionSpec(input: MetaRegressionInput, options: MetaRegr
   rows.push({
     kind: 'pooled',
     label: `${overall.label ?? 'All studies'} (${studyCountText(overall.k)})`,
-    cells: (['sens', 'spec'] as const).map((measure) => ({ interval: overall[measure], text: formatIntervalBracket(overall[measure], 'proportion') })),
+    cells: (['sens', 'spec'] as const).map((measure) => ({ interval: overall[measure], text: formatInterval(overall[measure], 'proportion') })),
   });
   const panel = (measure: Measure): IntervalPanel => {
     const intervals = [overall[measure], ...input.covariates.flatMap((covariate) => covariate.levels.map((subgroup) => subgroup[measure]))];
     return {
       title: MEASURE_NAME[measure],
-      header: `${MEASURE_NAME[measure]} [${level}\u00A0CI]`,
+      header: `${MEASURE_NAME[measure]} (${level}\u00A0CI)`,
       axis: { type: 'linear', ...proportionAxis(intervals, options.xRange ?? 'data') },
       references: [{ value: overall[measure].est, role: 'pooled' }],
     };

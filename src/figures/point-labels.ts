@@ -1,13 +1,17 @@
 /**
  * Labels beside the points of a scatter plot (row numbers on Deeks' funnel plot, names of outlying
- * studies on the bivariate box plot), placed in pixel space from measured text widths: each label
- * tries eight positions around its point (right first, as midas writes them), then the same
- * directions one and two text lines farther out, and takes the first that overlaps no label placed
- * before it and no other point and stays inside the plot; failing that, the position with the
- * lowest cost (overlaps, plus a cost for leaving the plot that depends on the side). Labels are never dropped or shortened.
+ * studies on the bivariate box plot, numbers on the LR scattergram), placed in pixel space from
+ * measured text widths. Each label tries eight positions around its point (right first, as midas
+ * writes them), then the same directions farther out, ring by ring, and takes the position of
+ * lowest cost: overlapping a label placed before it costs most (so labels never collide while any
+ * ring has room), then covering another point or crossing a drawn line (a regression line, the
+ * box plot's hinge and fence), then leaving the plot (by side), then distance. A label placed
+ * farther than one text line from its point gets a leader line to it. Labels are never dropped or
+ * shortened.
  *
- * Points come in pixel coordinates (the figure maps its data through the same scale geometry it
- * gives Vega); the result is each label's centre, drawn with align 'center' and baseline 'middle'.
+ * Points and lines come in pixel coordinates (the figure maps its data through the same scale
+ * geometry it gives Vega); the result is each label's centre, drawn with align 'center' and
+ * baseline 'middle', and the leader's ends when there is one.
  */
 import { measureText } from './text-metrics.ts';
 
@@ -27,6 +31,16 @@ export interface PlacedLabel {
   /** centre of the label, px */
   x: number;
   y: number;
+  /** half width and half height of the label's box, px */
+  halfWidth: number;
+  halfHeight: number;
+  /** a line from the point's edge to the label's box, when the label sits away from its point */
+  leader?: { x1: number; y1: number; x2: number; y2: number };
+}
+
+/** Drawn lines labels must not cross: polylines in px (repeat the first point to close a curve). */
+export interface LabelObstacles {
+  lines?: readonly (readonly { x: number; y: number }[])[];
 }
 
 interface Box {
@@ -38,16 +52,53 @@ interface Box {
 
 const GAP = 2;
 
+/** Costs of the placement (see the module comment): labels never overlap while any ring has room. */
+export const LABEL_COSTS = { label: 100, point: 10, line: 10, ring: 0.4, rings: 8 } as const;
+
 function overlaps(a: Box, b: Box): boolean {
   return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }
 
-/** Cost of each farther ring of candidates: a label near its point reads better. */
-const RING_COST = 0.4;
+/** Whether the segment (x1, y1)–(x2, y2) passes through the box (Liang–Barsky clipping). */
+export function segmentHitsBox(x1: number, y1: number, x2: number, y2: number, box: Box): boolean {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  let t0 = 0;
+  let t1 = 1;
+  const edges: [number, number][] = [
+    [-dx, x1 - box.left],
+    [dx, box.right - x1],
+    [-dy, y1 - box.top],
+    [dy, box.bottom - y1],
+  ];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
+function lineCrossings(box: Box, lines: readonly (readonly { x: number; y: number }[])[]): number {
+  let crossings = 0;
+  for (const line of lines) {
+    for (let i = 1; i < line.length; i += 1) {
+      const a = line[i - 1]!;
+      const b = line[i]!;
+      if (segmentHitsBox(a.x, a.y, b.x, b.y, box)) crossings += 1;
+    }
+  }
+  return crossings;
+}
 
 /** Candidate label boxes around a point, in order of preference: eight directions, near then farther out. */
 function candidates(point: LabelRequest, width: number, height: number): (Box & { ring: number })[] {
-  return [0, 1, 2].flatMap((ring) => {
+  return Array.from({ length: LABEL_COSTS.rings }, (_unused, ring) => ring).flatMap((ring) => {
     const at = (centreX: number, centreY: number) => ({ left: centreX - width / 2, right: centreX + width / 2, top: centreY - height / 2, bottom: centreY + height / 2, ring });
     const offset = point.radius + GAP + ring * height;
     const diagonal = point.radius * Math.SQRT1_2 + GAP + ring * height * Math.SQRT1_2;
@@ -60,6 +111,11 @@ function candidates(point: LabelRequest, width: number, height: number): (Box & 
       at(point.x + diagonal + width / 2, point.y + diagonal + height / 2),
       at(point.x - diagonal - width / 2, point.y - diagonal - height / 2),
       at(point.x - diagonal - width / 2, point.y + diagonal + height / 2),
+      // a long label slid along above or below its point, its near end over the point
+      at(point.x + width / 2 - point.radius, point.y - offset - height / 2),
+      at(point.x - width / 2 + point.radius, point.y - offset - height / 2),
+      at(point.x + width / 2 - point.radius, point.y + offset + height / 2),
+      at(point.x - width / 2 + point.radius, point.y + offset + height / 2),
     ];
   });
 }
@@ -90,23 +146,37 @@ function mergeCoincident(points: readonly LabelRequest[]): (LabelRequest & { mem
   return merged;
 }
 
+/** The point on the box's edge nearest to (x, y), and the point on the circle's edge towards it. */
+function leaderLine(point: LabelRequest, box: Box): PlacedLabel['leader'] {
+  const x2 = Math.max(box.left, Math.min(point.x, box.right));
+  const y2 = Math.max(box.top, Math.min(point.y, box.bottom));
+  const distance = Math.hypot(x2 - point.x, y2 - point.y);
+  if (distance <= point.radius + GAP) return undefined;
+  const x1 = point.x + ((x2 - point.x) / distance) * point.radius;
+  const y1 = point.y + ((y2 - point.y) / distance) * point.radius;
+  return { x1, y1, x2, y2 };
+}
+
 /**
- * Place every label; `plot` is the plot area's size in px (labels prefer to stay inside it).
- * Coincident points get one joint label, so the result can be shorter than `requests`.
+ * Place every label; `plot` is the plot area's size in px (labels prefer to stay inside it) and
+ * `obstacles` the lines drawn in it. Coincident points get one joint label, so the result can be
+ * shorter than `requests`.
  */
-export function placePointLabels(requests: readonly LabelRequest[], fontSize: number, plot: { width: number; height: number }): PlacedLabel[] {
+export function placePointLabels(requests: readonly LabelRequest[], fontSize: number, plot: { width: number; height: number }, obstacles: LabelObstacles = {}): PlacedLabel[] {
   const points = mergeCoincident(requests);
   const pointBoxes = points.map((point) => ({ left: point.x - point.radius, right: point.x + point.radius, top: point.y - point.radius, bottom: point.y + point.radius }));
+  const lines = obstacles.lines ?? [];
   const placed: Box[] = [];
   return points.map((point, index) => {
     const height = fontSize;
     const width = measureText(point.text, fontSize);
     const cost = (box: Box & { ring: number }) =>
-      box.ring * RING_COST +
-      placed.filter((other) => overlaps(box, other)).length +
-      pointBoxes.filter((other, otherIndex) => otherIndex !== index && overlaps(box, other)).length +
+      box.ring * LABEL_COSTS.ring +
+      LABEL_COSTS.label * placed.filter((other) => overlaps(box, other)).length +
+      LABEL_COSTS.point * pointBoxes.filter((other, otherIndex) => otherIndex !== index && overlaps(box, other)).length +
+      LABEL_COSTS.line * lineCrossings(box, lines) +
       outsideCost(box, plot);
-    let best: Box | undefined;
+    let best: Box & { ring: number } = candidates(point, width, height)[0]!;
     let bestCost = Infinity;
     for (const box of candidates(point, width, height)) {
       const boxCost = cost(box);
@@ -116,10 +186,33 @@ export function placePointLabels(requests: readonly LabelRequest[], fontSize: nu
       }
       if (boxCost === 0) break;
     }
-    const chosen = best as Box;
-    placed.push(chosen);
-    return { text: point.text, members: point.members, x: (chosen.left + chosen.right) / 2, y: (chosen.top + chosen.bottom) / 2 };
+    placed.push(best);
+    const leader = best.ring >= 2 ? leaderLine(point, best) : undefined;
+    return { text: point.text, members: point.members, x: (best.left + best.right) / 2, y: (best.top + best.bottom) / 2, halfWidth: width / 2, halfHeight: height / 2, ...(leader ? { leader } : {}) };
   });
+}
+
+/** Whether any two placed labels overlap (for tests and checks). */
+export function labelsOverlap(labels: readonly PlacedLabel[]): boolean {
+  const boxes = labels.map((label) => ({ left: label.x - label.halfWidth, right: label.x + label.halfWidth, top: label.y - label.halfHeight, bottom: label.y + label.halfHeight }));
+  return boxes.some((box, i) => boxes.some((other, j) => j > i && overlaps(box, other)));
+}
+
+/** How many segments of `lines` pass through the placed labels' boxes (for tests and checks). */
+export function labelLineCrossings(labels: readonly PlacedLabel[], lines: readonly (readonly { x: number; y: number }[])[]): number {
+  return labels.reduce((sum, label) => sum + lineCrossings({ left: label.x - label.halfWidth, right: label.x + label.halfWidth, top: label.y - label.halfHeight, bottom: label.y + label.halfHeight }, lines), 0);
+}
+
+/** Vega-Lite layer of leader lines (thin, grey) for the labels that have one; undefined when none does. */
+export function leaderLayer(labels: readonly PlacedLabel[], colour: string, strokeWidth: number): Record<string, unknown> | undefined {
+  const values = labels.flatMap((label) => (label.leader ? [label.leader] : []));
+  if (values.length === 0) return undefined;
+  const pixel = (field: string) => ({ field, type: 'quantitative', scale: null });
+  return {
+    data: { values },
+    mark: { type: 'rule', color: colour, strokeWidth },
+    encoding: { x: pixel('x1'), y: pixel('y1'), x2: { field: 'x2' }, y2: { field: 'y2' } },
+  };
 }
 
 /** Radius in px of a circle symbol of `area` px² (Vega sizes symbols by area). */

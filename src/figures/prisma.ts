@@ -12,7 +12,7 @@
  * vermillion border with "⚠" on the boxes of a check that does not add up (footnote).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatCount } from '../format/numbers.ts';
+import { formatCount, formatCountOf } from '../format/numbers.ts';
 import { prismaMessages as M } from '../messages.ts';
 import type { PrismaBoxId, PrismaCheck, PrismaCount, PrismaFlow, PrismaSource } from '../results/prisma.ts';
 import { COLOUR, FIGURE_PADDING, FIGURE_WIDTH, FONT_SIZE, LINE_WIDTH, PALETTE, themeConfig } from './theme.ts';
@@ -356,7 +356,7 @@ export function prismaSpec(flow: PrismaFlow): TopLevelSpec {
   };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    description: `PRISMA 2020 flow diagram${flow.updated ? ' for an updated review (previous studies and new search)' : ''}${flow.checks.length > 0 ? `; ${flow.checks.length} count(s) do not add up` : ''}`,
+    description: `PRISMA 2020 flow diagram${flow.updated ? ' for an updated review (previous studies and new search)' : ''}${flow.checks.length > 0 ? `; ${formatCountOf(flow.checks.length, 'count')} ${flow.checks.length === 1 ? 'does' : 'do'} not add up` : ''}`,
     config: themeConfig(),
     width: layout.width,
     height: layout.height,

@@ -14,7 +14,7 @@
  * (`scale: null`); domains with no column in the file are left out and named in a note.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { QUADAS_DOMAINS, QUADAS_GROUP_LABELS, quadasCounts, type QuadasData, type QuadasDomain, type QuadasGroup, type QuadasJudgement } from '../data/quadas.ts';
+import { QUADAS_DOMAINS, QUADAS_GROUP_LABELS, type QuadasData, type QuadasDomain, type QuadasDomainCount, type QuadasGroup, type QuadasJudgement } from '../data/quadas.ts';
 import { formatCount, formatFixed } from '../format/numbers.ts';
 import { COLOUR, FIGURE_PADDING, FIGURE_WIDTH, FONT_SIZE, LINE_WIDTH, PALETTE, themeConfig } from './theme.ts';
 import { maxTextWidth, measureText, wrapText } from './text-metrics.ts';
@@ -209,12 +209,15 @@ export function quadasTrafficLightSpec(data: QuadasData, options: QuadasFigureOp
   );
 }
 
-/** (b) Summary bars: proportion of studies per judgement, one bar per domain. */
-export function quadasSummarySpec(data: QuadasData, options: QuadasFigureOptions = {}): TopLevelSpec {
+/**
+ * (b) Summary bars: proportion of studies per judgement, one bar per domain, from the per-domain
+ * counts of the results (results.quadas.counts).
+ */
+export function quadasSummarySpec(data: QuadasData, domainCounts: readonly QuadasDomainCount[], options: QuadasFigureOptions = {}): TopLevelSpec {
   const m = QUADAS_METRICS;
   const width = options.width ?? FIGURE_WIDTH.full - 2 * FIGURE_PADDING;
   const domains = shownDomains(data);
-  const counts = new Map(quadasCounts(data).map((count) => [count.domain, count]));
+  const counts = new Map(domainCounts.map((count) => [count.domain, count]));
   const labelWidth = Math.min(maxTextWidth(domains.map((domain) => domain.label), m.fontSize), m.maxLabelWidth);
   const plotX = labelWidth + m.labelGap;
   const plotWidth = width - plotX - Math.ceil(measureText('100%', m.fontSize) / 2);

@@ -4,7 +4,7 @@
  * point carries both CIs) and must wrap rather than truncate. Samples use the same mark properties
  * as the plot (`SROC_MARKS`), so legend and plot cannot disagree.
  */
-import { formatLevel, formatNumber, formatRange, type IntervalLike } from '../format/numbers.ts';
+import { formatInterval, formatLevel, type IntervalLike } from '../format/numbers.ts';
 import { COLOUR, DASH, FONT_SIZE, LINE_WIDTH } from './theme.ts';
 import { wrapText } from './text-metrics.ts';
 import type { SrocInput } from './sroc.ts';
@@ -37,14 +37,14 @@ export interface LegendEntry {
 
 const NO_BREAK = '\u00A0';
 
-/** "0.87 [0.82–0.91]": estimate with its interval in brackets, as midas labels the SROC legend. */
-function bracketRange(interval: IntervalLike): string {
-  return `${formatNumber(interval.est, 'proportion')} [${formatRange(interval.lo, interval.hi, 'proportion')}]`;
+/** "0.87 (0.82–0.91)": estimate with its interval, in the one CI style of the supplement. */
+function intervalText(interval: IntervalLike): string {
+  return formatInterval(interval, 'proportion');
 }
 
-/** "SENS = 0.87 [0.82–0.91]" held together by no-break spaces, so wrapping happens between groups. */
+/** "SENS = 0.87 (0.82–0.91)" held together by no-break spaces, so wrapping happens between groups. */
 function group(name: string, interval: IntervalLike): string {
-  return `${name} = ${bracketRange(interval)}`.replaceAll(' ', NO_BREAK);
+  return `${name} = ${intervalText(interval)}`.replaceAll(' ', NO_BREAK);
 }
 
 /** Legend entries for the elements present in the input, in midas' order. */
@@ -57,7 +57,7 @@ export function legendEntries(input: SrocInput): LegendEntry[] {
   }
   if (input.curve) {
     const auc = input.curve.auc;
-    entries.push({ element: 'curve', text: auc ? `SROC curve (${group('AUC', auc)})` : 'SROC curve' });
+    entries.push({ element: 'curve', text: auc ? `SROC curve: ${group('AUC', auc)}` : 'SROC curve' });
   }
   if (input.confidenceRegion) entries.push({ element: 'confidenceRegion', text: `${level} confidence region` });
   if (input.predictionRegion) entries.push({ element: 'predictionRegion', text: `${level} prediction region` });

@@ -104,11 +104,6 @@ export function formatRange(lo: number, hi: number, kind: QuantityKind | 'ratio'
   return `${f(lo)}${sep}${f(hi)}`;
 }
 
-/** "0.90 [0.79, 0.96]": the bracket style used in forest-plot text columns (as midas prints). */
-export function formatIntervalBracket(interval: IntervalLike, kind: QuantityKind | 'ratio' = 'proportion'): string {
-  const f = formatterFor(kind);
-  return `${f(interval.est)} [${f(interval.lo)}, ${f(interval.hi)}]`;
-}
 
 /**
  * p-values: "<0.001" below 0.001, 3 decimals below 0.1 (so 0.049 is not shown as 0.05), else 2.
@@ -127,15 +122,15 @@ export function formatPStatement(p: number | null | undefined): string {
   return text.startsWith('<') || text.startsWith('>') ? `p ${text.slice(0, 1)} ${text.slice(1)}` : `p = ${text}`;
 }
 
+/** "1 table", "6 tables": a count with its noun in the right number (never "table(s)"). */
+export function formatCountOf(value: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${value === 1 ? singular : plural}`;
+}
+
 /** Integer counts with thin grouping: 69006 -> "69,006". */
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'NA';
   return Math.round(value).toLocaleString('en-US');
-}
-
-/** A count with its noun in the right number: countOf(1, 'table') === '1 table', countOf(3, 'table') === '3 tables'. */
-export function countOf(count: number, singular: string, plural = `${singular}s`): string {
-  return `${formatCount(count)} ${count === 1 ? singular : plural}`;
 }
 
 /** A coverage level as a percentage without needless decimals: 0.95 -> "95%", 0.975 -> "97.5%". */

@@ -12,7 +12,8 @@ import { subgroupAnalysis } from './subgroups.ts';
 import { influenceAnalysis } from './influence.ts';
 import { midasCompatibility } from './midas-compat.ts';
 import { midasBivreg } from './midas-bivreg.ts';
-import { faganNomogram, likelihoodRatioPoints } from './clinical.ts';
+import { faganNomogram, likelihoodRatioPoints, studyRatioEstimates, type StudyRatioEstimates } from './clinical.ts';
+import { publishedComparison } from './published.ts';
 import { prismaFlow } from './prisma.ts';
 import { summaryOfFindings } from './findings.ts';
 import { quadasCounts, type QuadasData } from '../data/quadas.ts';
@@ -25,9 +26,10 @@ function interval(result: ReturnType<typeof clopperPearson>): Interval {
 
 export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra: { quadas?: QuadasData } = {}): AnalysisResults {
   const level = spec.model.level;
-  const studies: StudyResult[] = data.studies.map((study) => {
+  const studies: StudyResult[] = data.studies.map((study, index) => {
     const { tp, fp, fn, tn } = study.counts;
     return {
+      number: index + 1,
       label: study.label,
       row: study.row,
       counts: study.counts,
@@ -59,6 +61,19 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
   const totals = { participants: diseased + nonDiseased, diseased, nonDiseased, groups: new Set(studies.map((s) => s.group ?? s.label)).size };
   const deeks = deeksOrNull(counts, options);
   const findings = summaryOfFindings({ spec, studies, totals, pooled, deeks, level, quadas: extra.quadas ? { domains: extra.quadas.domains, provenance: spec.quadas?.provenance ?? 'real' } : null });
+  const ratios = (measure: StudyRatioEstimates['measure']): StudyRatioEstimates | null => {
+    const univariate = pooled.univariate[measure];
+    return univariate ? studyRatioEstimates(counts, measure, univariate.tau2, level) : null;
+  };
+  const subgroups = spec.subgroups.map((name) => {
+    const info = data.covariates.find((c) => c.name === name)!;
+    return subgroupAnalysis(
+      counts,
+      studies.map((s) => s.covariates[name] ?? null),
+      { name, label: info.label, type: info.type, ...(info.levels ? { levels: info.levels } : {}), ...(info.levelLabels ? { levelLabels: info.levelLabels } : {}) },
+      options,
+    );
+  });
   return {
     engineVersion: ENGINE_VERSION,
     analysis: { name, title: spec.title, version: String(spec.version) },
@@ -79,6 +94,8 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     }),
     fagan: faganNomogram(counts, pooled, spec.fagan?.prior, findings?.prevalences.map((p) => ({ value: p.value, label: p.label })) ?? []),
     likelihoodRatios: likelihoodRatioPoints(counts, options.level),
+    studyRatios: { dor: ratios('logDor'), lrPositive: ratios('logLrPos'), lrNegative: ratios('logLrNeg') },
+    published: publishedComparison(spec.published, { pooled, subgroups, deeks, compat: spec.model.compat }),
     midasCompatibility: spec.model.compat === 'midas' ? midasCompatibility(counts, pooled, options) : null,
     midasMetaRegression:
       spec.model.compat === 'midas'
@@ -92,15 +109,7 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     prisma: prismaFlow(spec, { tablesAnalysed: studies.length }) ?? null,
     quadas: extra.quadas ? { data: extra.quadas, counts: quadasCounts(extra.quadas), provenance: spec.quadas?.provenance ?? 'real' } : null,
     findings,
-    subgroups: spec.subgroups.map((name) => {
-      const info = data.covariates.find((c) => c.name === name)!;
-      return subgroupAnalysis(
-        counts,
-        studies.map((s) => s.covariates[name] ?? null),
-        { name, label: info.label, type: info.type, ...(info.levels ? { levels: info.levels } : {}), ...(info.levelLabels ? { levelLabels: info.levelLabels } : {}) },
-        options,
-      );
-    }),
+    subgroups,
   };
 }
 

@@ -9,7 +9,8 @@ import type { SubgroupAnalysis } from './subgroups.ts';
 import type { InfluenceResult } from './influence.ts';
 import type { CompatItem } from './midas-compat.ts';
 import type { MidasBivregResult } from './midas-bivreg.ts';
-import type { FaganResult, LikelihoodRatioPoint } from './clinical.ts';
+import type { FaganResult, LikelihoodRatioPoint, StudyRatioEstimates } from './clinical.ts';
+import type { PublishedComparison } from './published.ts';
 import type { PrismaFlow } from './prisma.ts';
 import type { CumulativeResults } from './cumulative.ts';
 import type { FindingsResult } from './findings.ts';
@@ -18,6 +19,8 @@ import type { QuadasData, QuadasDomainCount } from '../data/quadas.ts';
 import type { CovariateInfo, CovariateValue } from '../data/studies.ts';
 
 export interface StudyResult {
+  /** the table's number: the "#" column of the study table and the point labels of every figure (1…k, data order) */
+  number: number;
   label: string;
   row: number;
   counts: Counts;
@@ -66,6 +69,10 @@ export interface AnalysisResults {
   fagan: FaganResult | null;
   /** per-study likelihood ratios for the LR scattergram */
   likelihoodRatios: LikelihoodRatioPoint[];
+  /** per-study DOR, LR+ and LR− with CIs and their weights in the univariate REML pool (forest plots of these measures) */
+  studyRatios: { dor: StudyRatioEstimates | null; lrPositive: StudyRatioEstimates | null; lrNegative: StudyRatioEstimates | null };
+  /** the published results (spec `published:`) next to the reproduced ones, with the differences */
+  published: PublishedComparison | null;
   /** with `compat: midas`: where Stata midas would print something else, and by how much */
   midasCompatibility: CompatItem[] | null;
   /** with `compat: midas`: midas's meta-regression for each two-level subgroup covariate */

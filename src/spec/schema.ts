@@ -32,7 +32,7 @@ const data = z
     sheet: text.optional().describe('Worksheet name for .xlsx files (default: the first sheet)'),
     label: text
       .optional()
-      .describe('Template for study labels from columns, e.g. "{first_author} {year} ({model})". Default: the study column'),
+      .describe('Template for study labels from columns, e.g. "{first_author} {year}, {model}". A placeholder in parentheses whose value has parentheses of its own is written after a comma instead of nesting them; an empty one leaves no "()". Default: the study column'),
     group: text.optional().describe('Column identifying the publication when a study reports several 2x2 tables'),
     provenance: provenance.optional(),
   })
@@ -179,6 +179,12 @@ const published = z
       .optional()
       .describe('Published subgroup results: covariate -> level -> values (Table 3)'),
     notes: z.array(text).optional().describe('Known inconsistencies of the publication'),
+    correspondence: z
+      .record(z.string(), text)
+      .optional()
+      .describe(
+        'For a reproduction: this supplement\'s figure and table ids (e.g. forest-sensitivity, sroc, table-subgroups; see figures/*.svg and the table ids in supplement.html) -> the number the published article gives the same item ("Figure 2", "Table 3", "Supplementary file 2, Fig. S4"), or "unknown" when the article has the item but its number is not known. Shown as the table "Correspondence with the published article".',
+      ),
   })
   .strict();
 
@@ -245,6 +251,8 @@ const findings = z
 
 export const figureNames = [
   'prisma',
+  'forest-sensitivity',
+  'forest-specificity',
   'forest',
   'sroc',
   'meta-regression',
@@ -259,6 +267,9 @@ export const figureNames = [
   'quadas',
   'natural-frequencies',
 ] as const;
+
+/** Figures made when the spec lists none: all but the paired forest plot (`forest`), which the separate sensitivity and specificity forest plots replace. */
+export const defaultFigureNames: readonly (typeof figureNames)[number][] = figureNames.filter((name) => name !== 'forest');
 
 export const AnalysisSpecSchema = z
   .object({
@@ -301,7 +312,10 @@ export const AnalysisSpecSchema = z
       .optional()
       .describe('Fagan nomogram settings'),
     findings: findings.optional().describe('Summary of findings: setting, prevalences and GRADE certainty judgements'),
-    figures: z.array(z.enum(figureNames)).optional().describe('Figures to produce (default: all)'),
+    figures: z
+      .array(z.enum(figureNames))
+      .optional()
+      .describe('Figures to produce (default: all but "forest", the paired forest plot of sensitivity and specificity; "forest-sensitivity" and "forest-specificity" are the separate full-width forest plots)'),
     prisma: prisma.optional().describe('PRISMA 2020 flow counts (single search; see searches: for updates)'),
     searches: z.array(search).optional().describe('Literature searches in date order; the last one is the current update'),
     characteristics: tableFile.optional().describe('Characteristics of included studies (Table 2)'),

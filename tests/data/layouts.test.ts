@@ -32,6 +32,14 @@ describe('column layouts', () => {
     expect(bad.diagnostics.map((d) => d.message)).toEqual(['data.label refers to column "modell", which the data file does not have']);
   });
 
+  it('never nests parentheses or leaves "()" in templated labels', async () => {
+    const text = 'first_author,year,model,tp,fp,fn,tn\nHsieh,2021,VGG-16 (hip),1,2,3,4\nJang,2021,VGG16 + random (external),5,6,7,8\nLiu,2019,U-Net,1,1,1,1\nMao,2022,,2,2,2,2\n';
+    const nested = await load(text, 'x.csv', { data: { file: 'x.csv', label: '{first_author} {year} ({model})' } } as never);
+    expect(nested.data?.studies.map((s) => s.label)).toEqual(['Hsieh 2021, VGG-16 (hip)', 'Jang 2021, VGG16 + random (external)', 'Liu 2019 (U-Net)', 'Mao 2022']);
+    const comma = await load(text, 'x.csv', { data: { file: 'x.csv', label: '{first_author} {year}, {model}' } } as never);
+    expect(comma.data?.studies.map((s) => s.label)).toEqual(['Hsieh 2021, VGG-16 (hip)', 'Jang 2021, VGG16 + random (external)', 'Liu 2019, U-Net', 'Mao 2022']);
+  });
+
   it('reads semicolon-separated files with BOM, CRLF, decimal commas and Unicode names', async () => {
     const bytes = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'data', 'european-semicolon.csv'));
     const { data, diagnostics } = await loadStudyData(bytes, { file: 'e.csv', spec });

@@ -28,7 +28,7 @@ describe.each([
 
   it('writes the documented layout', () => {
     const outcome = { directory };
-    for (const file of ['supplement.html', 'supplement.pdf', 'results.json', 'findings.csv', 'findings.docx', 'figures/forest.svg', 'figures/forest.png', 'figures/forest.vl.json', 'figures/sroc.svg', 'figures/sroc.png']) {
+    for (const file of ['supplement.html', 'supplement.pdf', 'results.json', 'findings.csv', 'findings.docx', 'figures/forest-sensitivity.svg', 'figures/forest-sensitivity.png', 'figures/forest-sensitivity.vl.json', 'figures/forest-specificity.svg', 'figures/sroc.svg', 'figures/sroc.png']) {
       expect(existsSync(join(outcome.directory, file)), file).toBe(true);
     }
     const results = JSON.parse(readFileSync(join(outcome.directory, 'results.json'), 'utf8'));
@@ -46,7 +46,7 @@ describe.each([
     expect(doc.info.Title).toBe(title);
     expect(text).toContain(title.slice(0, 40));
     expect(text).toContain('Figure 1.');
-    expect(text).toContain('Paired forest plot of sensitivity and specificity');
+    expect(text).toContain('Forest plot of sensitivity');
     expect(text).toContain('Figure 2.');
     expect(text).toContain('Summary ROC curve');
     expect(text).toContain('Summary estimates of diagnostic accuracy');
@@ -73,7 +73,7 @@ describe.each([
     for (const id of figureIds) {
       for (const extension of ['svg', 'png', 'vl.json']) expect(existsSync(join(outcome.directory, 'figures', `${id}.${extension}`)), `${id}.${extension}`).toBe(true);
     }
-    expect(existsSync(join(outcome.directory, 'figures', 'forest.csv'))).toBe(true);
+    expect(existsSync(join(outcome.directory, 'figures', 'forest-sensitivity.csv'))).toBe(true);
     expect(html).not.toMatch(/<img\b/);
   });
 

@@ -25,7 +25,7 @@ describe('the flagship analysis is reproducible', () => {
     const outB = temporary('reproducible-b');
     const second = await buildReport(await loadAnalysis(join(root, 'analyses', 'osteoporosis-dl'), root), { outRoot: outB, pdf: true, env: process.env, log: () => undefined, cache: false });
     const [a, b] = [treeHashes(first.directory), treeHashes(second.directory)];
-    expect(Object.keys(a)).toEqual(expect.arrayContaining(['supplement.html', 'supplement.pdf', 'results.json', 'manifest.json', 'figures/forest.svg', 'figures/forest.png', 'figures/sroc.svg', 'figures/sroc.png', 'figures/prisma.svg']));
+    expect(Object.keys(a)).toEqual(expect.arrayContaining(['supplement.html', 'supplement.pdf', 'results.json', 'manifest.json', 'figures/forest-sensitivity.svg', 'figures/forest-sensitivity.png', 'figures/sroc.svg', 'figures/sroc.png', 'figures/prisma.svg']));
     expect(b).toEqual(a);
     const manifest = JSON.parse(readFileSync(join(first.directory, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.software.chromium).toMatch(/Chrom/);

@@ -112,21 +112,32 @@ export function analysisFixture(): { studies: FixtureStudy[]; boxplot: FixtureBo
   return JSON.parse(readFileSync(new URL('./analysis-fixture.json', import.meta.url), 'utf8')) as { studies: FixtureStudy[]; boxplot: FixtureBoxplot };
 }
 
-/** DOR forest of the 26 osteoporosis models: per-study Woolf CIs, REML weights and pooled estimate (metafor). */
+/**
+ * DOR forest of the 26 osteoporosis models: per-study Woolf CIs and REML weights (metafor); diamonds:
+ * the bivariate glmer summary DOR (osteoporosis_dl_standin.json) and the univariate REML pool (metafor).
+ */
 export function univariateForestInput(): UnivariateForestInput {
   return {
     measure: 'dor',
     studies: analysisFixture().studies.map((study) => ({ label: study.label, estimate: { est: study.dor, lo: study.dorLo, hi: study.dorHi }, weight: study.weight })),
-    pooled: { method: 'Random effects (REML)', estimate: { est: 46.06, lo: 27.35, hi: 77.59 } },
-    heterogeneity: { q: 212.35, df: 25, p: 1.261e-31, i2: 95.83, tau2: 1.459 },
+    pooled: [
+      { method: 'Pooled (bivariate GLMM)', estimate: { est: 56.14, lo: 30.27, hi: 104.1 } },
+      { method: 'Univariate random effects (REML)', estimate: { est: 46.06, lo: 27.35, hi: 77.59 } },
+    ],
+    heterogeneity: { label: 'Univariate REML pool', q: 212.35, df: 25, p: 1.261e-31, i2: 0.9583, tau2: 1.459 },
   };
 }
 
-/** Deeks' funnel plot of the 26 osteoporosis models; regression from R lm (osteoporosis_dl_standin.json). */
+/**
+ * Deeks' funnel plot of the 26 osteoporosis models; regression from R lm (osteoporosis_dl_standin.json:
+ * intercept 3.643, slope 6.852), its line drawn between the smallest and largest 1/√ESS of the studies.
+ */
 export function deeksInput(): DeeksInput {
+  const studies = analysisFixture().studies.map((study, index) => ({ number: index + 1, label: study.label, dor: study.dor, invSqrtEss: study.invSqrtEss }));
+  const ys = studies.map((study) => study.invSqrtEss);
   return {
-    studies: analysisFixture().studies.map((study) => ({ label: study.label, dor: study.dor, invSqrtEss: study.invSqrtEss })),
-    regression: { intercept: 3.643, slope: 6.852, p: 0.3012 },
+    studies,
+    regression: { p: 0.3012, line: [Math.min(...ys), Math.max(...ys)].map((invSqrtEss) => ({ invSqrtEss, dor: Math.exp(3.643 + 6.852 * invSqrtEss) })) },
   };
 }
 
@@ -134,7 +145,7 @@ export function deeksInput(): DeeksInput {
 export function bivariateBoxplotInput(): BivariateBoxplotInput {
   const { studies, boxplot } = analysisFixture();
   return {
-    studies: studies.map((study, index) => ({ label: study.label, logitSens: study.logitSens, logitSpec: study.logitSpec, outlier: boxplot.outsideFence.includes(index) })),
+    studies: studies.map((study, index) => ({ number: index + 1, label: study.label, logitSens: study.logitSens, logitSpec: study.logitSpec, outlier: boxplot.outsideFence.includes(index) })),
     hinge: boxplot.hinge,
     fence: boxplot.fence,
     centre: boxplot.centre,
@@ -144,7 +155,7 @@ export function bivariateBoxplotInput(): BivariateBoxplotInput {
 /** LR scattergram of the 26 osteoporosis models; summary LR+/LR− of the glmer fit (osteoporosis_dl_standin.json). */
 export function lrScattergramInput(): LrScattergramInput {
   return {
-    studies: analysisFixture().studies.map((study) => ({ label: study.label, lrPositive: study.lrPositive, lrNegative: study.lrNegative })),
+    studies: analysisFixture().studies.map((study, index) => ({ number: index + 1, label: study.label, lrPositive: study.lrPositive, lrNegative: study.lrNegative })),
     summary: { lrPositive: { est: 8.348, lo: 5.618, hi: 12.4 }, lrNegative: { est: 0.1487, lo: 0.1055, hi: 0.2096 } },
   };
 }

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { cumulativeSpec, NOT_ESTIMABLE, stepLabel, type CumulativeStep } from '../../src/figures/cumulative.ts';
 import { PANEL_METRICS } from '../../src/figures/interval-panels.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { cumulativeBySearchInput, cumulativeByStudyInput } from './analysis-fixtures.ts';
 
 describe('cumulative meta-analysis figure: golden files', () => {
   const cases = [['cumulative-by-study', cumulativeByStudyInput], ['cumulative-by-search', cumulativeBySearchInput]] as const;
   for (const [name, input] of cases) {
     it(`${name}: Vega-Lite spec and normalised SVG match the goldens, without warnings`, async () => {
-      const spec = cumulativeSpec(input);
-      expectGolden(`${name}-spec`, 'json', specText(spec));
-      const figure = await renderFigure(spec);
-      expect(figure.warnings).toEqual([]);
-      expectGolden(name, 'svg', normaliseSvg(figure.svg));
+      await expectFigure(name, cumulativeSpec(input), 640);
     });
   }
 });
@@ -22,6 +18,9 @@ describe('cumulative meta-analysis figure: content and layout', () => {
   it('labels study steps "+ study (year)" with k, search steps with date and k', async () => {
     expect(stepLabel({ added: { study: 'Hsieh', year: 2021 }, k: 9 })).toBe('+ Hsieh (2021)');
     expect(stepLabel({ added: { study: 'Hsieh' }, k: 9 })).toBe('+ Hsieh');
+    // never the year twice, never nested parentheses
+    expect(stepLabel({ added: { study: 'Kindermann 1970', year: 1970 }, k: 1 })).toBe('+ Kindermann 1970');
+    expect(stepLabel({ added: { study: 'Author 1 (model A)', year: 1990 }, k: 1 })).toBe('+ Author 1 (model A), 1990');
     expect(stepLabel({ added: { searchDate: '2023-12-01' }, k: 26 })).toBe('Search 2023-12-01 (k\u00A0=\u00A026)');
     const texts = svgTexts((await renderFigure(cumulativeSpec(cumulativeByStudyInput))).svg);
     expect(texts).toContain('+ Küçükçiloğlu (2023)');

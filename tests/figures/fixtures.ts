@@ -5,7 +5,8 @@
  *   file); per-study CIs are exact Clopper–Pearson 95% intervals, computed once and rounded to 4 dp.
  * - pooled: the bivariate GLMM (glmer, Laplace) summary of all 17 studies from
  *   tests/reference/expected/scheidler_lag.json, rounded to 4 dp (illustrative: not the 6-row fit).
- * - heterogeneity: illustrative numbers in the format midas prints (not from these data).
+ * - heterogeneity: τ² of the same glmer fit and the Zhou–Dendukuri I² of tests/fixtures-r/heterogeneity.json
+ *   (scheidler_lag), rounded (the specificity panel is given as a preformatted string).
  * - SROC: see tests/figures/sroc-fixture.json (written once from the glmer parameters of the same
  *   file; curve = Rutter–Gatsonis SROC, regions = 95% chi² ellipses, coarse grids to keep goldens small).
  */
@@ -30,8 +31,8 @@ export const forestInput: ForestInput = {
     spec: { est: 0.8373, lo: 0.7596, hi: 0.8934 },
   },
   heterogeneity: {
-    sens: { q: 45.67, df: 16, p: 0.00009, i2: { est: 64.97, lo: 46.44, hi: 83.5 } },
-    spec: 'Q = 112.30, df = 16, p < 0.001; I² = 85.8% [80.1–91.5]',
+    sens: { tau2: 0.1215, i2: 0.2233, i2Name: 'Zhou–Dendukuri' },
+    spec: 'τ² = 0.811; I² = 74.1% (Zhou–Dendukuri)',
   },
   note: 'Squares: study estimates (area proportional to the number of diseased or non-diseased patients); lines: exact 95% CIs; diamonds: pooled estimates with 95% CIs; dashed lines: pooled estimates.',
 };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { forestSpec, formatHeterogeneity, paginateForest, type ForestInput, type ForestStudy } from '../../src/figures/forest.ts';
 import { FOREST_METRICS, forestGeometry } from '../../src/figures/forest-layout.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { forestInput, forestInputStudiesOnly, LONG_LABEL, scheidlerRows } from './fixtures.ts';
 
 /** `count` single-line studies cycling through the fixture rows, with distinct short labels. */
@@ -17,11 +17,7 @@ describe('forest plot: golden files', () => {
   ];
   for (const [name, input] of cases) {
     it(`${name}: Vega-Lite spec and normalised SVG match the goldens, without warnings`, async () => {
-      const spec = forestSpec(input);
-      expectGolden(`${name}-spec`, 'json', specText(spec));
-      const figure = await renderFigure(spec);
-      expect(figure.warnings).toEqual([]);
-      expectGolden(name, 'svg', normaliseSvg(figure.svg));
+      await expectFigure(name, forestSpec(input), 640);
     });
   }
 });
@@ -29,11 +25,11 @@ describe('forest plot: golden files', () => {
 describe('forest plot: content and layout', () => {
   it('shows every formatted string it is given', async () => {
     const texts = svgTexts((await renderFigure(forestSpec(forestInput))).svg);
-    expect(texts).toContain('0.66 [0.46, 0.82]');
-    expect(texts).toContain('0.84 [0.76, 0.89]');
+    expect(texts).toContain('0.66 (0.46–0.82)');
+    expect(texts).toContain('0.84 (0.76–0.89)');
     expect(texts).toContain('Pooled (bivariate GLMM)');
-    expect(texts).toContain('Q = 45.67, df = 16, p < 0.001;');
-    expect(texts).toContain('I² = 65.0% [46.4–83.5]');
+    expect(texts).toContain('τ² = 0.121;');
+    expect(texts).toContain('I² = 22.3% (Zhou–Dendukuri)');
   });
 
   it('wraps a 60-character study label instead of truncating it', async () => {
@@ -94,11 +90,9 @@ describe('paginateForest', () => {
 });
 
 describe('formatHeterogeneity', () => {
-  it('formats raw statistics through numbers.ts and passes strings through', () => {
-    expect(formatHeterogeneity({ q: 45.67, df: 16, p: 0.00009, i2: { est: 64.97, lo: 46.44, hi: 83.5 } })).toBe(
-      'Q = 45.67, df = 16, p < 0.001; I² = 65.0% [46.4–83.5]',
-    );
-    expect(formatHeterogeneity({ q: 3.2, df: 4, p: 0.52 })).toBe('Q = 3.20, df = 4, p = 0.52');
+  it('formats τ² and the named I² through numbers.ts and passes strings through', () => {
+    expect(formatHeterogeneity({ tau2: 0.12148, i2: 0.22327, i2Name: 'Zhou–Dendukuri' })).toBe('τ² = 0.121; I² = 22.3% (Zhou–Dendukuri)');
+    expect(formatHeterogeneity({ i2: 0.5, i2Name: 'univariate REML' })).toBe('I² = 50.0% (univariate REML)');
     expect(formatHeterogeneity('as given')).toBe('as given');
   });
 });

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { leaveOneOutSpec, outsideInterval, type LeaveOneOutInput, type LeaveOneOutRow } from '../../src/figures/leave-one-out.ts';
 import { HIGHLIGHT_COLOUR, PANEL_METRICS } from '../../src/figures/interval-panels.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { leaveOneOutInput } from './analysis-fixtures.ts';
 
 type Dataset = { colour: string; text: string }[];
 
 describe('leave-one-out figure', () => {
   it('Vega-Lite spec and normalised SVG match the goldens, without warnings', async () => {
-    const spec = leaveOneOutSpec(leaveOneOutInput);
-    expectGolden('leave-one-out-spec', 'json', specText(spec));
-    const figure = await renderFigure(spec);
-    expect(figure.warnings).toEqual([]);
-    expectGolden('leave-one-out', 'svg', normaliseSvg(figure.svg));
+    await expectFigure('leave-one-out', leaveOneOutSpec(leaveOneOutInput), 640);
   });
 
   it('labels each row with the omitted study and shows the all-studies row and legend', async () => {
@@ -21,7 +17,7 @@ describe('leave-one-out figure', () => {
     const texts = svgTexts(figure.svg);
     expect(texts).toContain('Omitting Liu 2019 U-Net');
     expect(texts).toContain('All studies (k = 26)');
-    expect(texts).toContain('0.81 [0.76, 0.85]');
+    expect(texts).toContain('0.81 (0.76–0.85)');
     expect(texts).toContain('Estimate outside the 95% CI from all studies');
     expect(figure.svg).not.toContain('…');
     expect(figure.widthPx).toBe(640);

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { lrScattergramSpec, type LrScattergramInput } from '../../src/figures/lr-scattergram.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { lrScattergramInput } from './analysis-fixtures.ts';
 
 describe('likelihood-ratio scattergram', () => {
   it('Vega-Lite spec and normalised SVG match the goldens, without warnings', async () => {
-    const spec = lrScattergramSpec(lrScattergramInput());
-    expectGolden('lr-scattergram-spec', 'json', specText(spec));
-    const figure = await renderFigure(spec);
-    expect(figure.warnings).toEqual([]);
-    expectGolden('lr-scattergram', 'svg', normaliseSvg(figure.svg));
+    await expectFigure('lr-scattergram', lrScattergramSpec(lrScattergramInput()), 432);
   });
 
   it('names the four quadrants and gives the summary with CIs in the legend', async () => {
@@ -18,7 +14,7 @@ describe('likelihood-ratio scattergram', () => {
     const texts = svgTexts(figure.svg);
     for (const quadrant of ['LUQ: Exclusion & Confirmation', 'RUQ: Confirmation only', 'LLQ: Exclusion only', 'LR+ > 10, LR− < 0.1']) expect(texts).toContain(quadrant);
     expect(texts.join(' ')).toContain('RLQ: No exclusion or');
-    expect(texts.join(' ')).toContain('Summary with 95% CIs: LR+ = 8.35 [5.62, 12.4], LR− = 0.15 [0.11, 0.21]');
+    expect(texts.join(' ')).toContain('Summary with 95% CIs: LR+ = 8.35 (5.62–12.40), LR− = 0.15 (0.11–0.21)');
     expect(texts).toContain('Negative likelihood ratio (LR−)');
     expect(texts).toContain('Positive likelihood ratio (LR+)');
     expect(figure.svg).not.toContain('…');
@@ -30,14 +26,14 @@ describe('likelihood-ratio scattergram', () => {
       const layer = (lrScattergramSpec(input) as unknown as Shape).vconcat[0].layer.find((entry) => entry.encoding.x?.scale && entry.encoding.y?.scale);
       return { x: layer?.encoding.x?.scale?.domain, y: layer?.encoding.y?.scale?.domain };
     };
-    expect(domains({ studies: [{ label: 'A', lrPositive: 3, lrNegative: 0.3 }] })).toEqual({ x: [0.01, 1], y: [1, 100] });
-    expect(domains({ studies: [{ label: 'A', lrPositive: 250, lrNegative: 0.004 }] })).toEqual({ x: [0.001, 1], y: [1, 1000] });
+    expect(domains({ studies: [{ number: 1, label: 'A', lrPositive: 3, lrNegative: 0.3 }] })).toEqual({ x: [0.01, 1], y: [1, 100] });
+    expect(domains({ studies: [{ number: 1, label: 'A', lrPositive: 250, lrNegative: 0.004 }] })).toEqual({ x: [0.001, 1], y: [1, 1000] });
   });
 
   it('renders study numbers without warnings when asked', async () => {
     const figure = await renderFigure(lrScattergramSpec(lrScattergramInput(), { pointLabels: 'number' }));
     expect(figure.warnings).toEqual([]);
-    expect(svgTexts(figure.svg)).toContain('Study (numbered in data order)');
+    expect(svgTexts(figure.svg)).toContain('Study (number: row of the study table)');
   });
 });
 

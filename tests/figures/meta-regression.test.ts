@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { metaRegressionSpec, type MetaRegressionInput, type SubgroupEstimate } from '../../src/figures/meta-regression.ts';
 import { PANEL_METRICS } from '../../src/figures/interval-panels.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { metaRegressionInput } from './analysis-fixtures.ts';
 
 type Dataset = { y: number; est?: number; text: string }[];
@@ -10,11 +10,7 @@ type Dataset = { y: number; est?: number; text: string }[];
 describe('meta-regression figure: golden files', () => {
   for (const xRange of ['data', 'full'] as const) {
     it(`x range ${xRange}: Vega-Lite spec and normalised SVG match the goldens, without warnings`, async () => {
-      const spec = metaRegressionSpec(metaRegressionInput, { xRange });
-      expectGolden(`meta-regression-${xRange}-spec`, 'json', specText(spec));
-      const figure = await renderFigure(spec);
-      expect(figure.warnings).toEqual([]);
-      expectGolden(`meta-regression-${xRange}`, 'svg', normaliseSvg(figure.svg));
+      await expectFigure(`meta-regression-${xRange}`, metaRegressionSpec(metaRegressionInput, { xRange }), 640);
     });
   }
 });
@@ -24,7 +20,7 @@ describe('meta-regression figure: content and layout', () => {
     const figure = await renderFigure(metaRegressionSpec(metaRegressionInput));
     const texts = svgTexts(figure.svg);
     for (const expected of ['Image type', 'LRT p < 0.001', 'Lumbar spine (k = 13)', 'Hip (k = 13)', 'Validation', 'LRT p = 0.44',
-      'Wald p = 0.14', 'Wald p < 0.001', 'Wald p = 0.96', '0.90 [0.83, 0.94]', 'All studies (k = 26)', '0.87 [0.82, 0.91]', 'Sensitivity', 'Specificity']) {
+      'Wald p = 0.14', 'Wald p < 0.001', 'Wald p = 0.96', '0.90 (0.83–0.94)', 'All studies (k = 26)', '0.87 (0.82–0.91)', 'Sensitivity', 'Specificity']) {
       expect(texts).toContain(expected);
     }
     expect(figure.svg).not.toContain('…');

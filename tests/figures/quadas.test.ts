@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/data/csv.ts';
-import { buildQuadas, type QuadasData, type QuadasStudy } from '../../src/data/quadas.ts';
+import { buildQuadas, quadasCounts, type QuadasData, type QuadasStudy } from '../../src/data/quadas.ts';
 import { QUADAS_METRICS, QUADAS_STYLE, quadasSummarySpec, quadasTrafficLightSpec } from '../../src/figures/quadas.ts';
 import { renderFigure } from '../../src/figures/render.ts';
 import { expectFigure, svgTexts } from './golden.ts';
@@ -42,9 +42,9 @@ function studies(count: number): QuadasData {
 
 const cases: [string, () => ReturnType<typeof quadasTrafficLightSpec>][] = [
   ['quadas-traffic-light-standin', () => quadasTrafficLightSpec(standin, { labels: standinLabels, note: standinNote })],
-  ['quadas-summary-standin', () => quadasSummarySpec(standin, { note: standinNote })],
+  ['quadas-summary-standin', () => quadasSummarySpec(standin, quadasCounts(standin), { note: standinNote })],
   ['quadas-traffic-light', () => quadasTrafficLightSpec(full)],
-  ['quadas-summary', () => quadasSummarySpec(full)],
+  ['quadas-summary', () => quadasSummarySpec(full, quadasCounts(full))],
 ];
 
 describe('QUADAS-2 figures: golden files', () => {
@@ -91,20 +91,20 @@ describe('QUADAS-2 traffic-light table', () => {
 
 describe('QUADAS-2 summary bars', () => {
   it('each bar is 100%: its segments fill the plot width, counts printed inside', async () => {
-    const spec = quadasSummarySpec(full) as unknown as { datasets: { segments: { x: number; x2: number; y: number }[] } };
+    const spec = quadasSummarySpec(full, quadasCounts(full)) as unknown as { datasets: { segments: { x: number; x2: number; y: number }[] } };
     const byBar = new Map<number, number>();
     for (const segment of spec.datasets.segments) byBar.set(segment.y, (byBar.get(segment.y) ?? 0) + segment.x2 - segment.x);
     expect(byBar.size).toBe(7);
     const widths = [...byBar.values()];
     for (const width of widths) expect(width).toBeCloseTo(widths[0]!, 9);
-    const texts = svgTexts((await renderFigure(quadasSummarySpec(full))).svg);
+    const texts = svgTexts((await renderFigure(quadasSummarySpec(full, quadasCounts(full)))).svg);
     for (const label of ['Risk of bias', 'Applicability concerns', 'Reference standard', '0%', '50%', '100%', 'Percentage of studies (k = 7)', 'Not assessed']) {
       expect(texts).toContain(label);
     }
   });
 
   it('its height does not depend on the number of studies', async () => {
-    const [five, twenty] = await Promise.all([5, 20].map(async (count) => (await renderFigure(quadasSummarySpec(studies(count)))).heightPx));
+    const [five, twenty] = await Promise.all([5, 20].map(async (count) => (await renderFigure(quadasSummarySpec(studies(count), quadasCounts(studies(count))))).heightPx));
     expect(twenty).toBe(five);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { COLOUR, PALETTE } from '../../src/figures/theme.ts';
 import { formatUnivariateHeterogeneity, univariateForestSpec, type UnivariateForestInput, type UnivariateForestStudy } from '../../src/figures/univariate-forest.ts';
 import { PANEL_METRICS } from '../../src/figures/interval-panels.ts';
-import { normaliseSvg, renderFigure } from '../../src/figures/render.ts';
-import { expectGolden, specText, svgTexts } from './golden.ts';
+import { renderFigure } from '../../src/figures/render.ts';
+import { expectFigure, svgTexts } from './golden.ts';
 import { univariateForestInput } from './analysis-fixtures.ts';
 import { LONG_LABEL } from './fixtures.ts';
 
@@ -17,8 +18,8 @@ const sensitivityInput: UnivariateForestInput = {
     { label: 'Hsieh 2021 VGG-16 (hip)', estimate: { est: 0.8333, lo: 0.8121, hi: 0.8531 } },
     { label: 'Perfect-sensitivity study', estimate: { est: 1, lo: 0.8389, hi: 1 } },
   ],
-  pooled: { method: 'Random effects (REML)', estimate: { est: 0.8531, lo: 0.8033, hi: 0.892 } },
-  heterogeneity: { q: 218.45, df: 25, p: 8.24e-33, i2: 95.52, tau2: 0.6685 },
+  pooled: [{ method: 'Random effects (REML)', estimate: { est: 0.8531, lo: 0.8033, hi: 0.892 } }],
+  heterogeneity: { q: 218.45, df: 25, p: 8.24e-33, i2: 0.9552, tau2: 0.6685 },
 };
 
 function dorInput(count: number): UnivariateForestInput {
@@ -30,11 +31,7 @@ describe('univariate forest plot: golden files', () => {
   const cases: [string, UnivariateForestInput][] = [['univariate-forest-dor', dorInput(10)], ['univariate-forest-sensitivity', sensitivityInput]];
   for (const [name, input] of cases) {
     it(`${name}: Vega-Lite spec and normalised SVG match the goldens, without warnings`, async () => {
-      const spec = univariateForestSpec(input);
-      expectGolden(`${name}-spec`, 'json', specText(spec));
-      const figure = await renderFigure(spec);
-      expect(figure.warnings).toEqual([]);
-      expectGolden(name, 'svg', normaliseSvg(figure.svg));
+      await expectFigure(name, univariateForestSpec(input), 640);
     });
   }
 });
@@ -44,12 +41,24 @@ describe('univariate forest plot: content and layout', () => {
     const figure = await renderFigure(univariateForestSpec(univariateForestInput()));
     expect(figure.warnings).toEqual([]);
     const texts = svgTexts(figure.svg);
-    expect(texts).toContain('376 [60.1, 2353]');
-    expect(texts).toContain('Random effects (REML)');
-    expect(texts).toContain('46.1 [27.4, 77.6]');
-    expect(texts).toContain('Q = 212.35, df = 25, p < 0.001; I² = 95.8%; τ² = 1.459');
+    expect(texts).toContain('376 (60–2353)');
+    expect(texts).toContain('Pooled (bivariate GLMM)');
+    expect(texts).toContain('56.1 (30.3–104.1)');
+    expect(texts).toContain('Univariate random effects');
+    expect(texts).toContain('46.1 (27.4–77.6)');
+    expect(texts.join(' ')).toContain('Univariate REML pool: Q = 212.35, df = 25, p < 0.001; I² = 95.8%; τ² = 1.459');
     expect(texts).toContain('Diagnostic odds ratio (log scale)');
     expect(figure.svg).not.toContain('…');
+  });
+
+  it('draws the first pooled estimate in the pooled colour with the dashed line, a second one grey', () => {
+    type Shape = { vconcat: [{ hconcat: { layer: { mark: { type: string; strokeDash?: number[] }; data: { values?: { x?: number; colour?: string }[] } }[] }[] }] };
+    const spec = univariateForestSpec(univariateForestInput()) as unknown as Shape;
+    const layers = spec.vconcat[0].hconcat.flatMap((view) => view.layer);
+    const diamonds = layers.find((layer) => layer.mark.type === 'area')?.data.values ?? [];
+    expect(new Set(diamonds.map((value) => value.colour))).toEqual(new Set([COLOUR.pooled, PALETTE.grey]));
+    const dashed = layers.find((layer) => layer.mark.type === 'rule' && layer.mark.strokeDash);
+    expect(dashed?.data.values?.[0]?.x).toBe(56.14);
   });
 
   it('formats heterogeneity with only the statistics given', () => {

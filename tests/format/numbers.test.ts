@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatCount,
   formatInterval,
-  formatIntervalBracket,
+  formatCountOf,
   formatLevel,
   formatNumber,
   formatPercent,
@@ -15,7 +15,7 @@ import {
 describe('numbers', () => {
   it('formats proportions with 2 decimals and CIs with an en dash', () => {
     expect(formatInterval({ est: 0.8612, lo: 0.8155, hi: 0.8949 })).toBe('0.86 (0.82–0.89)');
-    expect(formatIntervalBracket({ est: 0.9, lo: 0.7851, hi: 0.9615 })).toBe('0.90 [0.79, 0.96]');
+    expect(formatInterval({ est: 0.9, lo: 0.7851, hi: 0.9615 })).toBe('0.90 (0.79–0.96)');
   });
 
   it('gives ratios the decimals of their estimate for all three numbers', () => {
@@ -29,6 +29,13 @@ describe('numbers', () => {
     expect(formatNumber(-0.1234, 'logit')).toBe('−0.123');
     expect(formatNumber(-0.0001, 'proportion')).toBe('0.00');
     expect(formatInterval({ est: -0.5, lo: -1.2, hi: 0.3 }, 'logit')).toBe('−0.500 (−1.200 to 0.300)');
+  });
+
+  it('writes a count with its noun in the right number, never "table(s)"', () => {
+    expect(formatCountOf(1, 'table')).toBe('1 table');
+    expect(formatCountOf(6, 'table')).toBe('6 tables');
+    expect(formatCountOf(0, 'study', 'studies')).toBe('0 studies');
+    expect(formatCountOf(1200, 'study', 'studies')).toBe('1,200 studies');
   });
 
   it('formats p-values as journals do', () => {

@@ -27,6 +27,7 @@ function studiesOf(name: string): StudyResult[] {
   return referenceRows(name).map((r, i) => ({
     label: r.study,
     row: i + 1,
+    number: i + 1,
     counts: { tp: r.tp, fp: r.fp, fn: r.fn, tn: r.tn },
     nDiseased: r.tp + r.fn,
     nNonDiseased: r.fp + r.tn,

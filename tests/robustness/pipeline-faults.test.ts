@@ -51,7 +51,7 @@ const HOW_TO_GET_A_PDF = '    supplement.html and the figures were written; open
 /** The version folder has everything but the PDF. */
 function expectWrittenWithoutPdf(cwd: string): void {
   const version = join(cwd, 'out', 'faults', '1');
-  for (const file of ['supplement.html', 'results.json', 'figures/forest.svg', 'figures/forest.png']) expect(existsSync(join(version, file)), file).toBe(true);
+  for (const file of ['supplement.html', 'results.json', 'figures/forest-sensitivity.svg', 'figures/forest-sensitivity.png']) expect(existsSync(join(version, file)), file).toBe(true);
   expect(existsSync(join(version, 'supplement.pdf'))).toBe(false);
   expect(readFileSync(join(version, 'supplement.html'), 'utf8')).toContain('Alpha 2001');
 }

@@ -1,7 +1,7 @@
 /**
  * Scale: a seeded analysis of 2,000 studies (bench/scale.ts) gives a complete report — HTML,
- * figures, results and PDF — with the paired forest plot split into parts that each fit a page, across
- * pages, within the CI time limit; wall time and peak memory of the report process are measured
+ * figures, results and PDF — with the forest plots of sensitivity and of specificity split into
+ * parts that each fit a page, across pages, within the CI time limit; wall time and peak memory of the report process are measured
  * (/usr/bin/time -v) and printed, as `npm run bench` does.
  *
  * The data have no publication-year column: with one, the cumulative meta-analysis by year refits
@@ -31,7 +31,7 @@ describe(`a report of ${K} studies`, () => {
     run = runScaleReport(analysis, { pdf: true, timeoutMs: 15 * 60_000 });
     console.log(`scale: k = ${K}: ${run.seconds.toFixed(1)} s wall, peak RSS ${run.peakMiB?.toFixed(0) ?? 'n/a'} MiB (report process)`);
     if (run.status !== 0) return;
-    parts = readdirSync(join(run.directory, 'figures')).filter((f) => /^forest-\d+\.svg$/.test(f)).length;
+    parts = readdirSync(join(run.directory, 'figures')).filter((f) => /^forest-sensitivity-\d+\.svg$/.test(f)).length;
     html = readFileSync(join(run.directory, 'supplement.html'), 'utf8');
     const pdf = join(run.directory, 'supplement.pdf');
     if (!existsSync(pdf)) return;
@@ -56,23 +56,29 @@ describe(`a report of ${K} studies`, () => {
     expect(text).toMatch(new RegExp(`page ${pages} of ${pages}`));
   });
 
-  it(`splits the paired forest plot into parts that each fit a page (at most ${MAX_PART_HEIGHT_PX} px high)`, () => {
-    const forest = readdirSync(join(run.directory, 'figures')).filter((f) => /^forest-\d+\.svg$/.test(f));
-    expect(forest.length).toBe(parts);
-    expect(parts).toBeLessThanOrEqual(Math.ceil(K / MIN_ROWS_PER_PART));
-    for (const file of forest) expect(Number(/<svg[^>]*\sheight="([0-9.]+)"/.exec(readFileSync(join(run.directory, 'figures', file), 'utf8'))?.[1]), file).toBeLessThanOrEqual(MAX_PART_HEIGHT_PX);
-    // every study is in exactly one part
-    const seen = new Set<string>();
-    for (let part = 1; part <= parts; part++) {
-      const rows = readFileSync(join(run.directory, 'figures', `forest-${part}.csv`), 'utf8').trim().split('\n').slice(1);
-      expect(rows.length).toBeGreaterThan(0);
-      for (const row of rows) seen.add(row.split(',')[0]!);
+  it(`splits the forest plots of sensitivity and of specificity into parts that each fit a page (at most ${MAX_PART_HEIGHT_PX} px high)`, () => {
+    for (const measure of ['sensitivity', 'specificity']) {
+      const forest = readdirSync(join(run.directory, 'figures')).filter((f) => new RegExp(`^forest-${measure}-\\d+\\.svg$`).test(f));
+      expect(forest).toHaveLength(parts);
+      expect(parts).toBeLessThanOrEqual(Math.ceil(K / MIN_ROWS_PER_PART));
+      for (const file of forest) expect(Number(/<svg[^>]*\sheight="([0-9.]+)"/.exec(readFileSync(join(run.directory, 'figures', file), 'utf8'))?.[1]), file).toBeLessThanOrEqual(MAX_PART_HEIGHT_PX);
+      // every study is in exactly one part
+      const seen = new Set<string>();
+      for (let part = 1; part <= parts; part++) {
+        const [header, ...rows] = readFileSync(join(run.directory, 'figures', `forest-${measure}-${part}.csv`), 'utf8').trim().split('\n');
+        const column = header!.split(',').indexOf('number');
+        expect(rows.length).toBeGreaterThan(0);
+        for (const row of rows) seen.add(row.split(',')[column]!);
+      }
+      expect(seen.size).toBe(K);
     }
-    expect(seen.size).toBe(K);
   });
 
-  it('shows every part of the forest plot in the supplement, one after another', () => {
-    for (let part = 1; part <= parts; part++) expect(html).toContain(`<figure id="figure-forest-${part}">`);
+  it('shows every part of the forest plots in the supplement, one after another', () => {
+    for (let part = 1; part <= parts; part++) {
+      expect(html).toContain(`<figure id="figure-forest-sensitivity-${part}">`);
+      expect(html).toContain(`<figure id="figure-forest-specificity-${part}">`);
+    }
     expect(text).toContain(`(part ${parts} of ${parts})`);
   });
 });

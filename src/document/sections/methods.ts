@@ -47,7 +47,7 @@ export function methodsParagraphs(results: AnalysisResults): string[] {
     );
   }
   paragraphs.push(
-    `Heterogeneity is described by the between-study variances and correlation, the prediction region, and the plug-in I² of Zhou and Dendukuri [@zhou2014]; Cochran's Q and I² of the study proportions are shown on the forest plot for comparison with midas output. Publication bias was assessed with Deeks' funnel-plot asymmetry test [@deeks2005] (weighted regression of the log DOR on 1/√ESS; continuity correction: ${correctionText(options.correction, options.correctionValue)}).`,
+    `Heterogeneity is described by the between-study variances and correlation, the prediction region, and the plug-in I² of Zhou and Dendukuri [@zhou2014] (τ²/(τ² + σ²), σ² the typical within-study variance of the logit; on the forest plots of sensitivity and specificity and in the heterogeneity table); the forest plots of the DOR and likelihood ratios give Cochran's Q, τ² and I² = τ²/(τ² + s²) [@higgins2002] (as metafor [@metafor]) of the univariate REML pool of each measure. Publication bias was assessed with Deeks' funnel-plot asymmetry test [@deeks2005] (weighted regression of the log DOR on 1/√ESS; continuity correction: ${correctionText(options.correction, options.correctionValue)}).`,
   );
   return paragraphs;
 }

@@ -3,7 +3,7 @@
  * Sen, Spe, PLR, NLR, DOR, AUC), the meta-regression tests, and — when the spec lists published
  * subgroup results — the published Table 3 with the difference in each cell.
  */
-import { countOf, formatInterval, formatLevel, formatNumber, formatPercent, formatPStatement, formatRatio, type IntervalLike } from '../../format/numbers.ts';
+import { formatCountOf, formatInterval, formatLevel, formatNumber, formatPercent, formatPStatement, formatRatio, type IntervalLike } from '../../format/numbers.ts';
 import { noteMessage } from '../../messages.ts';
 import type { PooledResult } from '../../results/pooled.ts';
 import type { SubgroupAnalysis } from '../../results/subgroups.ts';
@@ -21,7 +21,8 @@ const MEASURES: { key: MeasureKey; label: string; ratio: boolean }[] = [
   { key: 'auc', label: 'AUC', ratio: false },
 ];
 
-function measureOf(pooled: PooledResult, key: MeasureKey, compat: 'none' | 'midas'): IntervalLike | null {
+/** The model's estimate of one measure, with its real CI (the AUC's real CI, never midas's Wilson "CI"). */
+function measureOf(pooled: PooledResult, key: MeasureKey): IntervalLike | null {
   switch (key) {
     case 'sens':
       return pooled.summary.sens;
@@ -34,9 +35,9 @@ function measureOf(pooled: PooledResult, key: MeasureKey, compat: 'none' | 'mida
     case 'dor':
       return pooled.summary.dor;
     case 'auc': {
-      if (compat === 'midas' && pooled.aucMidas) return pooled.aucMidas;
+      // without an interval (not estimable) the estimate is shown alone
       const a = pooled.auc;
-      return a && a.est !== null && a.lo !== null && a.hi !== null ? { est: a.est, lo: a.lo, hi: a.hi } : null;
+      return a && a.est !== null ? { est: a.est, lo: a.lo ?? Number.NaN, hi: a.hi ?? Number.NaN } : null;
     }
   }
 }
@@ -44,29 +45,28 @@ function measureOf(pooled: PooledResult, key: MeasureKey, compat: 'none' | 'mida
 const show = (value: IntervalLike | null, ratio: boolean): string =>
   !value || !Number.isFinite(value.est) ? '–' : Number.isFinite(value.lo) ? formatInterval(value, ratio ? 'ratio' : 'proportion') : ratio ? formatRatio(value.est) : formatNumber(value.est, 'proportion');
 
-function rowCells(label: string, k: number, fraction: number, pooled: PooledResult, compat: 'none' | 'midas', strong = false): CellView[] {
+function rowCells(label: string, k: number, fraction: number, pooled: PooledResult, strong = false): CellView[] {
   const univariate = pooled.model.method === 'univariate';
   return [
     cell(`${label}${univariate ? ' †' : ''}`, false, strong),
     cell(`${k} (${formatPercent(fraction, true).replace('.0%', '%')})`, true, strong),
-    ...MEASURES.map((m) => cell(show(measureOf(pooled, m.key, compat), m.ratio), true, strong)),
+    ...MEASURES.map((m) => cell(show(measureOf(pooled, m.key), m.ratio), true, strong)),
   ];
 }
 
 function table3(results: AnalysisResults, numbering: Numbering): TableView {
-  const compat = results.options.compat;
-  const rows: TableView['rows'] = [{ flag: false, cells: rowCells('Overall', results.k, 1, results.pooled, compat, true) }];
+  const rows: TableView['rows'] = [{ flag: false, cells: rowCells('Overall', results.k, 1, results.pooled, true) }];
   for (const analysis of results.subgroups.filter((a) => a.type === 'categorical')) {
     const lrt = analysis.metaRegression?.lrt;
     rows.push({ flag: false, group: `${analysis.label}${lrt ? ` (meta-regression LRT ${formatPStatement(lrt.p)})` : ''}`, cells: [] });
-    for (const level of analysis.levels) rows.push({ flag: false, cells: rowCells(level.label, level.k, level.fraction, level.pooled, compat) });
+    for (const level of analysis.levels) rows.push({ flag: false, cells: rowCells(level.label, level.k, level.fraction, level.pooled) });
   }
   const level = formatLevel(results.level);
   return {
     id: 'table-subgroups',
     number: numbering.nextTable(),
     title: 'Subgroup analyses',
-    caption: `Pooled estimates (${level} CI) per subgroup: ${results.pooled.model.label} fitted separately in each subgroup. N (%): number of 2x2 tables. Sen, sensitivity; Spe, specificity; PLR/NLR, positive/negative likelihood ratio; DOR, diagnostic odds ratio; AUC, area under the SROC curve${compat === 'midas' ? ' with the midas-compatible "CI" (Wilson interval, N = 500; not a confidence interval)' : ''}. The p-value tests the difference between subgroups: likelihood-ratio test of the bivariate meta-regression (covariate on logit sensitivity and logit specificity) against the model without it.`,
+    caption: `Pooled estimates (${level} CI) per subgroup: ${results.pooled.model.label} fitted separately in each subgroup. N (%): number of 2x2 tables. Sen, sensitivity; Spe, specificity; PLR/NLR, positive/negative likelihood ratio; DOR, diagnostic odds ratio; AUC, area under the SROC curve with its confidence interval, computed as for the summary table (the AUC alone where no interval could be computed; never the Wilson "CI" that Stata midas prints). The p-value tests the difference between subgroups: likelihood-ratio test of the bivariate meta-regression (covariate on logit sensitivity and logit specificity) against the model without it.`,
     columns: [
       { label: 'Subgroup', numeric: false },
       { label: 'N (%)', numeric: true },
@@ -113,45 +113,48 @@ function testsTable(results: AnalysisResults, numbering: Numbering): TableView {
 }
 
 function publishedTable3(results: AnalysisResults, spec: AnalysisSpec, numbering: Numbering): TableView | undefined {
-  const published = spec.published?.subgroups;
-  if (!published) return undefined;
-  const compat = results.options.compat;
+  const comparison = results.published;
+  if (!comparison || comparison.subgroups.length === 0) return undefined;
   const rows: TableView['rows'] = [];
-  for (const analysis of results.subgroups) {
-    const levels = published[analysis.covariate];
-    if (!levels) continue;
-    rows.push({ flag: false, group: analysis.label, cells: [] });
-    for (const level of analysis.levels) {
-      const theirs = levels[level.level];
-      if (!theirs) continue;
-      const cells: CellView[] = [cell(level.label), cell(theirs.n !== undefined ? `${theirs.n} / ${level.k}` : String(level.k), true)];
-      for (const m of MEASURES) {
-        const p = theirs[m.key];
-        const mine = measureOf(level.pooled, m.key, compat);
-        if (!p) {
-          cells.push(cell('–', true));
-          continue;
-        }
-        const difference = mine && Number.isFinite(mine.est) ? mine.est - p.est : Number.NaN;
-        const diffText = !Number.isFinite(difference) ? 'Δ NA' : m.ratio ? `Δ ${formatPercent(difference / p.est, true)}` : `Δ ${formatNumber(difference, 'proportion').replace(/^(?=\d)/, '+')}`;
-        cells.push({ ...cell(show(p, m.ratio), true), sub: diffText });
+  let covariate: string | undefined;
+  for (const entry of comparison.subgroups) {
+    const analysis = results.subgroups.find((a) => a.covariate === entry.covariate);
+    const level = analysis?.levels.find((l) => l.level === entry.level);
+    if (!analysis || !level) continue;
+    if (entry.covariate !== covariate) rows.push({ flag: false, group: analysis.label, cells: [] });
+    covariate = entry.covariate;
+    const cells: CellView[] = [cell(level.label), cell(entry.n.published !== null ? `${entry.n.published} / ${entry.n.reproduced}` : String(entry.n.reproduced), true)];
+    for (const m of MEASURES) {
+      const c = entry.cells.find((candidate) => candidate.measure === m.key);
+      if (!c) {
+        cells.push(cell('–', true));
+        continue;
       }
-      rows.push({ flag: false, cells });
+      const diffText = m.ratio
+        ? c.relativeDifference === null ? 'Δ NA' : `Δ ${formatPercent(c.relativeDifference, true)}`
+        : c.difference === null ? 'Δ NA' : `Δ ${formatNumber(c.difference, 'proportion').replace(/^(?=\d)/, '+')}`;
+      cells.push({ ...cell(show(c.published, m.ratio), true), sub: diffText });
     }
+    rows.push({ flag: false, cells });
   }
   if (rows.length === 0) return undefined;
+  const midas = comparison.subgroups.some((entry) => entry.cells.some((c) => c.source === 'midas-compatible'));
+  const notes = [
+    ...(results.provenance.status !== 'real' ? ['The reproduced values rest on stand-in data (see Data provenance); differences are expected.'] : []),
+    ...(comparison.unmatched.length > 0 ? [`Published subgroups not reproduced (no such covariate or level in the analysis): ${comparison.unmatched.join('; ')}.`] : []),
+  ];
   return {
     id: 'table-subgroups-published',
     number: numbering.nextTable(),
     title: 'Published subgroup results and differences',
-    caption: `Each cell: the published estimate (${spec.published?.source ?? 'publication'}) and, below it, Δ = reproduced − published (relative difference for ratios). N: published / reproduced number of tables.`,
+    caption: `Each cell: the published estimate (${spec.published?.source ?? 'publication'}) and, below it, Δ = reproduced − published (relative difference for ratios). N: published / reproduced number of tables.${midas ? ' AUC: compared with the AUC as Stata midas computes it (the publication used midas); the real AUC and its CI are in the subgroup table.' : ''}`,
     columns: [
       { label: 'Subgroup', numeric: false },
       { label: 'N', numeric: true },
       ...MEASURES.map((m) => ({ label: m.label, numeric: true })),
     ],
     rows,
-    ...(results.provenance.status !== 'real' ? { note: 'The reproduced values rest on stand-in data (see Data provenance); differences are expected.' } : {}),
+    ...(notes.length > 0 ? { note: notes.join(' ') } : {}),
   };
 }
 
@@ -161,7 +164,7 @@ export function subgroupsSection(results: AnalysisResults, spec: AnalysisSpec, n
   for (const analysis of results.subgroups) {
     for (const note of analysis.notes) blocks.push({ warning: noteMessage(note) });
     if (analysis.excluded.length > 0) {
-      blocks.push({ paragraph: `${analysis.label}: ${countOf(analysis.excluded.length, 'table')} without a value ${analysis.excluded.length === 1 ? 'was' : 'were'} left out: ${analysis.excluded.map((i) => results.studies[i]!.label).join('; ')}.` });
+      blocks.push({ paragraph: `${analysis.label}: ${formatCountOf(analysis.excluded.length, 'table')} without a value ${analysis.excluded.length === 1 ? 'was' : 'were'} left out: ${analysis.excluded.map((i) => results.studies[i]!.label).join('; ')}.` });
     }
   }
   if (results.subgroups.some((a) => a.type === 'categorical')) blocks.push({ table: table3(results, numbering) });

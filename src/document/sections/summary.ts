@@ -2,9 +2,10 @@
  * Summary section: pooled estimates (Sen, Spe, LR+, LR−, DOR, AUC with CIs), heterogeneity and
  * HSROC parameters, model warnings, and the published-vs-reproduced comparison.
  */
-import { formatInterval, formatLevel, formatNumber, formatPStatement, formatRatio, formatPercent, formatPValue, type IntervalLike, type QuantityKind } from '../../format/numbers.ts';
+import { formatInterval, formatLevel, formatNumber, formatRatio, formatPercent, formatPValue, type IntervalLike, type QuantityKind } from '../../format/numbers.ts';
 import { noteMessage } from '../../messages.ts';
 import type { PooledResult } from '../../results/pooled.ts';
+import type { PublishedCell, PublishedMeasure } from '../../results/published.ts';
 import type { AnalysisResults } from '../../results/types.ts';
 import type { AnalysisSpec } from '../../spec/schema.ts';
 import { cell, type Block, type Numbering, type SectionView, type TableView } from '../model.ts';
@@ -14,8 +15,11 @@ type Kind = QuantityKind | 'ratio';
 const finiteInterval = (i: { est: number | null; lo: number | null; hi: number | null } | null | undefined): IntervalLike | null =>
   i && i.est !== null && i.lo !== null && i.hi !== null && Number.isFinite(i.est) ? { est: i.est, lo: i.lo, hi: i.hi } : null;
 
-/** The rows of the summary table: label, interval, kind, method note. */
-export function summaryRows(pooled: PooledResult, compat: 'none' | 'midas'): { key: string; label: string; value: IntervalLike | null; kind: Kind; method: string }[] {
+/**
+ * The rows of the summary table: label, interval, kind, method note. Only the model's estimates and
+ * real CIs: what Stata midas would print instead (its AUC "CI") is in the midas comparison section.
+ */
+export function summaryRows(pooled: PooledResult): { key: string; label: string; value: IntervalLike | null; kind: Kind; method: string }[] {
   const s = pooled.summary;
   const rows = [
     { key: 'sens', label: 'Sensitivity', value: s.sens as IntervalLike, kind: 'proportion' as Kind, method: 'logit-scale Wald interval' },
@@ -33,9 +37,6 @@ export function summaryRows(pooled: PooledResult, compat: 'none' | 'midas'): { k
       kind: 'proportion',
       method: 'mada rule, 99 points; no CI',
     });
-  }
-  if (compat === 'midas' && pooled.aucMidas) {
-    rows.push({ key: 'auc_midas', label: 'AUC as Stata midas prints it', value: pooled.aucMidas, kind: 'proportion', method: 'midas-compatible: trapezoid over 500 points; its "CI" is a Wilson interval with N = 500, not a confidence interval' });
   }
   return rows;
 }
@@ -59,8 +60,7 @@ function summaryTable(results: AnalysisResults, numbering: Numbering): TableView
       { label: `Estimate (${level} CI)`, numeric: true },
       { label: 'Interval method', numeric: false },
     ],
-    rows: summaryRows(pooled, results.options.compat).map((row) => ({ flag: row.key === 'auc_midas', cells: [cell(row.label), cell(display(row.value, row.kind), true), cell(row.method)] })),
-    ...(results.options.compat === 'midas' ? { note: 'Shaded: value reproduced for comparison with papers that used Stata midas; not a valid confidence interval.' } : {}),
+    rows: summaryRows(pooled).map((row) => ({ flag: false, cells: [cell(row.label), cell(display(row.value, row.kind), true), cell(row.method)] })),
   };
 }
 
@@ -77,13 +77,6 @@ function heterogeneityTable(results: AnalysisResults, numbering: Numbering, sroc
     rows.push({ label: 'I², sensitivity (Zhou–Dendukuri, plug-in)', value: formatPercent(zd.I2Sens, true) });
     rows.push({ label: 'I², specificity (Zhou–Dendukuri, plug-in)', value: formatPercent(zd.I2Spec, true) });
     rows.push({ label: 'I², bivariate (Zhou–Dendukuri, plug-in)', value: formatPercent(zd.I2Bivariate, true) });
-  }
-  const midas = pooled.heterogeneity.midas;
-  if (midas) {
-    for (const [label, h] of [['sensitivity', midas.sens], ['specificity', midas.spec]] as const) {
-      const ci = h.I2Lo !== null && h.I2Hi !== null ? ` (${formatPercent(h.I2Lo, true)}–${formatPercent(h.I2Hi, true)})` : '';
-      rows.push({ label: `Q and I², ${label} (univariate, as midas forest plots)`, value: `Q = ${formatNumber(h.Q, 'statistic')}, df = ${h.df}, ${formatPStatement(h.p)}; I² = ${formatPercent(h.I2, true)}${ci}` });
-    }
   }
   const hsroc = pooled.hsroc;
   if (hsroc) {
@@ -103,45 +96,50 @@ function heterogeneityTable(results: AnalysisResults, numbering: Numbering, sroc
   };
 }
 
-const PUBLISHED_KEYS: { key: 'sens' | 'spec' | 'lr_positive' | 'lr_negative' | 'dor' | 'auc'; label: string; kind: Kind }[] = [
-  { key: 'sens', label: 'Sensitivity', kind: 'proportion' },
-  { key: 'spec', label: 'Specificity', kind: 'proportion' },
-  { key: 'lr_positive', label: 'LR+', kind: 'ratio' },
-  { key: 'lr_negative', label: 'LR−', kind: 'ratio' },
-  { key: 'dor', label: 'DOR', kind: 'ratio' },
-  { key: 'auc', label: 'AUC', kind: 'proportion' },
-];
+const PUBLISHED_LABELS: Record<PublishedMeasure, { label: string; kind: Kind }> = {
+  sens: { label: 'Sensitivity', kind: 'proportion' },
+  spec: { label: 'Specificity', kind: 'proportion' },
+  lr_positive: { label: 'LR+', kind: 'ratio' },
+  lr_negative: { label: 'LR−', kind: 'ratio' },
+  dor: { label: 'DOR', kind: 'ratio' },
+  auc: { label: 'AUC', kind: 'proportion' },
+};
+
+/** A reproduced value as stored in results.published: the interval, or the estimate alone. */
+export function publishedValueText(value: PublishedCell['reproduced'], kind: Kind): string {
+  if (!value) return 'NA';
+  return display(value.lo !== null && value.hi !== null ? { est: value.est, lo: value.lo, hi: value.hi } : { est: value.est, lo: Number.NaN, hi: Number.NaN }, kind);
+}
 
 function publishedTable(results: AnalysisResults, spec: AnalysisSpec, numbering: Numbering): TableView | undefined {
   const published = spec.published;
-  if (!published) return undefined;
-  const rows = summaryRows(results.pooled, results.options.compat);
-  const byKey = new Map(rows.map((r) => [r.key, r]));
-  const tableRows = PUBLISHED_KEYS.filter((p) => published[p.key]).map((p) => {
-    const mine = p.key === 'auc' && results.options.compat === 'midas' ? (byKey.get('auc_midas') ?? byKey.get('auc')) : byKey.get(p.key);
-    const theirs = published[p.key]!;
-    const difference = mine?.value ? mine.value.est - theirs.est : Number.NaN;
-    const relative = mine?.value && theirs.est !== 0 ? difference / theirs.est : Number.NaN;
+  const comparison = results.published;
+  if (!published || !comparison) return undefined;
+  const tableRows = comparison.overall.map((c) => {
+    const { label, kind } = PUBLISHED_LABELS[c.measure];
+    const midas = c.source === 'midas-compatible';
     return {
-      flag: Math.abs(relative) > 0.1,
+      flag: c.relativeDifference !== null && Math.abs(c.relativeDifference) > 0.1,
       cells: [
-        cell(p.label),
-        cell(formatInterval(theirs, p.kind), true),
-        cell(display(mine?.value ?? null, p.kind), true),
-        cell(p.kind === 'ratio' ? formatPercent(relative, true) : formatNumber(difference, 'proportion'), true),
+        cell(midas ? `${label} (midas-compatible, as published)` : label),
+        cell(formatInterval(c.published, kind), true),
+        cell(publishedValueText(c.reproduced, kind), true),
+        cell(kind === 'ratio' ? formatPercent(c.relativeDifference, true) : formatNumber(c.difference, 'proportion'), true),
       ],
     };
   });
-  const extra: { label: string; published: string; mine: string }[] = [];
-  const midas = results.pooled.heterogeneity.midas;
-  if (published.i2_sens !== undefined) extra.push({ label: 'I², sensitivity (%)', published: formatPercent(published.i2_sens), mine: midas ? formatPercent(midas.sens.I2, true) : 'NA' });
-  if (published.i2_spec !== undefined) extra.push({ label: 'I², specificity (%)', published: formatPercent(published.i2_spec), mine: midas ? formatPercent(midas.spec.I2, true) : 'NA' });
-  if (published.deeks_p !== undefined) extra.push({ label: "Deeks' test p", published: formatPValue(published.deeks_p), mine: results.deeks ? formatPValue(results.deeks.slopeP) : 'NA' });
+  const extra: { label: string; published: string; mine: string }[] = comparison.heterogeneity.map((h) => ({
+    label: `I², ${h.measure === 'i2_sens' ? 'sensitivity' : 'specificity'} (${h.definition === 'midas' ? 'midas-compatible: (Q − df)/Q, as published' : 'Zhou–Dendukuri'})`,
+    published: formatPercent(h.published),
+    mine: formatPercent(h.reproduced),
+  }));
+  if (comparison.deeks) extra.push({ label: "Deeks' test p", published: formatPValue(comparison.deeks.published), mine: formatPValue(comparison.deeks.reproduced) });
+  const midasRows = comparison.overall.some((c) => c.source === 'midas-compatible') || comparison.heterogeneity.some((h) => h.definition === 'midas');
   return {
     id: 'table-published',
     number: numbering.nextTable(),
     title: 'Published and reproduced results',
-    caption: `Published: ${published.source ?? 'the published analysis'}${published.software ? ` (${published.software})` : ''}. Reproduced: this analysis (${results.pooled.model.label}). Difference: reproduced minus published (relative difference for ratios). Shaded rows differ by more than 10%.${results.options.compat === 'midas' ? ' The AUC row uses the midas-compatible value and "CI".' : ''}`,
+    caption: `Published: ${published.source ?? 'the published analysis'}${published.software ? ` (${published.software})` : ''}. Reproduced: this analysis (${results.pooled.model.label}). Difference: reproduced minus published (relative difference for ratios). Shaded rows differ by more than 10%.${midasRows ? ' Rows marked midas-compatible compare like with like: the value reproduced as Stata midas computes it (the AUC by its 500-point trapezoid rule with midas\'s Wilson "CI", which is not a confidence interval; I² from Cochran\'s Q of the study proportions around the pooled value, (Q − df)/Q). The summary and heterogeneity tables give the correct statistics.' : ''}`,
     columns: [
       { label: 'Measure', numeric: false },
       { label: 'Published', numeric: true },
