@@ -9,7 +9,8 @@
 import type { StudyData } from './data/studies.ts';
 import { formatInterval, formatNumber, formatPercent, formatPStatement } from './format/numbers.ts';
 import { noteMessage } from './messages.ts';
-import { deeksOrNull, poolStudies, type PooledOptions, type PooledResult } from './results/pooled.ts';
+import { deeksOrNull, poolStudies, type ConvergenceReport, type FitStatistics, type PooledOptions, type PooledResult } from './results/pooled.ts';
+import type { ParameterUncertainty } from './stats/parameter-uncertainty.ts';
 import type { DeeksResult } from './stats/deeks.ts';
 import { metaRegression } from './results/meta-regression.ts';
 
@@ -18,6 +19,8 @@ export interface FitJson {
   method: string;
   label: string;
   quadrature: number | null;
+  /** orientation of the quadrature grid (null for Laplace and Reitsma) */
+  nodes: 'upper' | 'lower' | null;
   correction: string;
   converged: boolean;
   warnings: string[];
@@ -37,6 +40,12 @@ export interface FitJson {
     midas: { sens: { Q: number; df: number; p: number; I2: number; lo: number | null; hi: number | null }; spec: { Q: number; df: number; p: number; I2: number; lo: number | null; hi: number | null } } | null;
   };
   deeks: { intercept: number; slope: number; se: number; t: number; df: number; p: number } | null;
+  /** SE and CI of every parameter on metandi's scales (bivariate: muSens, muSpec, tau2Sens, tau2Spec, rho, covMu; HSROC) */
+  parameters: ParameterUncertainty | null;
+  /** logLik, AIC, BIC, number of parameters and of observations (arms) */
+  fitStatistics: FitStatistics | null;
+  /** gradient norm, Hessian condition number, boundary flags */
+  convergence: ConvergenceReport | null;
   /** with --covariate: bivariate meta-regression (same model and quadrature as the main fit) */
   metaRegression?: {
     covariate: string;
@@ -61,6 +70,7 @@ export function fitToJson(pooled: PooledResult, deeks: DeeksResult | null, optio
     method: pooled.model.method,
     label: pooled.model.label,
     quadrature: pooled.model.method === 'glmm' ? (pooled.model.quadrature ?? options.quadrature) : null,
+    nodes: pooled.model.nodes ?? null,
     correction: pooled.model.method === 'glmm' ? 'none (exact binomial likelihood)' : `${options.correction} (${options.correctionValue})`,
     converged: pooled.model.converged,
     warnings: notes.map(noteMessage),
@@ -90,6 +100,9 @@ export function fitToJson(pooled: PooledResult, deeks: DeeksResult | null, optio
       midas: midas ? { sens: midasPanel(midas.sens), spec: midasPanel(midas.spec) } : null,
     },
     deeks: deeks ? { intercept: deeks.intercept, slope: deeks.slope, se: deeks.slopeSe, t: deeks.slopeT, df: deeks.df, p: deeks.slopeP } : null,
+    parameters: pooled.parameters ?? null,
+    fitStatistics: pooled.fitStatistics ?? null,
+    convergence: pooled.convergence ?? null,
   };
 }
 

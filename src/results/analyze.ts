@@ -7,6 +7,7 @@ import type { AnalysisSpec } from '../spec/schema.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import type { Interval } from '../stats/types.ts';
 import { ENGINE_VERSION } from '../version.ts';
+import { defaultNodePlacement } from '../stats/glmm-node-placement.ts';
 import { deeksOrNull, poolStudies, type PooledOptions } from './pooled.ts';
 import { subgroupAnalysis } from './subgroups.ts';
 import { influenceAnalysis } from './influence.ts';
@@ -109,6 +110,7 @@ export function pooledOptions(spec: AnalysisSpec): PooledOptions {
   return {
     method: spec.model.method,
     quadrature: spec.model.quadrature,
+    nodes: spec.model.nodes ?? defaultNodePlacement(spec.model.quadrature),
     correction: spec.model.correction,
     correctionValue: spec.model.correction_value,
     region: spec.model.region,

@@ -7,6 +7,7 @@
 import { applyContinuityCorrection, type CorrectionPolicy } from '../stats/continuity.ts';
 import { confidenceRegion, predictionRegion, midasCompatPredictionRegion, type RegionPoint } from '../stats/ellipse.ts';
 import { fitBivariateGlmm, type BivariateGlmmFit } from '../stats/glmm-bivariate.ts';
+import { defaultNodePlacement, type NodePlacement } from '../stats/glmm-node-placement.ts';
 import { midasProportionHeterogeneity, zhouDendukuriI2, type MidasHeterogeneityResult, type ZhouDendukuriResult } from '../stats/heterogeneity.ts';
 import { hsrocFromBivariate, type HsrocResult } from '../stats/hsroc.ts';
 import { fitReitsma, type ReitsmaResult } from '../stats/reitsma.ts';
@@ -17,10 +18,13 @@ import { univariateMetaAnalysis, type UnivariateResult } from '../stats/univaria
 import { expit } from '../stats/distributions.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import { deeksFunnelTest, type DeeksResult } from '../stats/deeks.ts';
+import { conditionNumber, parameterUncertainty, thetaVcovFromPsi, type ParameterUncertainty } from '../stats/parameter-uncertainty.ts';
 
 export interface PooledOptions {
   method: 'glmm' | 'reitsma';
   quadrature: number;
+  /** orientation of the quadrature grid (default: defaultNodePlacement(quadrature), see glmm-node-placement.ts) */
+  nodes?: NodePlacement;
   correction: CorrectionPolicy;
   correctionValue: number;
   region: 'F' | 'chi2';
@@ -42,10 +46,36 @@ export interface ModelInfo {
   logLik: number | null;
   nParams: number | null;
   quadrature?: number;
+  /** orientation of the quadrature grid (GLMM with 2 or more points) */
+  nodes?: 'upper' | 'lower' | null;
   estimation?: 'ML' | 'REML';
   correction?: { policy: CorrectionPolicy; value: number; correctedStudies: number[] };
   optimizer?: BivariateGlmmFit['optimizer'];
   boundary?: BivariateGlmmFit['boundary'];
+}
+
+export interface FitStatistics {
+  logLik: number;
+  /** estimation the log-likelihood belongs to */
+  estimation: 'ML' | 'REML';
+  nParams: number;
+  /** arms with participants (2k rows of the long data, Stata's e(N)); null where not used */
+  nObservations: number | null;
+  /** −2 ln L + 2p (ML fits; null for REML, whose likelihood is not comparable across fixed effects) */
+  aic: number | null;
+  /** −2 ln L + p ln N (ML fits, N = arms, as midas and Stata) */
+  bic: number | null;
+}
+
+export interface ConvergenceReport {
+  converged: boolean;
+  /** largest |∂ ln L/∂x| over the internal parameters at the optimum (GLMM); null when not recorded */
+  gradientNorm: number | null;
+  /** condition number of the observed information of (μ, ln τ, atanh ρ); null at a boundary */
+  hessianCondition: number | null;
+  boundary: { tau2SensZero: boolean; tau2SpecZero: boolean; rhoAtBound: boolean; rhoNearBound: boolean };
+  /** how the SEs of the pooled logits were obtained */
+  seMethod: string;
 }
 
 export interface PooledSummary {
@@ -102,6 +132,12 @@ export interface PooledResult {
     /** midas forest-plot Q and I² for sensitivity and specificity around the pooled estimates */
     midas: { sens: MidasHeterogeneityResult; spec: MidasHeterogeneityResult } | null;
   };
+  /** SEs and CIs of every model parameter on metandi's scales (null for univariate pooling) */
+  parameters?: ParameterUncertainty | null;
+  /** log-likelihood, AIC, BIC (null for univariate pooling) */
+  fitStatistics?: FitStatistics | null;
+  /** how well the optimum is determined (null for univariate pooling) */
+  convergence?: ConvergenceReport | null;
   /** univariate pooling (REML) of logit sens, logit spec, ln DOR, ln LR+, ln LR− */
   univariate: Record<'logitSens' | 'logitSpec' | 'logDor' | 'logLrPos' | 'logLrNeg', UnivariateResult | null>;
 }
@@ -143,7 +179,7 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
   let glmm: BivariateGlmmFit | undefined;
   let reitsma: ReitsmaResult | undefined;
   if (options.method === 'glmm') {
-    glmm = fitBivariateGlmm([...counts], { quadrature: options.quadrature });
+    glmm = fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature) });
     model = {
       method: 'glmm',
       label: glmm.label,
@@ -153,6 +189,7 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
       logLik: glmm.logLik,
       nParams: glmm.nParams,
       quadrature: glmm.quadrature,
+      nodes: glmm.nodes,
       estimation: 'ML',
       optimizer: glmm.optimizer,
       boundary: glmm.boundary,
@@ -236,7 +273,48 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
       predictionMidas,
     },
     heterogeneity: { zhouDendukuri: zhouDendukuriI2(parameters, counts), midas: midasHeterogeneity },
+    ...modelUncertainty(mu, vcov, tau2, covRe, rho, glmm, reitsma, options.level),
     univariate,
+  };
+}
+
+/** Parameter SEs/CIs, fit statistics and the convergence report of a bivariate fit. */
+function modelUncertainty(
+  mu: { sens: number; spec: number },
+  vcov: Matrix2,
+  tau2: { sens: number; spec: number },
+  covRe: number,
+  rho: number | null,
+  glmm: BivariateGlmmFit | undefined,
+  reitsma: ReitsmaResult | undefined,
+  level: number,
+): Pick<PooledResult, 'parameters' | 'fitStatistics' | 'convergence'> {
+  const thetaVcov = glmm ? glmm.theta.vcov : thetaVcovFromPsi(vcov, tau2, covRe, reitsma?.psiVcov ?? null);
+  const parameters = parameterUncertainty({ mu, covMu: vcov[0][1], tau2, rho, thetaVcov, muVcov: vcov, level });
+  const zero = (v: number) => v < 1e-8;
+  const boundary = {
+    tau2SensZero: glmm ? glmm.boundary.tau2SensZero : zero(tau2.sens),
+    tau2SpecZero: glmm ? glmm.boundary.tau2SpecZero : zero(tau2.spec),
+    rhoAtBound: glmm ? glmm.boundary.rhoAtBound : rho !== null && 1 - Math.abs(rho) < 1e-8,
+    rhoNearBound: rho !== null && Math.abs(rho) > 0.995,
+  };
+  if (glmm) {
+    return {
+      parameters,
+      fitStatistics: { logLik: glmm.logLik, estimation: 'ML', nParams: glmm.nParams, nObservations: glmm.nObservations, aic: glmm.aic, bic: glmm.bic },
+      convergence: {
+        converged: glmm.converged,
+        gradientNorm: glmm.optimizer.gradientNorm,
+        hessianCondition: conditionNumber(thetaVcov),
+        boundary,
+        seMethod: glmm.seMethod,
+      },
+    };
+  }
+  return {
+    parameters,
+    fitStatistics: reitsma ? { logLik: reitsma.logLik, estimation: 'REML', nParams: reitsma.nParams, nObservations: null, aic: null, bic: null } : null,
+    convergence: reitsma ? { converged: reitsma.converged, gradientNorm: null, hessianCondition: conditionNumber(thetaVcov), boundary, seMethod: 'inverse Fisher information of the REML likelihood' } : null,
   };
 }
 
@@ -252,7 +330,7 @@ function aucInterval(
   if (options.aucCi === 'bootstrap' || !deltaAvailable) {
     const refit = (simulated: Counts[]) => {
       if (options.method === 'glmm') {
-        const fit = fitBivariateGlmm(simulated, { quadrature: options.quadrature });
+        const fit = fitBivariateGlmm(simulated, { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature) });
         return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
       }
       const fit = fitReitsma(simulated, { method: 'reml', correction: options.correction, correctionValue: options.correctionValue });
