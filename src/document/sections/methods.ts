@@ -33,9 +33,15 @@ export function methodsParagraphs(results: AnalysisResults): string[] {
     const integration =
       pooled.model.quadrature === 1
         ? 'the Laplace approximation (as R lme4::glmer)'
-        : `adaptive Gauss–Hermite quadrature with ${pooled.model.quadrature} points per random effect${pooled.model.quadrature === 7 ? ' (the setting of Stata midas)' : pooled.model.quadrature === 5 ? ' (the setting of Stata metandi)' : ''}`;
+        : `adaptive Gauss–Hermite quadrature with ${pooled.model.quadrature} points per random effect${pooled.model.quadrature === 7 ? ' (the setting of Stata midas)' : pooled.model.quadrature === 5 ? ' (the setting of Stata metandi)' : ''}${
+            pooled.model.nodes === 'upper'
+              ? ', the nodes placed with the upper-triangular square root of the conditional covariance of the random effects (as Stata places them for metandi)'
+              : pooled.model.nodes === 'lower'
+                ? ', the nodes placed with the lower Cholesky factor of the conditional covariance of the random effects (as Stata places them for midas)'
+                : ''
+          }`;
     paragraphs.push(
-      `Sensitivity and specificity were pooled jointly with a bivariate random-effects model with exact binomial within-study likelihood (Chu & Cole 2006; Reitsma et al. 2005), fitted by maximum likelihood with ${integration}. No continuity correction enters this likelihood. Summary likelihood ratios and the diagnostic odds ratio were derived from the pooled logits and their covariance by the delta method on the log scale (as midas, metandi and MetaDTA). The summary ROC curve is the Rutter–Gatsonis curve implied by the bivariate parameters (Harbord et al. 2007); its area (AUC) was integrated numerically over the full false-positive range, with a ${level} interval by the ${options.aucCi === 'bootstrap' ? `parametric bootstrap (${options.bootstrap} replicates, seed ${options.seed})` : 'delta method on the logit scale'}. Confidence and prediction regions use the ${options.region === 'F' ? 'F-based critical value √(2·F(2, k−2)) of metandi and midas' : 'χ²-based critical value √χ²₂ of mada'}.`,
+      `Sensitivity and specificity were pooled jointly with a bivariate random-effects model with exact binomial within-study likelihood (Chu & Cole 2006; Reitsma et al. 2005), fitted by maximum likelihood with ${integration}. No continuity correction enters this likelihood. Standard errors and confidence intervals of the between-study variances, their correlation and the HSROC parameters were obtained by the delta method from the inverse observed information on the scales Stata metandi uses (log variances, Fisher-z correlation; Harbord & Whiting 2009). Summary likelihood ratios and the diagnostic odds ratio were derived from the pooled logits and their covariance by the delta method on the log scale (as midas, metandi and MetaDTA). The summary ROC curve is the Rutter–Gatsonis curve implied by the bivariate parameters (Harbord et al. 2007); its area (AUC) was integrated numerically over the full false-positive range, with a ${level} interval by the ${options.aucCi === 'bootstrap' ? `parametric bootstrap (${options.bootstrap} replicates, seed ${options.seed})` : 'delta method on the logit scale'}. Confidence and prediction regions use the ${options.region === 'F' ? 'F-based critical value √(2·F(2, k−2)) of metandi and midas' : 'χ²-based critical value √χ²₂ of mada'}.`,
     );
   } else if (pooled.model.method === 'reitsma') {
     paragraphs.push(
