@@ -8,7 +8,7 @@ import { applyContinuityCorrection, type CorrectionPolicy } from '../stats/conti
 import { confidenceRegion, predictionRegion, midasCompatPredictionRegion, type RegionPoint } from '../stats/ellipse.ts';
 import { fitBivariateGlmm, type BivariateGlmmFit } from '../stats/glmm-bivariate.ts';
 import { defaultNodePlacement, type NodePlacement } from '../stats/glmm-node-placement.ts';
-import { midasProportionHeterogeneity, zhouDendukuriI2, type MidasHeterogeneityResult, type ZhouDendukuriResult } from '../stats/heterogeneity.ts';
+import { midasForestHeterogeneity, zhouDendukuriI2, type MidasHeterogeneityResult, type ZhouDendukuriResult } from '../stats/heterogeneity.ts';
 import { hsrocFromBivariate, type HsrocResult } from '../stats/hsroc.ts';
 import { fitReitsma, type ReitsmaResult } from '../stats/reitsma.ts';
 import { aucDeltaMethodCi, aucExact, aucParametricBootstrap, midasAuc, observedFprRange, paucMadaGrid, srocCurve, srocSensAtFpr } from '../stats/sroc.ts';
@@ -18,6 +18,7 @@ import { univariateMetaAnalysis, type UnivariateResult } from '../stats/univaria
 import { expit } from '../stats/distributions.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import { deeksFunnelTest, type DeeksResult } from '../stats/deeks.ts';
+import type { SharedInterceptFit } from '../stats/glmm-shared-intercept.ts';
 import { conditionNumber, parameterUncertainty, thetaVcovFromPsi, type ParameterUncertainty } from '../stats/parameter-uncertainty.ts';
 
 export interface PooledOptions {
@@ -129,8 +130,8 @@ export interface PooledResult {
   } | null;
   heterogeneity: {
     zhouDendukuri: ZhouDendukuriResult | null;
-    /** midas forest-plot Q and I² for sensitivity and specificity around the pooled estimates */
-    midas: { sens: MidasHeterogeneityResult; spec: MidasHeterogeneityResult } | null;
+    /** midas forest-plot Q and I² for sensitivity and specificity, as midas prints them (centred on its shared-random-intercept model) */
+    midas: { sens: MidasHeterogeneityResult; spec: MidasHeterogeneityResult; centre?: SharedInterceptFit } | null;
   };
   /** SEs and CIs of every model parameter on metandi's scales (null for univariate pooling) */
   parameters?: ParameterUncertainty | null;
@@ -244,10 +245,8 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
   const auc = aucInterval(counts, parameters, glmm, options);
   let midasHeterogeneity: PooledResult['heterogeneity']['midas'] = null;
   try {
-    midasHeterogeneity = {
-      sens: midasProportionHeterogeneity(counts, 'sens', { pooled: expit(mu.sens), level: options.level }),
-      spec: midasProportionHeterogeneity(counts, 'spec', { pooled: expit(mu.spec), level: options.level }),
-    };
+    // as midas prints them: centred on its shared-random-intercept ("fixed-effects") model
+    midasHeterogeneity = midasForestHeterogeneity(counts, options.level);
   } catch {
     midasHeterogeneity = null;
   }
