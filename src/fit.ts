@@ -39,7 +39,8 @@ export interface FitJson {
     zhouDendukuri: { sens: number; spec: number; bivariate: number } | null;
     midas: { sens: { Q: number; df: number; p: number; I2: number; lo: number | null; hi: number | null }; spec: { Q: number; df: number; p: number; I2: number; lo: number | null; hi: number | null } } | null;
   };
-  deeks: { intercept: number; slope: number; se: number; t: number; df: number; p: number } | null;
+  /** Deeks' test; statistics null and notEstimable set ('identical-ess' | 'zero-residual-variance') when it cannot be computed */
+  deeks: { intercept: number; slope: number; se: number; t: number; df: number; p: number; notEstimable: string | null } | null;
   /** SE and CI of every parameter on metandi's scales (bivariate: muSens, muSpec, tau2Sens, tau2Spec, rho, covMu; HSROC) */
   parameters: ParameterUncertainty | null;
   /** logLik, AIC, BIC, number of parameters and of observations (arms) */
@@ -99,7 +100,7 @@ export function fitToJson(pooled: PooledResult, deeks: DeeksResult | null, optio
         : null,
       midas: midas ? { sens: midasPanel(midas.sens), spec: midasPanel(midas.spec) } : null,
     },
-    deeks: deeks ? { intercept: deeks.intercept, slope: deeks.slope, se: deeks.slopeSe, t: deeks.slopeT, df: deeks.df, p: deeks.slopeP } : null,
+    deeks: deeks ? { intercept: deeks.intercept, slope: deeks.slope, se: deeks.slopeSe, t: deeks.slopeT, df: deeks.df, p: deeks.slopeP, notEstimable: deeks.notEstimable } : null,
     parameters: pooled.parameters ?? null,
     fitStatistics: pooled.fitStatistics ?? null,
     convergence: pooled.convergence ?? null,
@@ -161,7 +162,7 @@ export function fitToText(fit: FitJson, file: string): string {
     lines.push(`  Meta-regression on ${m.covariate} (k = ${m.k}): LRT χ² = ${formatNumber(m.lrt.statistic, 'statistic')}, df = ${m.lrt.df}, ${formatPStatement(m.lrt.p)}`);
     for (const level of m.levels) lines.push(`    ${level.level} (k = ${level.k}): sensitivity ${formatInterval(level.sens)}, specificity ${formatInterval(level.spec)}`);
   }
-  if (fit.deeks) lines.push(`  Deeks' funnel-plot asymmetry test: slope ${formatNumber(fit.deeks.slope, 'statistic')}, ${formatPStatement(fit.deeks.p)}`);
+  if (fit.deeks) lines.push(fit.deeks.notEstimable ? `  Deeks' funnel-plot asymmetry test: not estimable (${fit.deeks.notEstimable})` : `  Deeks' funnel-plot asymmetry test: slope ${formatNumber(fit.deeks.slope, 'statistic')}, ${formatPStatement(fit.deeks.p)}`);
   for (const warning of fit.warnings) lines.push(`warning: ${warning}`);
   return lines.join('\n');
 }

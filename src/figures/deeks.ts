@@ -47,6 +47,7 @@ const LINE_MARK = { color: COLOUR.curve, strokeWidth: LINE_WIDTH.emphasis, strok
 export function regressionEnds(input: DeeksInput): { dor: number; invSqrtEss: number }[] {
   const ys = input.studies.map((study) => study.invSqrtEss);
   const { intercept, slope } = input.regression;
+  if (!Number.isFinite(intercept) || !Number.isFinite(slope)) return []; // test not estimable: no line
   return [Math.min(...ys), Math.max(...ys)].map((invSqrtEss) => ({ invSqrtEss, dor: Math.exp(intercept + slope * invSqrtEss) }));
 }
 
@@ -90,7 +91,7 @@ export function deeksSpec(input: DeeksInput, options: DeeksOptions = {}): TopLev
     { data: { values: input.studies.map((study) => ({ dor: study.dor, invSqrtEss: study.invSqrtEss })) }, mark: { type: 'point', ...STUDY_MARK }, encoding: { x, y } },
   ];
   if (mode !== 'none') layers.push(labelLayer(input, mode, ticks, size));
-  const test = `Deeks' test: slope ${formatPValueClause(input.regression.p)}`;
+  const test = Number.isFinite(input.regression.p) ? `Deeks' test: slope ${formatPValueClause(input.regression.p)}` : "Deeks' test: not estimable";
   const heading = {
     width: size.width, height: 14,
     data: { values: [{ text: test }] },

@@ -113,7 +113,7 @@ export function midasCompatibility(counts: readonly Counts[], pooled: PooledResu
   }
   const deeksMidas = safe(() => deeksFunnelTest(counts, { correction: 'single', correctionValue: 0.5, essFrom: 'corrected' }));
   const deeksCorrect = safe(() => deeksFunnelTest(counts, { correction: options.correction, correctionValue: options.correctionValue }));
-  if (deeksMidas && deeksCorrect && deeksMidas.correction.correctedStudies.length > 0) {
+  if (deeksMidas && deeksCorrect && !deeksMidas.notEstimable && !deeksCorrect.notEstimable && deeksMidas.correction.correctedStudies.length > 0) {
     items.push({
       id: 'deeks-p',
       quantity: "Deeks' test p-value",

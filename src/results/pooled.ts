@@ -33,6 +33,8 @@ export interface PooledOptions {
   aucCi: 'bootstrap' | 'delta';
   bootstrap: number;
   seed: number;
+  /** SROC figure: the curve over the observed FPR range only (default), or also the full range, labelled as extrapolated */
+  srocRange?: 'observed' | 'full';
   /** fewer studies than this: univariate pooling instead of the bivariate model */
   minimumBivariate?: number;
 }
@@ -115,7 +117,11 @@ export interface PooledResult {
   rho: number | null;
   summary: PooledSummary;
   hsroc: HsrocResult | null;
-  sroc: { points: RocPointLite[]; notes: StatsNote[] } | null;
+  /**
+   * SROC curve: `points` over the full FPR range (0–1; beyond the observed FPRs it is extrapolated),
+   * `observed` over the range of FPRs of the tables (with both arms), as mada and metandi draw it
+   */
+  sroc: { points: RocPointLite[]; observed?: RocPointLite[]; fprRange?: [number, number]; notes: StatsNote[] } | null;
   auc: AucSummary | null;
   /** midas-compatible AUC and its Wilson "CI" (N = 500 grid points; not a confidence interval) */
   aucMidas: { est: number; lo: number; hi: number } | null;
@@ -143,12 +149,23 @@ export interface PooledResult {
   univariate: Record<'logitSens' | 'logitSpec' | 'logDor' | 'logLrPos' | 'logLrNeg', UnivariateResult | null>;
 }
 
-/** SROC curve sampled evenly on the logit-FPR scale (smooth where the curve is steep), ends included. */
-function srocPoints(parameters: { mu: { sens: number; spec: number }; tau2: { sens: number; spec: number }; covRe: number }): { points: RocPointLite[]; notes: StatsNote[] } {
+/**
+ * SROC curve sampled evenly on the logit-FPR scale (smooth where the curve is steep), ends included;
+ * and the part over the observed FPR range (tables with non-diseased participants), its ends exact.
+ */
+function srocPoints(
+  parameters: { mu: { sens: number; spec: number }; tau2: { sens: number; spec: number }; covRe: number },
+  fprRange: [number, number] | null,
+): { points: RocPointLite[]; observed?: RocPointLite[]; fprRange?: [number, number]; notes: StatsNote[] } {
   const fpr = [0, ...Array.from({ length: 241 }, (_, j) => expit(-12 + (24 * j) / 240)), 1];
   const sens = srocSensAtFpr(parameters, fpr);
   if (!sens) return { points: [], notes: srocCurve(parameters).notes };
-  return { points: fpr.map((f, j) => ({ fpr: f, sens: sens[j]! })), notes: [] };
+  const points = fpr.map((f, j) => ({ fpr: f, sens: sens[j]! }));
+  if (!fprRange || !(fprRange[1] > fprRange[0])) return { points, notes: [] };
+  const [lo, hi] = fprRange;
+  const inside = [lo, ...fpr.filter((f) => f > lo && f < hi), hi];
+  const observedSens = srocSensAtFpr(parameters, inside)!;
+  return { points, observed: inside.map((f, j) => ({ fpr: f, sens: observedSens[j]! })), fprRange, notes: [] };
 }
 
 const toPoints = (points: readonly RegionPoint[]): RocPointLite[] => points.map((p) => ({ fpr: p.fpr, sens: p.sens }));
@@ -213,8 +230,23 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
     rho = reitsma.rho;
   }
 
+  const noDiseased = counts.filter((c) => c.tp + c.fn === 0).length;
+  const noNonDiseased = counts.filter((c) => c.tn + c.fp === 0).length;
+  if (noDiseased + noNonDiseased > 0) model.notes = [...model.notes, { code: 'single-arm-tables', detail: { noDiseased, noNonDiseased, method: model.method } }];
   const parameters = { mu, tau2, covRe };
   const measures = summaryMeasures(mu, vcov, options.level);
+  // separated data (a pooled logit diverges, note 'mu-at-bound'): the measures that depend on it have
+  // no finite estimate; they are reported as not estimable instead of as 1e23 with a CI of (0–NA)
+  const diverges = (arm: 'sens' | 'spec') => model.notes.some((n) => n.code === 'mu-at-bound' && n.detail?.parameter === arm);
+  const blank = (m: SummaryMeasure, depends: ('sens' | 'spec')[]): SummaryMeasure =>
+    depends.some(diverges) ? { est: Number.NaN, lo: Number.NaN, hi: Number.NaN, seTransformed: Number.NaN, notEstimable: 'no-finite-estimate' } : m;
+  measures.sens = blank(measures.sens, ['sens']);
+  measures.spec = blank(measures.spec, ['spec']);
+  measures.fpr = blank(measures.fpr, ['spec']);
+  measures.lrPos = blank(measures.lrPos, ['spec']);
+  measures.lrNeg = blank(measures.lrNeg, ['sens']);
+  measures.dor = blank(measures.dor, ['sens', 'spec']);
+  measures.logDor = blank(measures.logDor, ['sens', 'spec']);
   const summary: PooledSummary = {
     sens: measures.sens,
     spec: measures.spec,
@@ -225,7 +257,8 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
     logDor: measures.logDor,
     method: 'delta method on the logit/log scale from the pooled logits and their covariance',
   };
-  const curve = srocPoints(parameters);
+  const fprRange = safeFprRange(counts);
+  const curve = srocPoints(parameters, fprRange);
   const psi: Matrix2 = [
     [tau2.sens, covRe],
     [covRe, tau2.spec],
@@ -240,8 +273,7 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
     predictionMidas = null;
   }
   const midas = midasAuc(parameters);
-  const fprRange = observedFprRange(counts);
-  const pauc = paucMadaGrid(parameters, fprRange);
+  const pauc = fprRange ? paucMadaGrid(parameters, fprRange) : { auc: null, fprRange: [Number.NaN, Number.NaN] as [number, number] };
   const auc = aucInterval(counts, parameters, glmm, options);
   let midasHeterogeneity: PooledResult['heterogeneity']['midas'] = null;
   try {
@@ -260,7 +292,7 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
     rho,
     summary,
     hsroc: hsrocFromBivariate(parameters),
-    sroc: curve.points.length > 0 ? { points: curve.points, notes: curve.notes } : null,
+    sroc: curve.points.length > 0 ? curve : null,
     auc,
     aucMidas: { est: midas.auc, lo: midas.wilsonLo, hi: midas.wilsonHi },
     pauc: { est: pauc.auc, fprRange: pauc.fprRange },
@@ -275,6 +307,12 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
     ...modelUncertainty(mu, vcov, tau2, covRe, rho, glmm, reitsma, options.level),
     univariate,
   };
+}
+
+/** Observed FPR range of the tables with both arms; null when there is none. */
+function safeFprRange(counts: readonly Counts[]): [number, number] | null {
+  const both = counts.filter((c) => c.tp + c.fn > 0 && c.tn + c.fp > 0);
+  return both.length > 0 ? observedFprRange(both) : null;
 }
 
 /** Parameter SEs/CIs, fit statistics and the convergence report of a bivariate fit. */
@@ -324,6 +362,8 @@ function aucInterval(
   options: PooledOptions,
 ): AucSummary {
   const exact = aucExact(parameters);
+  // no curve (shape not identified or a variance at 0): no AUC, and no interval as if it were estimated
+  if (exact.auc === null) return { est: null, lo: null, hi: null, method: 'not estimated: the SROC curve is not identified', notes: exact.notes };
   const thetaVcov = glmm?.theta.vcov;
   const deltaAvailable = glmm !== undefined && thetaVcov !== null && thetaVcov !== undefined && thetaVcov.length >= 4 && !glmm.boundary.tau2SensZero && !glmm.boundary.tau2SpecZero;
   if (options.aucCi === 'bootstrap' || !deltaAvailable) {

@@ -18,13 +18,13 @@ const finiteInterval = (i: { est: number | null; lo: number | null; hi: number |
 export function summaryRows(pooled: PooledResult, compat: 'none' | 'midas'): { key: string; label: string; value: IntervalLike | null; kind: Kind; method: string }[] {
   const s = pooled.summary;
   const rows = [
-    { key: 'sens', label: 'Sensitivity', value: s.sens as IntervalLike, kind: 'proportion' as Kind, method: 'logit-scale Wald interval' },
+    { key: 'sens', label: 'Sensitivity', value: s.sens as IntervalLike | null, kind: 'proportion' as Kind, method: 'logit-scale Wald interval' },
     { key: 'spec', label: 'Specificity', value: s.spec, kind: 'proportion' as Kind, method: 'logit-scale Wald interval' },
     { key: 'lr_positive', label: 'Positive likelihood ratio (LR+)', value: s.lrPositive, kind: 'ratio' as Kind, method: 'delta method, log scale' },
     { key: 'lr_negative', label: 'Negative likelihood ratio (LR−)', value: s.lrNegative, kind: 'ratio' as Kind, method: 'delta method, log scale' },
     { key: 'dor', label: 'Diagnostic odds ratio (DOR)', value: s.dor, kind: 'ratio' as Kind, method: 'delta method, log scale' },
   ];
-  if (pooled.auc) rows.push({ key: 'auc', label: 'Area under the SROC curve (AUC)', value: finiteInterval(pooled.auc) ?? { est: pooled.auc.est ?? Number.NaN, lo: Number.NaN, hi: Number.NaN }, kind: 'proportion', method: pooled.auc.method });
+  if (pooled.auc) rows.push({ key: 'auc', label: 'Area under the SROC curve (AUC), full false-positive range (extrapolated beyond the observed range)', value: pooled.auc.est === null ? null : (finiteInterval(pooled.auc) ?? { est: pooled.auc.est, lo: Number.NaN, hi: Number.NaN }), kind: 'proportion', method: pooled.auc.method });
   if (pooled.pauc && pooled.pauc.est !== null) {
     rows.push({
       key: 'pauc',
@@ -41,7 +41,8 @@ export function summaryRows(pooled: PooledResult, compat: 'none' | 'midas'): { k
 }
 
 function display(value: IntervalLike | null, kind: Kind): string {
-  if (!value) return 'NA';
+  if (!value) return 'not estimable';
+  if (!Number.isFinite(value.est)) return (value as { notEstimable?: string }).notEstimable ? 'not estimable (no finite maximum-likelihood estimate)' : 'not estimable';
   if (!Number.isFinite(value.lo) || !Number.isFinite(value.hi)) return kind === 'ratio' ? formatRatio(value.est) : formatNumber(value.est, kind);
   return formatInterval(value, kind);
 }
@@ -206,7 +207,7 @@ function publishedTable(results: AnalysisResults, spec: AnalysisSpec, numbering:
   const midas = results.pooled.heterogeneity.midas;
   if (published.i2_sens !== undefined) extra.push({ label: 'I², sensitivity (%)', published: formatPercent(published.i2_sens), mine: midas ? formatPercent(midas.sens.I2, true) : 'NA' });
   if (published.i2_spec !== undefined) extra.push({ label: 'I², specificity (%)', published: formatPercent(published.i2_spec), mine: midas ? formatPercent(midas.spec.I2, true) : 'NA' });
-  if (published.deeks_p !== undefined) extra.push({ label: "Deeks' test p", published: formatPValue(published.deeks_p), mine: results.deeks ? formatPValue(results.deeks.slopeP) : 'NA' });
+  if (published.deeks_p !== undefined) extra.push({ label: "Deeks' test p", published: formatPValue(published.deeks_p), mine: results.deeks ? (results.deeks.notEstimable ? 'not estimable' : formatPValue(results.deeks.slopeP)) : 'NA' });
   return {
     id: 'table-published',
     number: numbering.nextTable(),
@@ -238,7 +239,7 @@ export function summarySection(
     if (!seen.has(text)) blocks.push({ warning: text });
     seen.add(text);
   }
-  if (!pooled.sroc && pooled.model.method !== 'univariate') blocks.push({ warning: noteMessage({ code: 'sroc-undefined-zero-variance' }) });
+  if (!pooled.sroc && pooled.model.method !== 'univariate' && !notes.some((n) => /^sroc[_-]/.test(n.code))) blocks.push({ warning: noteMessage({ code: 'sroc-undefined-zero-variance' }) });
   if (!pooled.model.converged && !pooled.model.notes.some((n) => /not.converged/.test(n.code))) {
     blocks.push({ warning: noteMessage({ code: 'glmm-not-converged', detail: { message: pooled.model.optimizer?.message ?? 'not converged' } }) });
   }
