@@ -235,14 +235,12 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
   if (noDiseased + noNonDiseased > 0) model.notes = [...model.notes, { code: 'single-arm-tables', detail: { noDiseased, noNonDiseased, method: model.method } }];
   const parameters = { mu, tau2, covRe };
   const measures = summaryMeasures(mu, vcov, options.level);
-  // separated data (a pooled logit diverges, note 'mu-at-bound'): the measures that depend on it have
-  // no finite estimate; they are reported as not estimable instead of as 1e23 with a CI of (0–NA)
+  // separated data (a pooled logit diverges, note 'mu-at-bound'): the ratio measures that depend on it
+  // have no finite estimate; they are reported as not estimable instead of as 1e23 with a CI of (0–NA)
   const diverges = (arm: 'sens' | 'spec') => model.notes.some((n) => n.code === 'mu-at-bound' && n.detail?.parameter === arm);
   const blank = (m: SummaryMeasure, depends: ('sens' | 'spec')[]): SummaryMeasure =>
     depends.some(diverges) ? { est: Number.NaN, lo: Number.NaN, hi: Number.NaN, seTransformed: Number.NaN, notEstimable: 'no-finite-estimate' } : m;
-  measures.sens = blank(measures.sens, ['sens']);
-  measures.spec = blank(measures.spec, ['spec']);
-  measures.fpr = blank(measures.fpr, ['spec']);
+  // (sensitivity and specificity stay: their estimate is the bound 0 or 1, with the note saying so)
   measures.lrPos = blank(measures.lrPos, ['spec']);
   measures.lrNeg = blank(measures.lrNeg, ['sens']);
   measures.dor = blank(measures.dor, ['sens', 'spec']);
