@@ -123,7 +123,7 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
   validateDesign(design, studies.length);
   if (options.nodes === 'upper' && quadrature > 1) {
     // Stata's (upper-triangular) node placement = the lower one on the arm-swapped data (glmm-node-placement.ts)
-    const swapped = fitBivariateGlmm(swapArms(studies), { quadrature, design: swapDesign(design), nodes: 'lower' });
+    const swapped = fitBivariateGlmm(swapArms(studies), { ...options, quadrature, design: swapDesign(design), nodes: 'lower' });
     return { ...unswapFit(swapped, design.names.length), label: `${swapped.label} (nodes placed with the upper-triangular square root, as Stata)`, nodes: 'upper' };
   }
 
