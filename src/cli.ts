@@ -28,7 +28,7 @@ Usage:
       What changed from version A to version B: 2x2 tables, pooled estimates, figures.
   metadx validate [ANALYSIS...]
       Check specs and data; print every problem with file:line:column.
-  metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--covariate NAME] [--json]
+  metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--nodes upper|lower] [--correction single|all|none] [--covariate NAME] [--json]
       Fit the bivariate model to one data file and print a summary (or one JSON object).
   metadx --help | --version
 
@@ -72,6 +72,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         json: { type: 'boolean', default: false },
         method: { type: 'string' },
         quadrature: { type: 'string' },
+        nodes: { type: 'string' },
         correction: { type: 'string' },
         region: { type: 'string' },
         covariate: { type: 'string' },

@@ -7,9 +7,10 @@
  *   method}, aucMidas {est, lo, hi}, heterogeneity, deeks {intercept, slope, se, t, df, p}.
  */
 import type { StudyData } from './data/studies.ts';
-import { formatInterval, formatNumber, formatPercent, formatPStatement } from './format/numbers.ts';
+import { formatInterval, formatNumber, formatPercent, formatPStatement, formatScientific } from './format/numbers.ts';
 import { noteMessage } from './messages.ts';
-import { deeksOrNull, poolStudies, type PooledOptions, type PooledResult } from './results/pooled.ts';
+import { deeksOrNull, poolStudies, type ConvergenceReport, type FitStatistics, type PooledOptions, type PooledResult } from './results/pooled.ts';
+import type { ParameterUncertainty } from './stats/parameter-uncertainty.ts';
 import type { DeeksResult } from './stats/deeks.ts';
 import { metaRegression } from './results/meta-regression.ts';
 
@@ -18,6 +19,8 @@ export interface FitJson {
   method: string;
   label: string;
   quadrature: number | null;
+  /** orientation of the quadrature grid (null for Laplace and Reitsma) */
+  nodes: 'upper' | 'lower' | null;
   correction: string;
   converged: boolean;
   warnings: string[];
@@ -32,11 +35,20 @@ export interface FitJson {
   hsroc: { Lambda: number | null; Theta: number | null; beta: number | null; sigma2Alpha: number; sigma2Theta: number } | null;
   auc: { est: number | null; lo: number | null; hi: number | null; method: string } | null;
   aucMidas: { est: number; lo: number; hi: number } | null;
+  /** AUC over the observed FPR range (mada's partial AUC, normalised; no CI) — the full-range AUC above is extrapolated beyond it */
+  pauc: { est: number | null; fprRange: [number, number] } | null;
   heterogeneity: {
     zhouDendukuri: { sens: number; spec: number; bivariate: number } | null;
     midas: { sens: { Q: number; df: number; p: number; I2: number; lo: number | null; hi: number | null }; spec: { Q: number; df: number; p: number; I2: number; lo: number | null; hi: number | null } } | null;
   };
-  deeks: { intercept: number; slope: number; se: number; t: number; df: number; p: number } | null;
+  /** Deeks' test; statistics null and notEstimable set ('identical-ess' | 'zero-residual-variance') when it cannot be computed */
+  deeks: { intercept: number; slope: number; se: number; t: number; df: number; p: number; notEstimable: string | null } | null;
+  /** SE and CI of every parameter on metandi's scales (bivariate: muSens, muSpec, tau2Sens, tau2Spec, rho, covMu; HSROC) */
+  parameters: ParameterUncertainty | null;
+  /** logLik, AIC, BIC, number of parameters and of observations (arms) */
+  fitStatistics: FitStatistics | null;
+  /** gradient norm, Hessian condition number, boundary flags */
+  convergence: ConvergenceReport | null;
   /** with --covariate: bivariate meta-regression (same model and quadrature as the main fit) */
   metaRegression?: {
     covariate: string;
@@ -61,6 +73,7 @@ export function fitToJson(pooled: PooledResult, deeks: DeeksResult | null, optio
     method: pooled.model.method,
     label: pooled.model.label,
     quadrature: pooled.model.method === 'glmm' ? (pooled.model.quadrature ?? options.quadrature) : null,
+    nodes: pooled.model.nodes ?? null,
     correction: pooled.model.method === 'glmm' ? 'none (exact binomial likelihood)' : `${options.correction} (${options.correctionValue})`,
     converged: pooled.model.converged,
     warnings: notes.map(noteMessage),
@@ -83,13 +96,17 @@ export function fitToJson(pooled: PooledResult, deeks: DeeksResult | null, optio
       : null,
     auc: pooled.auc ? { est: pooled.auc.est, lo: pooled.auc.lo, hi: pooled.auc.hi, method: pooled.auc.method } : null,
     aucMidas: pooled.aucMidas,
+    pauc: pooled.pauc && pooled.pauc.est !== null ? pooled.pauc : null,
     heterogeneity: {
       zhouDendukuri: pooled.heterogeneity.zhouDendukuri
         ? { sens: pooled.heterogeneity.zhouDendukuri.I2Sens, spec: pooled.heterogeneity.zhouDendukuri.I2Spec, bivariate: pooled.heterogeneity.zhouDendukuri.I2Bivariate }
         : null,
       midas: midas ? { sens: midasPanel(midas.sens), spec: midasPanel(midas.spec) } : null,
     },
-    deeks: deeks ? { intercept: deeks.intercept, slope: deeks.slope, se: deeks.slopeSe, t: deeks.slopeT, df: deeks.df, p: deeks.slopeP } : null,
+    deeks: deeks ? { intercept: deeks.intercept, slope: deeks.slope, se: deeks.slopeSe, t: deeks.slopeT, df: deeks.df, p: deeks.slopeP, notEstimable: deeks.notEstimable } : null,
+    parameters: pooled.parameters ?? null,
+    fitStatistics: pooled.fitStatistics ?? null,
+    convergence: pooled.convergence ?? null,
   };
 }
 
@@ -136,9 +153,23 @@ export function fitToText(fit: FitJson, file: string): string {
     const ci = fit.auc.lo !== null && fit.auc.hi !== null ? formatInterval({ est: fit.auc.est!, lo: fit.auc.lo, hi: fit.auc.hi }) : formatNumber(fit.auc.est, 'proportion');
     lines.push(`  AUC           ${ci}   [${fit.auc.method}]`);
   }
+  if (fit.pauc && fit.pauc.est !== null) lines.push(`  AUC, observed FPR ${formatNumber(fit.pauc.fprRange[0], 'proportion')}–${formatNumber(fit.pauc.fprRange[1], 'proportion')}   ${formatNumber(fit.pauc.est, 'proportion')}   [partial AUC, normalised (mada rule); the AUC above covers the full FPR range, extrapolated beyond the observed one]`);
   if (fit.aucMidas) lines.push(`  AUC (midas)   ${formatInterval(fit.aucMidas)}   [midas-compatible; its "CI" is a Wilson interval with N = 500, not a CI]`);
   lines.push('');
   lines.push(`  tau² sens ${formatNumber(fit.tau2.sens, 'variance')}, tau² spec ${formatNumber(fit.tau2.spec, 'variance')}, rho ${formatNumber(fit.rho, 'correlation')}`);
+  if (fit.parameters) {
+    lines.push('  Parameters (estimate, SE, 95% CI; metandi scales):');
+    for (const row of [...fit.parameters.bivariate, ...fit.parameters.hsroc]) {
+      if (row.id === 'covMu') continue;
+      const ci = row.lo !== null && row.hi !== null ? formatInterval({ est: row.est ?? Number.NaN, lo: row.lo, hi: row.hi }, 'logit') : `${formatNumber(row.est, 'logit')} (${row.reason ?? 'no CI'})`;
+      lines.push(`    ${row.id.padEnd(12)} ${ci}${row.se !== null ? `, SE ${formatNumber(row.se, 'logit')}` : ''}`);
+    }
+  }
+  if (fit.fitStatistics?.aic != null && fit.fitStatistics.bic !== null) lines.push(`  AIC ${formatNumber(fit.fitStatistics.aic, 'statistic')}, BIC ${formatNumber(fit.fitStatistics.bic, 'statistic')}`);
+  if (fit.convergence) {
+    const c = fit.convergence;
+    lines.push(`  Convergence: ${c.converged ? 'converged' : 'NOT converged'}; largest gradient ${c.gradientNorm === null ? 'NA' : formatScientific(c.gradientNorm, 2)}; information condition number ${c.hessianCondition === null ? 'NA (singular)' : formatScientific(c.hessianCondition, 2)}${c.boundary.tau2SensZero || c.boundary.tau2SpecZero || c.boundary.rhoAtBound ? '; at a boundary' : ''}`);
+  }
   if (fit.heterogeneity.zhouDendukuri) {
     const zd = fit.heterogeneity.zhouDendukuri;
     lines.push(`  I² (Zhou–Dendukuri): sens ${formatPercent(zd.sens, true)}, spec ${formatPercent(zd.spec, true)}, bivariate ${formatPercent(zd.bivariate, true)}`);
@@ -148,7 +179,7 @@ export function fitToText(fit: FitJson, file: string): string {
     lines.push(`  Meta-regression on ${m.covariate} (k = ${m.k}): LRT χ² = ${formatNumber(m.lrt.statistic, 'statistic')}, df = ${m.lrt.df}, ${formatPStatement(m.lrt.p)}`);
     for (const level of m.levels) lines.push(`    ${level.level} (k = ${level.k}): sensitivity ${formatInterval(level.sens)}, specificity ${formatInterval(level.spec)}`);
   }
-  if (fit.deeks) lines.push(`  Deeks' funnel-plot asymmetry test: slope ${formatNumber(fit.deeks.slope, 'statistic')}, ${formatPStatement(fit.deeks.p)}`);
+  if (fit.deeks) lines.push(fit.deeks.notEstimable ? `  Deeks' funnel-plot asymmetry test: not estimable (${fit.deeks.notEstimable})` : `  Deeks' funnel-plot asymmetry test: slope ${formatNumber(fit.deeks.slope, 'statistic')}, ${formatPStatement(fit.deeks.p)}`);
   for (const warning of fit.warnings) lines.push(`warning: ${warning}`);
   return lines.join('\n');
 }

@@ -99,7 +99,8 @@ export const dataMessages = {
     'labels must be unique; for several 2x2 tables from one study add a distinguishing column to data.label (e.g. "{study} ({model})")',
   emptyArm: (arm: 'diseased' | 'non-diseased') =>
     `no ${arm} participants (${arm === 'diseased' ? 'tp + fn' : 'fp + tn'} = 0)`,
-  emptyArmHint: () => 'a 2x2 table needs both diseased and non-diseased participants; remove the row or correct it',
+  emptyArmHint: () =>
+    'the table is kept in the bivariate GLMM for the arm it has (as glmer does) and left out of the methods that need both arms (Reitsma model, Deeks\' test, study DOR and likelihood ratios); check the extraction if both arms were studied',
   unknownLevel: (covariate: string, value: string, allowed: readonly string[], suggestion?: string) =>
     `${covariate} = ${quote(value)} is not a declared level (${allowed.map(quote).join(', ')})${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
   unknownLevelHint: (covariate: string) => `correct the value, or add it under covariates.${covariate}.levels in analysis.yaml`,
@@ -202,7 +203,19 @@ const noteTexts: Record<string, (detail: NoteDetail) => string> = {
   'fewer-than-4-studies': (d) => `only ${num(d, 'k')} studies: the bivariate model is not fitted; sensitivity, specificity, LRs and DOR are pooled separately (univariate REML)`,
   'single-study': () => 'a single study: nothing is pooled; its own estimates are shown',
   'study-excluded': (d) => `study ${num(d, 'study')} was left out of this statistic (${d?.reason ?? 'no data'})`,
+  'single-arm-tables': (d) => {
+    const parts = [Number(d?.noDiseased) > 0 ? `${num(d, 'noDiseased')} without diseased participants` : '', Number(d?.noNonDiseased) > 0 ? `${num(d, 'noNonDiseased')} without non-diseased participants` : ''].filter(Boolean);
+    return d?.method === 'reitsma'
+      ? `2x2 tables with an empty arm (${parts.join(' and ')}) are left out of the Reitsma model, which needs both arms of every table`
+      : `2x2 tables with an empty arm (${parts.join(' and ')}) are kept in the bivariate GLMM for the arm they have (as glmer does) and left out of Deeks' test, the bivariate box plot and residuals, and the per-table DOR and likelihood ratios, which need both arms`;
+  },
   'study-without-data': () => 'a study without diseased and without non-diseased participants was left out',
+  'deeks-not-estimable': (d) =>
+    d?.reason === 'identical-ess'
+      ? "Deeks' test is not estimable: every table has the same effective sample size, so there is no slope to test"
+      : "Deeks' test is not estimable: the log diagnostic odds ratios lie exactly on a line (zero residual variance), so the slope has no standard error",
+  'sroc-shape-not-identified': () =>
+    'both between-study variances are about 0 (τ < 0.01 on the logit scale): the shape of the SROC curve is not identified by the data, so no SROC curve and no AUC are reported (the summary point and its confidence region are)',
   'sroc-undefined-zero-variance': () => 'the SROC curve is undefined: both between-study variances are 0',
   'hsroc-undefined-zero-variance': () => 'HSROC parameters are undefined: a between-study variance is 0',
   'hsroc-correlation-at-boundary': () => 'HSROC: the correlation is at ±1, so one HSROC variance is 0',

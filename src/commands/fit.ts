@@ -4,12 +4,13 @@ import { resolve } from 'node:path';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { specMessages } from '../messages.ts';
 import { printDiagnostics, type CliIo } from './common.ts';
+import { defaultNodePlacement } from '../stats/glmm-node-placement.ts';
 
-export const FIT_USAGE = 'usage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--covariate NAME] [--json]';
+export const FIT_USAGE = 'usage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--nodes upper|lower] [--correction single|all|none] [--covariate NAME] [--json]';
 
 export async function commandFit(
   targets: string[],
-  values: { json?: boolean; method?: string; quadrature?: string; correction?: string; region?: string; covariate?: string },
+  values: { json?: boolean; method?: string; quadrature?: string; nodes?: string; correction?: string; region?: string; covariate?: string },
   io: CliIo,
 ): Promise<number> {
   const usage = (message: string): number => {
@@ -21,6 +22,8 @@ export async function commandFit(
   if (method !== 'glmm' && method !== 'reitsma') return usage(`--method must be glmm or reitsma, not "${method}"`);
   const quadrature = Number(values.quadrature ?? '7');
   if (!Number.isInteger(quadrature) || quadrature < 1 || quadrature > 41) return usage(`--quadrature must be a whole number from 1 to 41, not "${values.quadrature}"`);
+  const nodes = values.nodes ?? defaultNodePlacement(quadrature);
+  if (nodes !== 'upper' && nodes !== 'lower') return usage(`--nodes must be upper or lower, not "${nodes}"`);
   const correction = values.correction ?? (method === 'reitsma' ? 'all' : 'single');
   if (correction !== 'single' && correction !== 'all' && correction !== 'none') return usage(`--correction must be single, all or none, not "${correction}"`);
   const region = values.region ?? 'F';
@@ -45,6 +48,7 @@ export async function commandFit(
   const fit = runFit(loaded.data, {
     method,
     quadrature,
+    nodes,
     correction,
     correctionValue: 0.5,
     region,

@@ -195,12 +195,11 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
         error('data.all-zero', `${label}: ${M.allZero()}`, M.allZeroHint(), where);
         rowOk = false;
       } else if (c.tp + c.fn === 0) {
-        error('data.empty-arm', `${label}: ${M.emptyArm('diseased')}`, M.emptyArmHint(), where);
-        rowOk = false;
+        // kept for the arm it has (as glmer does); methods that need both arms leave it out, saying so
+        diagnostics.push({ severity: 'warning', code: 'data.empty-arm', message: `${label}: ${M.emptyArm('diseased')}`, hint: M.emptyArmHint(), file, ...where });
       }
       if (c.tp + c.fp + c.fn + c.tn > 0 && c.fp + c.tn === 0) {
-        error('data.empty-arm', `${label}: ${M.emptyArm('non-diseased')}`, M.emptyArmHint(), { ...where, ...at(row.positions[countIndex.fp!]), field: fieldName('fp', row.positions[countIndex.fp!]) });
-        rowOk = false;
+        diagnostics.push({ severity: 'warning', code: 'data.empty-arm', message: `${label}: ${M.emptyArm('non-diseased')}`, hint: M.emptyArmHint(), file, ...where, ...at(row.positions[countIndex.fp!]), field: fieldName('fp', row.positions[countIndex.fp!]) });
       }
     }
     const groupColumn = spec.data.group ? normalise(spec.data.group) : undefined;
@@ -277,7 +276,7 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
     });
   }
 
-  if (diagnostics.length > 0) return { diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return { data: { file, studies, covariates, columns: table.header }, diagnostics };
 }
 

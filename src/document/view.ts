@@ -186,8 +186,8 @@ function studiesSection(results: AnalysisResults, numbering: Numbering): Section
       { text: formatCount(study.counts.fp), numeric: true },
       { text: formatCount(study.counts.fn), numeric: true },
       { text: formatCount(study.counts.tn), numeric: true },
-      { text: formatInterval(study.sens), numeric: true },
-      { text: formatInterval(study.spec), numeric: true },
+      { text: study.nDiseased === 0 ? 'no diseased' : formatInterval(study.sens), numeric: true },
+      { text: study.nNonDiseased === 0 ? 'no non-diseased' : formatInterval(study.spec), numeric: true },
       ...(showProvenance ? [{ text: study.provenance ?? '', numeric: false }] : []),
     ],
   }));

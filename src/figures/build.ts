@@ -177,7 +177,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
     return {
       id: 'sroc',
       title: 'Summary ROC curve',
-      caption: `Circles: studies (area proportional to sample size). Filled marker: summary operating point (${pooled.model.label}). Dashed line: ${level} confidence region of the summary point; dotted line: ${level} prediction region for a new study; both regions use ${critical}. Solid line: SROC curve implied by the bivariate parameters (Rutter–Gatsonis form), over the full range. The legend gives the AUC with its CI; CI method: ${pooled.auc?.method ?? 'none'}.`,
+      caption: `Circles: studies (area proportional to sample size). Filled marker: summary operating point (${pooled.model.label}). Dashed line: ${level} confidence region of the summary point; dotted line: ${level} prediction region for a new study; both regions use ${critical}. Solid line: SROC curve implied by the bivariate parameters in the Rutter–Gatsonis form [@rutter2001; @harbord2007], ${pooled.sroc?.observed ? `over the observed false-positive rates (as mada and metandi draw it)${results.options.srocRange === 'full' ? '; thin dashed line: the same curve extrapolated to the full range' : ''}` : 'over the full range'}; the legend gives the AUC over the full range (extrapolated beyond the observed false-positive rates) with its CI, by ${pooled.auc?.method ?? 'no interval method'}; the partial AUC over the observed range is in the summary table.`,
       vegaLite: srocSpec(input),
       data: input.studies.map((st) => ({ study: st.label ?? '', sensitivity: st.sens, specificity: st.spec, n: st.n })),
     };
@@ -201,7 +201,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
     return {
       id: 'deeks',
       title: "Deeks' funnel plot asymmetry test",
-      caption: `Diagnostic odds ratio of each table (log scale; 0.5 added to the cells of tables with a zero cell) against 1/√ESS (effective sample size). Dashed line: weighted regression of ln DOR on 1/√ESS (weights ESS). Slope test ${formatPStatement(results.deeks.slopeP)} (t with ${results.deeks.df} df); P < 0.10 is usually read as evidence of small-study effects. Point numbers are the row numbers (#) of the study table.`,
+      caption: `Deeks' funnel plot [@deeks2005]: diagnostic odds ratio of each table (log scale; 0.5 added to the cells of tables with a zero cell) against 1/√ESS (effective sample size). Dashed line: weighted regression of ln DOR on 1/√ESS (weights ESS). ${results.deeks.notEstimable ? 'The test is not estimable for these tables (no regression line)' : `Slope test ${formatPStatement(results.deeks.slopeP)} (t with ${results.deeks.df} df)`}; P < 0.10 is usually read as evidence of small-study effects. Point numbers are the row numbers (#) of the study table.`,
       vegaLite: deeksSpec(input),
       data: input.studies.map((st) => ({ number: st.number, study: st.label, dor: st.dor, inv_sqrt_ess: st.invSqrtEss })),
     };

@@ -89,7 +89,7 @@ export function deeksSpec(input: DeeksInput, options: DeeksOptions = {}): TopLev
     { data: { values: input.studies.map((study) => ({ dor: study.dor, invSqrtEss: study.invSqrtEss })) }, mark: { type: 'point', ...STUDY_MARK }, encoding: { x, y } },
   ];
   if (mode !== 'none') layers.push(...labelLayers(input, mode, ticks, size));
-  const test = `Deeks' test: slope ${formatPValueClause(input.regression.p)}`;
+  const test = Number.isFinite(input.regression.p) ? `Deeks' test: slope ${formatPValueClause(input.regression.p)}` : "Deeks' test: not estimable";
   const heading = {
     width: size.width, height: 14,
     data: { values: [{ text: test }] },

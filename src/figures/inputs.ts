@@ -4,6 +4,7 @@
  * from the results (figures never recompute statistics). Points are labelled with the study's
  * `number` (the "#" column of the study table).
  */
+import type { IntervalLike } from '../format/numbers.ts';
 import type { PooledResult } from '../results/pooled.ts';
 import type { AnalysisResults } from '../results/types.ts';
 import type { AccuracyForestInput, AccuracyMeasure } from './accuracy-forest.ts';
@@ -99,6 +100,18 @@ export function accuracyForestInput(results: AnalysisResults, measure: AccuracyM
   };
 }
 
+/** The curve over the observed FPR range (default), plus the full-range curve labelled as extrapolated when asked. */
+function srocCurveInput(sroc: NonNullable<AnalysisResults['pooled']['sroc']>, range: 'observed' | 'full', auc: IntervalLike | undefined): NonNullable<SrocInput['curve']> {
+  const full = sroc.points.map((p) => ({ sens: p.sens, fpr: p.fpr }));
+  if (!sroc.observed || !sroc.fprRange) return { points: full, ...(auc ? { auc } : {}) };
+  return {
+    points: sroc.observed.map((p) => ({ sens: p.sens, fpr: p.fpr })),
+    range: sroc.fprRange,
+    ...(range === 'full' ? { extrapolated: full } : {}),
+    ...(auc ? { auc } : {}),
+  };
+}
+
 export function srocInput(results: AnalysisResults): SrocInput | undefined {
   const pooled = results.pooled;
   if (!pooled.regions || !pooled.sroc) return undefined;
@@ -106,7 +119,7 @@ export function srocInput(results: AnalysisResults): SrocInput | undefined {
   return {
     studies: results.studies.map((s) => ({ label: s.label, sens: s.sens.est, spec: s.spec.est, n: s.nDiseased + s.nNonDiseased })),
     summary: { sens: pooled.summary.sens, spec: pooled.summary.spec },
-    curve: { points: pooled.sroc.points.map((p) => ({ sens: p.sens, fpr: p.fpr })), ...(auc ? { auc } : {}) },
+    curve: srocCurveInput(pooled.sroc, results.options.srocRange ?? 'observed', auc),
     confidenceRegion: pooled.regions.confidence.map((p) => ({ sens: p.sens, fpr: p.fpr })),
     predictionRegion: pooled.regions.prediction.map((p) => ({ sens: p.sens, fpr: p.fpr })),
     level: results.level,

@@ -4,18 +4,19 @@
  * point carries both CIs) and must wrap rather than truncate. Samples use the same mark properties
  * as the plot (`SROC_MARKS`), so legend and plot cannot disagree.
  */
-import { formatInterval, formatLevel, type IntervalLike } from '../format/numbers.ts';
+import { formatInterval, formatLevel, formatRange, type IntervalLike } from '../format/numbers.ts';
 import { COLOUR, DASH, FONT_SIZE, LINE_WIDTH } from './theme.ts';
 import { wrapText } from './text-metrics.ts';
 import type { SrocInput } from './sroc.ts';
 
-export type SrocElement = 'observed' | 'summary' | 'curve' | 'confidenceRegion' | 'predictionRegion';
+export type SrocElement = 'observed' | 'summary' | 'curve' | 'extrapolated' | 'confidenceRegion' | 'predictionRegion';
 
 /** Mark properties of each element, shared by the plot layers and the legend samples. */
 export const SROC_MARKS: Record<SrocElement, Record<string, unknown>> = {
   observed: { shape: 'circle', filled: false, color: COLOUR.study, strokeWidth: LINE_WIDTH.data, opacity: 1 },
   summary: { shape: 'diamond', filled: true, color: COLOUR.pooled, stroke: 'white', strokeWidth: LINE_WIDTH.hairline, size: 120, opacity: 1 },
   curve: { color: COLOUR.curve, strokeWidth: LINE_WIDTH.emphasis },
+  extrapolated: { color: COLOUR.curve, strokeWidth: LINE_WIDTH.hairline, strokeDash: DASH.reference },
   confidenceRegion: { color: COLOUR.confidenceRegion, strokeWidth: LINE_WIDTH.data, strokeDash: DASH.dashed },
   predictionRegion: { color: COLOUR.predictionRegion, strokeWidth: LINE_WIDTH.data, strokeDash: DASH.dotted },
 };
@@ -57,7 +58,10 @@ export function legendEntries(input: SrocInput): LegendEntry[] {
   }
   if (input.curve) {
     const auc = input.curve.auc;
-    entries.push({ element: 'curve', text: auc ? `SROC curve: ${group('AUC', auc)}` : 'SROC curve' });
+    const range = input.curve.range;
+    const over = range ? ` over the observed false-positive rates ${formatRange(range[0], range[1], 'proportion')}` : '';
+    entries.push({ element: 'curve', text: auc ? `SROC curve${over}; ${group('AUC', auc)}${range ? ' over the full range' : ''}` : `SROC curve${over}` });
+    if (input.curve.extrapolated) entries.push({ element: 'extrapolated', text: 'SROC curve extrapolated beyond the observed false-positive rates' });
   }
   if (input.confidenceRegion) entries.push({ element: 'confidenceRegion', text: `${level} confidence region` });
   if (input.predictionRegion) entries.push({ element: 'predictionRegion', text: `${level} prediction region` });

@@ -28,8 +28,12 @@ export interface SrocInput {
   studies: SrocStudy[];
   /** summary operating point with CIs */
   summary?: { sens: IntervalLike; spec: IntervalLike };
-  /** SROC curve points in drawing order, and the AUC with its interval for the legend */
-  curve?: { points: RocPoint[]; auc?: IntervalLike };
+  /**
+   * SROC curve points in drawing order (over the observed FPR `range` when given, as mada and
+   * metandi draw it), the AUC with its interval for the legend, and optionally the full-range curve
+   * (drawn thin and dashed, labelled as extrapolated)
+   */
+  curve?: { points: RocPoint[]; auc?: IntervalLike; range?: [number, number]; extrapolated?: RocPoint[] };
   /** closed polygons (the first point need not be repeated at the end) */
   confidenceRegion?: RocPoint[];
   predictionRegion?: RocPoint[];
@@ -140,6 +144,10 @@ export function srocSpec(input: SrocInput, options: SrocOptions = {}): TopLevelS
   if (input.confidenceRegion) {
     datasets.confidenceRegion = pathRows(input.confidenceRegion, axis, true);
     layers.push(pathLayer('confidenceRegion', 'confidenceRegion', axis));
+  }
+  if (input.curve?.extrapolated) {
+    datasets.curveExtrapolated = pathRows(input.curve.extrapolated, axis, false);
+    layers.push(pathLayer('curveExtrapolated', 'extrapolated', axis));
   }
   if (input.curve) {
     datasets.curve = pathRows(input.curve.points, axis, false);

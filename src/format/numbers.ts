@@ -28,6 +28,8 @@ function withMinus(text: string): string {
 /** Fixed-decimal formatting; 'NA' for non-finite values (never 'NaN' or 'undefined' in a report). */
 export function formatFixed(value: number | null | undefined, decimals: number): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'NA';
+  // never a raw float such as 5.376214914345098e+23: beyond 10^15 a typeset power of ten
+  if (Math.abs(value) >= 1e15) return formatScientific(value);
   let text = value.toFixed(decimals);
   if (/^-0(\.0+)?$/.test(text)) text = text.slice(1); // no "-0.00"
   return withMinus(text);
@@ -87,6 +89,8 @@ export function formatterFor(kind: QuantityKind | 'ratio'): Formatter {
  */
 export function formatInterval(interval: IntervalLike | null | undefined, kind: QuantityKind | 'ratio' = 'proportion'): string {
   if (!interval) return 'NA';
+  // an estimate without a finite value (e.g. separated data) is "not estimable", never "NA (NA–NA)"
+  if (!Number.isFinite(interval.est)) return 'not estimable';
   if (kind === 'ratio') {
     const decimals = Number.isFinite(interval.est) ? ratioDecimals(interval.est) : 2;
     const f = (v: number) => formatRatio(v, decimals);

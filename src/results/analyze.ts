@@ -7,6 +7,7 @@ import type { AnalysisSpec } from '../spec/schema.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import type { Interval } from '../stats/types.ts';
 import { ENGINE_VERSION } from '../version.ts';
+import { defaultNodePlacement } from '../stats/glmm-node-placement.ts';
 import { deeksOrNull, poolStudies, type PooledOptions } from './pooled.ts';
 import { subgroupAnalysis } from './subgroups.ts';
 import { influenceAnalysis } from './influence.ts';
@@ -20,7 +21,7 @@ import { quadasCounts, type QuadasData } from '../data/quadas.ts';
 import type { AnalysisResults, ProvenanceSummary, StudyResult } from './types.ts';
 
 function interval(result: ReturnType<typeof clopperPearson>): Interval {
-  // The data stage rejects empty arms, so every study proportion is estimable here.
+  // an empty arm (kept for the other arm) has no proportion: NaN, shown as "no diseased"/"no non-diseased"
   return { est: result.est ?? Number.NaN, lo: result.lo ?? Number.NaN, hi: result.hi ?? Number.NaN };
 }
 
@@ -118,6 +119,8 @@ export function pooledOptions(spec: AnalysisSpec): PooledOptions {
   return {
     method: spec.model.method,
     quadrature: spec.model.quadrature,
+    nodes: spec.model.nodes ?? defaultNodePlacement(spec.model.quadrature),
+    srocRange: spec.model.sroc_range,
     correction: spec.model.correction,
     correctionValue: spec.model.correction_value,
     region: spec.model.region,

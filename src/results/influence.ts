@@ -60,7 +60,10 @@ function residuals(counts: readonly Counts[], pooled: PooledResult, options: Poo
   if (pooled.covRe === null || pooled.model.method === 'univariate') return counts.map(() => null);
   const corrected = applyContinuityCorrection(counts, { policy: options.correction === 'none' ? 'single' : options.correction, value: options.correctionValue }).counts;
   const k = counts.length;
-  return corrected.map((c) => {
+  return corrected.map((c, i) => {
+    // a table with an empty arm has no bivariate residual (it needs both logits)
+    const raw = counts[i]!;
+    if (raw.tp + raw.fn === 0 || raw.tn + raw.fp === 0) return null;
     const y: [number, number] = [Math.log(c.tp / c.fn) - pooled.mu.sens, Math.log(c.tn / c.fp) - pooled.mu.spec];
     const within: Matrix2 = [
       [1 / c.tp + 1 / c.fn, 0],

@@ -21,6 +21,7 @@
 import { categoricalDesign, continuousDesign, interceptDesign, type BivariateDesign } from '../stats/design.ts';
 import { chiSquareUpperTail } from '../stats/distributions.ts';
 import { fitBivariateGlmm } from '../stats/glmm-bivariate.ts';
+import { defaultNodePlacement } from '../stats/glmm-node-placement.ts';
 import { inverseSpd } from '../stats/linear-algebra.ts';
 import { fitReitsma } from '../stats/reitsma.ts';
 import { summaryMeasures, type SummaryMeasuresResult } from '../stats/summary-measures.ts';
@@ -63,7 +64,7 @@ export interface MetaRegressionResult {
 /** One model fit on `design`, by the engine of `options`. */
 export function fitRegression(counts: readonly Counts[], design: BivariateDesign, options: PooledOptions, estimation: 'ML' | 'REML' = 'ML'): RegressionFit {
   if (options.method === 'glmm') {
-    const fit = fitBivariateGlmm([...counts], { quadrature: options.quadrature, design });
+    const fit = fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), design });
     return { logLik: fit.logLik, est: fit.coefficients.est, vcov: fit.coefficients.vcov, converged: fit.converged, notes: fit.notes };
   }
   const fit = fitReitsma(counts, { method: estimation === 'ML' ? 'ml' : 'reml', correction: options.correction, correctionValue: options.correctionValue, design });

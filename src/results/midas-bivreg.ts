@@ -4,13 +4,17 @@
  * (two levels, coded 0/1 with the first level as 0) the subgroup sensitivity/specificity
  * Se_yes = expit(α + γ), Se_no = expit(α) with delta-method SEs on the probability scale and
  * symmetric CIs est ± z·SE (upper limit capped at 1, lower not floored); the per-measure "p-value"
- * from midas's z with its operator-precedence bug, z = est_yes − est_no / sqrt(se_yes² + se_no²),
- * p = 2(1 − Φ(|z|)), coded as stars (* < 0.05, ** < 0.01, *** < 0.001); the joint LRT with df = 2.
+ * from midas's z with its operator-precedence bug, computed on the LOGIT scale (midas's `zVAR1x`
+ * terms are the logit estimates α + γ and α with their logit-scale SEs, METHODS (g) correction):
+ *   z = (α + γ) − α / sqrt(se(α + γ)² + se(α)²),   p = 2(1 − Φ(|z|)),
+ * coded as stars (* < 0.05, ** < 0.01, *** < 0.001); the joint LRT with df = 2. With the logit-scale
+ * terms this reproduces all 16 stars of the midas manual's meta-regression figure (PET example,
+ * tests/results/midas-bivreg.test.ts); probability-scale terms turn every covariate into ***.
  * Continuous covariates and covariates with more than two levels are not reproduced (midas needs a
  * 0/1 or continuous variable; its centring rule is quirk Q9).
  */
 import { categoricalDesign } from '../stats/design.ts';
-import { expit, normalTwoSidedP, normalCritical } from '../stats/distributions.ts';
+import { chiSquareUpperTail, expit, normalTwoSidedP, normalCritical } from '../stats/distributions.ts';
 import type { Counts } from '../stats/types.ts';
 import { fitRegression } from './meta-regression.ts';
 import type { PooledOptions } from './pooled.ts';
@@ -18,7 +22,7 @@ import type { PooledOptions } from './pooled.ts';
 export interface MidasBivregMeasure {
   yes: { est: number; lo: number; hi: number; se: number };
   no: { est: number; lo: number; hi: number; se: number };
-  /** midas's (buggy) z and its p-value, and the stars it prints */
+  /** midas's (buggy, logit-scale) z and its p-value, and the stars it prints */
   z: number;
   p: number;
   stars: string;
@@ -30,6 +34,8 @@ export interface MidasBivregResult {
   levels: { yes: string; no: string };
   sens: MidasBivregMeasure;
   spec: MidasBivregMeasure;
+  /** midas's "joint model" likelihood-ratio test against the model without the covariate (Laplace, df = 2) */
+  lrt: { statistic: number; df: number; p: number };
 }
 
 const stars = (p: number): string => (p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : '');
@@ -58,10 +64,17 @@ export function midasBivreg(counts: readonly Counts[], values: readonly (string 
     const varYes = v[offset]![offset]! + 2 * v[offset]![offset + 1]! + v[offset + 1]![offset + 1]!;
     const seYes = pYes * (1 - pYes) * Math.sqrt(varYes);
     const interval = (p: number, se: number) => ({ est: p, lo: p - z * se, hi: Math.min(1, p + z * se), se });
-    const buggyZ = pYes - pNo / Math.sqrt(seYes * seYes + seNo * seNo);
+    // midas's z: logit-scale terms, only the second divided by the pooled SE (precedence bug)
+    const buggyZ = alpha + gamma - alpha / Math.sqrt(varYes + v[offset]![offset]!);
     const p = normalTwoSidedP(buggyZ);
     return { yes: interval(pYes, seYes), no: interval(pNo, seNo), z: buggyZ, p, stars: stars(p) };
   };
   const p = design.names.length;
-  return { covariate: covariate.name, levels: { yes, no }, sens: measure(0), spec: measure(p) };
+  const base = fitRegression(
+    used.map((i) => counts[i]!),
+    { names: ['(Intercept)'], sens: used.map(() => [1]), spec: used.map(() => [1]) },
+    { ...options, method: 'glmm', quadrature: 1 },
+  );
+  const statistic = 2 * (fit.logLik - base.logLik);
+  return { covariate: covariate.name, levels: { yes, no }, sens: measure(0), spec: measure(p), lrt: { statistic, df: 2, p: chiSquareUpperTail(Math.max(0, statistic), 2) } };
 }

@@ -5,7 +5,8 @@
  * Pure; no formatting.
  */
 import { deeksFunnelTest } from '../stats/deeks.ts';
-import { midasCompatDorHeterogeneity, midasCompatLrPosHeterogeneity, midasLogScaleHeterogeneity } from '../stats/heterogeneity.ts';
+import { midasCompatDorHeterogeneity, midasCompatLrPosHeterogeneity, midasForestHeterogeneity, midasLogScaleHeterogeneity, midasProportionHeterogeneity } from '../stats/heterogeneity.ts';
+import { effectSizes } from '../stats/univariate.ts';
 import { midasCompatPredictionCovariance } from '../stats/ellipse.ts';
 import type { Counts } from '../stats/types.ts';
 import type { PooledOptions, PooledResult } from './pooled.ts';
@@ -33,6 +34,13 @@ function safe<T>(f: () => T): T | null {
   }
 }
 
+/** Inverse-variance (fixed-effect) mean of ln DOR or ln LR+ (0.5 added to tables with a zero cell, as midas). */
+function fixedEffectMean(counts: readonly Counts[], measure: 'logDor' | 'logLrPos'): number {
+  const es = effectSizes(counts, measure, { add: 0.5, to: 'only0' });
+  const w = es.vi.map((v) => 1 / v);
+  return es.yi.reduce((s, y, i) => s + (w[i] as number) * y, 0) / w.reduce((s, v) => s + v, 0);
+}
+
 export function midasCompatibility(counts: readonly Counts[], pooled: PooledResult, options: PooledOptions): CompatItem[] {
   if (pooled.model.method === 'univariate') return [];
   const items: CompatItem[] = [];
@@ -46,9 +54,27 @@ export function midasCompatibility(counts: readonly Counts[], pooled: PooledResu
       kind: 'interval',
     });
   }
-  const logDor = pooled.summary.logDor.est;
+  // midas centres every forest-plot Q on its "fixed-effects" model (one random intercept per study
+  // shared by both arms, METHODS (d)); the correct Cochran Q centres on the fixed-effect
+  // (inverse-variance / pooled-proportion) estimate that Q's χ² distribution assumes
+  const forest = safe(() => midasForestHeterogeneity(counts, options.level));
+  for (const arm of ['sens', 'spec'] as const) {
+    const correct = safe(() => midasProportionHeterogeneity(counts, arm, { level: options.level }));
+    if (!forest || !correct) continue;
+    items.push({
+      id: `forest-i2-${arm}`,
+      quantity: `I² of the ${arm === 'sens' ? 'sensitivity' : 'specificity'} forest plot`,
+      midas: { est: forest[arm].I2 * 100, ...(forest[arm].I2Lo !== null ? { lo: forest[arm].I2Lo! * 100 } : {}), ...(forest[arm].I2Hi !== null ? { hi: forest[arm].I2Hi! * 100 } : {}) },
+      correct: { est: correct.I2 * 100 },
+      kind: 'percent',
+      detail: { midasQ: forest[arm].Q, correctQ: correct.Q, centre: forest[arm].pooled, fixedEffect: correct.pooled },
+    });
+  }
+  const centre = forest?.centre.beta;
+  const expitOf = (x: number) => 1 / (1 + Math.exp(-x));
+  const logDor = centre ? centre.sens + centre.spec : pooled.summary.logDor.est;
   const dorMidas = safe(() => midasCompatDorHeterogeneity(counts, logDor, options.level));
-  const dorCorrect = safe(() => midasLogScaleHeterogeneity(counts, 'logDor', logDor, options.level));
+  const dorCorrect = safe(() => midasLogScaleHeterogeneity(counts, 'logDor', fixedEffectMean(counts, 'logDor'), options.level));
   if (dorMidas && dorCorrect) {
     items.push({
       id: 'dor-i2',
@@ -59,9 +85,9 @@ export function midasCompatibility(counts: readonly Counts[], pooled: PooledResu
       detail: { midasQ: dorMidas.Q, correctQ: dorCorrect.Q },
     });
   }
-  const logLrPos = Math.log(pooled.summary.lrPositive.est);
+  const logLrPos = centre ? Math.log(expitOf(centre.sens) / (1 - expitOf(centre.spec))) : Math.log(pooled.summary.lrPositive.est);
   const lrMidas = safe(() => midasCompatLrPosHeterogeneity(counts, logLrPos, options.level));
-  const lrCorrect = safe(() => midasLogScaleHeterogeneity(counts, 'logLrPos', logLrPos, options.level));
+  const lrCorrect = safe(() => midasLogScaleHeterogeneity(counts, 'logLrPos', fixedEffectMean(counts, 'logLrPos'), options.level));
   if (lrMidas && lrCorrect && Number.isFinite(lrMidas.I2)) {
     items.push({
       id: 'lr-positive-i2',
@@ -87,7 +113,7 @@ export function midasCompatibility(counts: readonly Counts[], pooled: PooledResu
   }
   const deeksMidas = safe(() => deeksFunnelTest(counts, { correction: 'single', correctionValue: 0.5, essFrom: 'corrected' }));
   const deeksCorrect = safe(() => deeksFunnelTest(counts, { correction: options.correction, correctionValue: options.correctionValue }));
-  if (deeksMidas && deeksCorrect && deeksMidas.correction.correctedStudies.length > 0) {
+  if (deeksMidas && deeksCorrect && !deeksMidas.notEstimable && !deeksCorrect.notEstimable && deeksMidas.correction.correctedStudies.length > 0) {
     items.push({
       id: 'deeks-p',
       quantity: "Deeks' test p-value",

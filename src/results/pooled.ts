@@ -7,7 +7,8 @@
 import { applyContinuityCorrection, type CorrectionPolicy } from '../stats/continuity.ts';
 import { confidenceRegion, predictionRegion, midasCompatPredictionRegion, type RegionPoint } from '../stats/ellipse.ts';
 import { fitBivariateGlmm, type BivariateGlmmFit } from '../stats/glmm-bivariate.ts';
-import { midasProportionHeterogeneity, zhouDendukuriI2, type MidasHeterogeneityResult, type ZhouDendukuriResult } from '../stats/heterogeneity.ts';
+import { defaultNodePlacement, type NodePlacement } from '../stats/glmm-node-placement.ts';
+import { midasForestHeterogeneity, zhouDendukuriI2, type MidasHeterogeneityResult, type ZhouDendukuriResult } from '../stats/heterogeneity.ts';
 import { hsrocFromBivariate, type HsrocResult } from '../stats/hsroc.ts';
 import { fitReitsma, type ReitsmaResult } from '../stats/reitsma.ts';
 import { aucDeltaMethodCi, aucExact, aucParametricBootstrap, midasAuc, observedFprRange, paucMadaGrid, srocCurve, srocSensAtFpr } from '../stats/sroc.ts';
@@ -17,10 +18,14 @@ import { univariateMetaAnalysis, type UnivariateResult } from '../stats/univaria
 import { expit } from '../stats/distributions.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import { deeksFunnelTest, type DeeksResult } from '../stats/deeks.ts';
+import type { SharedInterceptFit } from '../stats/glmm-shared-intercept.ts';
+import { conditionNumber, parameterUncertainty, thetaVcovFromPsi, type ParameterUncertainty } from '../stats/parameter-uncertainty.ts';
 
 export interface PooledOptions {
   method: 'glmm' | 'reitsma';
   quadrature: number;
+  /** orientation of the quadrature grid (default: defaultNodePlacement(quadrature), see glmm-node-placement.ts) */
+  nodes?: NodePlacement;
   correction: CorrectionPolicy;
   correctionValue: number;
   region: 'F' | 'chi2';
@@ -28,6 +33,8 @@ export interface PooledOptions {
   aucCi: 'bootstrap' | 'delta';
   bootstrap: number;
   seed: number;
+  /** SROC figure: the curve over the observed FPR range only (default), or also the full range, labelled as extrapolated */
+  srocRange?: 'observed' | 'full';
   /** fewer studies than this: univariate pooling instead of the bivariate model */
   minimumBivariate?: number;
 }
@@ -42,10 +49,36 @@ export interface ModelInfo {
   logLik: number | null;
   nParams: number | null;
   quadrature?: number;
+  /** orientation of the quadrature grid (GLMM with 2 or more points) */
+  nodes?: 'upper' | 'lower' | null;
   estimation?: 'ML' | 'REML';
   correction?: { policy: CorrectionPolicy; value: number; correctedStudies: number[] };
   optimizer?: BivariateGlmmFit['optimizer'];
   boundary?: BivariateGlmmFit['boundary'];
+}
+
+export interface FitStatistics {
+  logLik: number;
+  /** estimation the log-likelihood belongs to */
+  estimation: 'ML' | 'REML';
+  nParams: number;
+  /** arms with participants (2k rows of the long data, Stata's e(N)); null where not used */
+  nObservations: number | null;
+  /** −2 ln L + 2p (ML fits; null for REML, whose likelihood is not comparable across fixed effects) */
+  aic: number | null;
+  /** −2 ln L + p ln N (ML fits, N = arms, as midas and Stata) */
+  bic: number | null;
+}
+
+export interface ConvergenceReport {
+  converged: boolean;
+  /** largest |∂ ln L/∂x| over the internal parameters at the optimum (GLMM); null when not recorded */
+  gradientNorm: number | null;
+  /** condition number of the observed information of (μ, ln τ, atanh ρ); null at a boundary */
+  hessianCondition: number | null;
+  boundary: { tau2SensZero: boolean; tau2SpecZero: boolean; rhoAtBound: boolean; rhoNearBound: boolean };
+  /** how the SEs of the pooled logits were obtained */
+  seMethod: string;
 }
 
 export interface PooledSummary {
@@ -84,7 +117,11 @@ export interface PooledResult {
   rho: number | null;
   summary: PooledSummary;
   hsroc: HsrocResult | null;
-  sroc: { points: RocPointLite[]; notes: StatsNote[] } | null;
+  /**
+   * SROC curve: `points` over the full FPR range (0–1; beyond the observed FPRs it is extrapolated),
+   * `observed` over the range of FPRs of the tables (with both arms), as mada and metandi draw it
+   */
+  sroc: { points: RocPointLite[]; observed?: RocPointLite[]; fprRange?: [number, number]; notes: StatsNote[] } | null;
   auc: AucSummary | null;
   /** midas-compatible AUC and its Wilson "CI" (N = 500 grid points; not a confidence interval) */
   aucMidas: { est: number; lo: number; hi: number } | null;
@@ -99,19 +136,36 @@ export interface PooledResult {
   } | null;
   heterogeneity: {
     zhouDendukuri: ZhouDendukuriResult | null;
-    /** midas forest-plot Q and I² for sensitivity and specificity around the pooled estimates */
-    midas: { sens: MidasHeterogeneityResult; spec: MidasHeterogeneityResult } | null;
+    /** midas forest-plot Q and I² for sensitivity and specificity, as midas prints them (centred on its shared-random-intercept model) */
+    midas: { sens: MidasHeterogeneityResult; spec: MidasHeterogeneityResult; centre?: SharedInterceptFit } | null;
   };
+  /** SEs and CIs of every model parameter on metandi's scales (null for univariate pooling) */
+  parameters?: ParameterUncertainty | null;
+  /** log-likelihood, AIC, BIC (null for univariate pooling) */
+  fitStatistics?: FitStatistics | null;
+  /** how well the optimum is determined (null for univariate pooling) */
+  convergence?: ConvergenceReport | null;
   /** univariate pooling (REML) of logit sens, logit spec, ln DOR, ln LR+, ln LR− */
   univariate: Record<'logitSens' | 'logitSpec' | 'logDor' | 'logLrPos' | 'logLrNeg', UnivariateResult | null>;
 }
 
-/** SROC curve sampled evenly on the logit-FPR scale (smooth where the curve is steep), ends included. */
-function srocPoints(parameters: { mu: { sens: number; spec: number }; tau2: { sens: number; spec: number }; covRe: number }): { points: RocPointLite[]; notes: StatsNote[] } {
+/**
+ * SROC curve sampled evenly on the logit-FPR scale (smooth where the curve is steep), ends included;
+ * and the part over the observed FPR range (tables with non-diseased participants), its ends exact.
+ */
+function srocPoints(
+  parameters: { mu: { sens: number; spec: number }; tau2: { sens: number; spec: number }; covRe: number },
+  fprRange: [number, number] | null,
+): { points: RocPointLite[]; observed?: RocPointLite[]; fprRange?: [number, number]; notes: StatsNote[] } {
   const fpr = [0, ...Array.from({ length: 241 }, (_, j) => expit(-12 + (24 * j) / 240)), 1];
   const sens = srocSensAtFpr(parameters, fpr);
   if (!sens) return { points: [], notes: srocCurve(parameters).notes };
-  return { points: fpr.map((f, j) => ({ fpr: f, sens: sens[j]! })), notes: [] };
+  const points = fpr.map((f, j) => ({ fpr: f, sens: sens[j]! }));
+  if (!fprRange || !(fprRange[1] > fprRange[0])) return { points, notes: [] };
+  const [lo, hi] = fprRange;
+  const inside = [lo, ...fpr.filter((f) => f > lo && f < hi), hi];
+  const observedSens = srocSensAtFpr(parameters, inside)!;
+  return { points, observed: inside.map((f, j) => ({ fpr: f, sens: observedSens[j]! })), fprRange, notes: [] };
 }
 
 const toPoints = (points: readonly RegionPoint[]): RocPointLite[] => points.map((p) => ({ fpr: p.fpr, sens: p.sens }));
@@ -143,7 +197,7 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
   let glmm: BivariateGlmmFit | undefined;
   let reitsma: ReitsmaResult | undefined;
   if (options.method === 'glmm') {
-    glmm = fitBivariateGlmm([...counts], { quadrature: options.quadrature });
+    glmm = fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature) });
     model = {
       method: 'glmm',
       label: glmm.label,
@@ -153,6 +207,7 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
       logLik: glmm.logLik,
       nParams: glmm.nParams,
       quadrature: glmm.quadrature,
+      nodes: glmm.nodes,
       estimation: 'ML',
       optimizer: glmm.optimizer,
       boundary: glmm.boundary,
@@ -175,8 +230,21 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
     rho = reitsma.rho;
   }
 
+  const noDiseased = counts.filter((c) => c.tp + c.fn === 0).length;
+  const noNonDiseased = counts.filter((c) => c.tn + c.fp === 0).length;
+  if (noDiseased + noNonDiseased > 0) model.notes = [...model.notes, { code: 'single-arm-tables', detail: { noDiseased, noNonDiseased, method: model.method } }];
   const parameters = { mu, tau2, covRe };
   const measures = summaryMeasures(mu, vcov, options.level);
+  // separated data (a pooled logit diverges, note 'mu-at-bound'): the ratio measures that depend on it
+  // have no finite estimate; they are reported as not estimable instead of as 1e23 with a CI of (0–NA)
+  const diverges = (arm: 'sens' | 'spec') => model.notes.some((n) => n.code === 'mu-at-bound' && n.detail?.parameter === arm);
+  const blank = (m: SummaryMeasure, depends: ('sens' | 'spec')[]): SummaryMeasure =>
+    depends.some(diverges) ? { est: Number.NaN, lo: Number.NaN, hi: Number.NaN, seTransformed: Number.NaN, notEstimable: 'no-finite-estimate' } : m;
+  // (sensitivity and specificity stay: their estimate is the bound 0 or 1, with the note saying so)
+  measures.lrPos = blank(measures.lrPos, ['spec']);
+  measures.lrNeg = blank(measures.lrNeg, ['sens']);
+  measures.dor = blank(measures.dor, ['sens', 'spec']);
+  measures.logDor = blank(measures.logDor, ['sens', 'spec']);
   const summary: PooledSummary = {
     sens: measures.sens,
     spec: measures.spec,
@@ -187,7 +255,8 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
     logDor: measures.logDor,
     method: 'delta method on the logit/log scale from the pooled logits and their covariance',
   };
-  const curve = srocPoints(parameters);
+  const fprRange = safeFprRange(counts);
+  const curve = srocPoints(parameters, fprRange);
   const psi: Matrix2 = [
     [tau2.sens, covRe],
     [covRe, tau2.spec],
@@ -202,15 +271,12 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
     predictionMidas = null;
   }
   const midas = midasAuc(parameters);
-  const fprRange = observedFprRange(counts);
-  const pauc = paucMadaGrid(parameters, fprRange);
+  const pauc = fprRange ? paucMadaGrid(parameters, fprRange) : { auc: null, fprRange: [Number.NaN, Number.NaN] as [number, number] };
   const auc = aucInterval(counts, parameters, glmm, options);
   let midasHeterogeneity: PooledResult['heterogeneity']['midas'] = null;
   try {
-    midasHeterogeneity = {
-      sens: midasProportionHeterogeneity(counts, 'sens', { pooled: expit(mu.sens), level: options.level }),
-      spec: midasProportionHeterogeneity(counts, 'spec', { pooled: expit(mu.spec), level: options.level }),
-    };
+    // as midas prints them: centred on its shared-random-intercept ("fixed-effects") model
+    midasHeterogeneity = midasForestHeterogeneity(counts, options.level);
   } catch {
     midasHeterogeneity = null;
   }
@@ -224,7 +290,7 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
     rho,
     summary,
     hsroc: hsrocFromBivariate(parameters),
-    sroc: curve.points.length > 0 ? { points: curve.points, notes: curve.notes } : null,
+    sroc: curve.points.length > 0 ? curve : null,
     auc,
     aucMidas: { est: midas.auc, lo: midas.wilsonLo, hi: midas.wilsonHi },
     pauc: { est: pauc.auc, fprRange: pauc.fprRange },
@@ -236,7 +302,54 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
       predictionMidas,
     },
     heterogeneity: { zhouDendukuri: zhouDendukuriI2(parameters, counts), midas: midasHeterogeneity },
+    ...modelUncertainty(mu, vcov, tau2, covRe, rho, glmm, reitsma, options.level),
     univariate,
+  };
+}
+
+/** Observed FPR range of the tables with both arms; null when there is none. */
+function safeFprRange(counts: readonly Counts[]): [number, number] | null {
+  const both = counts.filter((c) => c.tp + c.fn > 0 && c.tn + c.fp > 0);
+  return both.length > 0 ? observedFprRange(both) : null;
+}
+
+/** Parameter SEs/CIs, fit statistics and the convergence report of a bivariate fit. */
+function modelUncertainty(
+  mu: { sens: number; spec: number },
+  vcov: Matrix2,
+  tau2: { sens: number; spec: number },
+  covRe: number,
+  rho: number | null,
+  glmm: BivariateGlmmFit | undefined,
+  reitsma: ReitsmaResult | undefined,
+  level: number,
+): Pick<PooledResult, 'parameters' | 'fitStatistics' | 'convergence'> {
+  const thetaVcov = glmm ? glmm.theta.vcov : thetaVcovFromPsi(vcov, tau2, covRe, reitsma?.psiVcov ?? null);
+  const parameters = parameterUncertainty({ mu, covMu: vcov[0][1], tau2, rho, thetaVcov, muVcov: vcov, level });
+  const zero = (v: number) => v < 1e-8;
+  const boundary = {
+    tau2SensZero: glmm ? glmm.boundary.tau2SensZero : zero(tau2.sens),
+    tau2SpecZero: glmm ? glmm.boundary.tau2SpecZero : zero(tau2.spec),
+    rhoAtBound: glmm ? glmm.boundary.rhoAtBound : rho !== null && 1 - Math.abs(rho) < 1e-8,
+    rhoNearBound: rho !== null && Math.abs(rho) > 0.995,
+  };
+  if (glmm) {
+    return {
+      parameters,
+      fitStatistics: { logLik: glmm.logLik, estimation: 'ML', nParams: glmm.nParams, nObservations: glmm.nObservations, aic: glmm.aic, bic: glmm.bic },
+      convergence: {
+        converged: glmm.converged,
+        gradientNorm: glmm.optimizer.gradientNorm,
+        hessianCondition: conditionNumber(thetaVcov),
+        boundary,
+        seMethod: glmm.seMethod,
+      },
+    };
+  }
+  return {
+    parameters,
+    fitStatistics: reitsma ? { logLik: reitsma.logLik, estimation: 'REML', nParams: reitsma.nParams, nObservations: null, aic: null, bic: null } : null,
+    convergence: reitsma ? { converged: reitsma.converged, gradientNorm: null, hessianCondition: conditionNumber(thetaVcov), boundary, seMethod: 'inverse Fisher information of the REML likelihood' } : null,
   };
 }
 
@@ -247,12 +360,14 @@ function aucInterval(
   options: PooledOptions,
 ): AucSummary {
   const exact = aucExact(parameters);
+  // no curve (shape not identified or a variance at 0): no AUC, and no interval as if it were estimated
+  if (exact.auc === null) return { est: null, lo: null, hi: null, method: 'not estimated: the SROC curve is not identified', notes: exact.notes };
   const thetaVcov = glmm?.theta.vcov;
   const deltaAvailable = glmm !== undefined && thetaVcov !== null && thetaVcov !== undefined && thetaVcov.length >= 4 && !glmm.boundary.tau2SensZero && !glmm.boundary.tau2SpecZero;
   if (options.aucCi === 'bootstrap' || !deltaAvailable) {
     const refit = (simulated: Counts[]) => {
       if (options.method === 'glmm') {
-        const fit = fitBivariateGlmm(simulated, { quadrature: options.quadrature });
+        const fit = fitBivariateGlmm(simulated, { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature) });
         return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
       }
       const fit = fitReitsma(simulated, { method: 'reml', correction: options.correction, correctionValue: options.correctionValue });

@@ -63,6 +63,14 @@ const model = z
       .max(41)
       .default(7)
       .describe('Adaptive Gauss-Hermite points per random effect: 1 = Laplace (glmer), 5 = metandi, 7 = midas'),
+    nodes: z
+      .enum(['upper', 'lower'])
+      .optional()
+      .describe('Orientation of the quadrature grid (2 or more points): upper = upper-triangular square root of the conditional covariance of the random effects, as Stata places the nodes for metandi (reproduces its printed digits); lower = lower Cholesky factor, as Stata places them for midas and as the R reference. Default: upper at 5 points (metandi), lower otherwise'),
+    sroc_range: z
+      .enum(['observed', 'full'])
+      .default('observed')
+      .describe('SROC figure: the curve over the observed false-positive rates (as mada and metandi), or also over the full range, drawn thin and labelled as extrapolated'),
     correction: z
       .enum(['single', 'all', 'none'])
       .default('single')

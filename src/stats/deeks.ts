@@ -16,7 +16,11 @@
  * J Clin Epidemiol 58:882–893. doi:10.1016/j.jclinepi.2005.01.016
  *
  * Edge cases: studies with an empty arm (ESS = 0) and, with policy 'none', studies with a zero cell
- * are excluded (`study_excluded`); fewer than 3 usable studies throws.
+ * are excluded (`study_excluded`); fewer than 3 usable studies throws. Identical effective sample
+ * sizes (spread of 1/√ESS ≤ 1e-9 relative) or zero residual variance (residual SE ≤ 1e-9 relative to
+ * the spread of ln DOR, or ln DOR constant) make the test not estimable: `notEstimable` says why,
+ * the statistics are NaN and the note `deeks_not_estimable` is raised (rounding noise would otherwise
+ * give p < 0.001 for identical tables).
  * Output also holds the funnel-plot points and the fitted line (for the figure; no recomputation).
  */
 import type { Counts, StatsNote } from './types.ts';
@@ -53,6 +57,12 @@ export interface DeeksResult {
   slopeP: number;
   /** residual standard error (R lm convention, weights = ESS) */
   sigma: number;
+  /**
+   * null when the test is estimable; otherwise why not: every table has the same effective sample
+   * size (the regressor is constant, so no slope), or the points lie exactly on a line (zero residual
+   * variance, so no standard error). Slope, SE, t and p are then NaN, never a confident p-value.
+   */
+  notEstimable: 'identical-ess' | 'zero-residual-variance' | null;
   points: DeeksPoint[];
   /** fitted line at the smallest and largest observed 1/sqrt(ESS) */
   line: { invSqrtEss: number; lnDor: number; dor: number }[];
@@ -85,12 +95,21 @@ export function deeksFunnelTest(counts: readonly Counts[], options: DeeksOptions
   });
   const k = points.length;
   if (k < 3) throw new RangeError(`Deeks' test needs at least 3 usable studies, got ${k}`);
+  const xs0 = points.map((p) => p.invSqrtEss);
+  const ys0 = points.map((p) => p.lnDor);
+  const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
+  if (!(spread(xs0) > 1e-9 * Math.max(...xs0.map(Math.abs)))) {
+    return notEstimable('identical-ess', { policy, value: corr.value, correctedStudies: corr.corrected.flatMap((c, i) => (c ? [i] : [])) }, essFrom, points, notes);
+  }
   const fit = weightedLeastSquares(
     points.map((p) => [1, p.invSqrtEss]),
     points.map((p) => p.lnDor),
     points.map((p) => p.ess),
   );
   const xs = points.map((p) => p.invSqrtEss);
+  if (!(fit.sigma > 1e-9 * Math.max(spread(ys0), 1e-300))) {
+    return notEstimable('zero-residual-variance', { policy, value: corr.value, correctedStudies: corr.corrected.flatMap((c, i) => (c ? [i] : [])) }, essFrom, points, notes);
+  }
   const line = [Math.min(...xs), Math.max(...xs)].map((x) => {
     const y = fit.coefficients[0]! + fit.coefficients[1]! * x;
     return { invSqrtEss: x, lnDor: y, dor: Math.exp(y) };
@@ -108,8 +127,30 @@ export function deeksFunnelTest(counts: readonly Counts[], options: DeeksOptions
     slopeT: fit.t[1]!,
     slopeP: fit.pValues[1]!,
     sigma: fit.sigma,
+    notEstimable: null,
     points,
     line,
     notes,
+  };
+}
+
+function notEstimable(reason: 'identical-ess' | 'zero-residual-variance', correction: DeeksResult['correction'], essFrom: DeeksResult['essFrom'], points: DeeksPoint[], notes: StatsNote[]): DeeksResult {
+  return {
+    method: 'deeks-funnel-asymmetry-test',
+    correction,
+    essFrom,
+    k: points.length,
+    df: points.length - 2,
+    intercept: Number.NaN,
+    interceptSe: Number.NaN,
+    slope: Number.NaN,
+    slopeSe: Number.NaN,
+    slopeT: Number.NaN,
+    slopeP: Number.NaN,
+    sigma: Number.NaN,
+    notEstimable: reason,
+    points,
+    line: [],
+    notes: [...notes, { code: 'deeks_not_estimable', detail: { reason } }],
   };
 }

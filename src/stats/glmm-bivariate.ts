@@ -33,6 +33,7 @@ import { choleskyStart, startingValues } from './glmm-start.ts';
 import { type GlmmDesign, orthogonalizeDesign, validateDesign, coefficientName } from './glmm-design.ts';
 import { glmmInference } from './glmm-bivariate-inference.ts';
 import { minimize, type MinimizeResult } from './optimize.ts';
+import { type NodePlacement, swapArms, swapDesign, unswapFit } from './glmm-node-placement.ts';
 
 export type { GlmmDesign } from './glmm-design.ts';
 export { covariateDesign } from './glmm-design.ts';
@@ -42,12 +43,20 @@ export interface BivariateGlmmOptions {
   quadrature?: number;
   /** per-study design rows for logit sens / logit spec (with an intercept column); default intercept only */
   design?: GlmmDesign;
+  /**
+   * orientation of the Q×Q node grid (Q ≥ 2): 'lower' (default) = lower Cholesky factor of the
+   * conditional covariance, sensitivity first; 'upper' = upper-triangular square root, as Stata places
+   * the nodes for metandi's model (`glmm-node-placement.ts`)
+   */
+  nodes?: NodePlacement;
 }
 
 export interface BivariateGlmmFit {
   method: 'glmm';
   label: string;
   quadrature: number;
+  /** orientation of the node grid (null for the Laplace approximation, where it does not matter) */
+  nodes: NodePlacement | null;
   /** studies used (with at least one arm with n > 0) */
   k: number;
   /** optimiser converged, gradient small and Hessian positive definite (or a documented boundary case) */
@@ -112,6 +121,11 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
   checkInputs(studies, quadrature);
   const design = options.design ?? { names: ['(Intercept)'], sens: studies.map(() => [1]), spec: studies.map(() => [1]) };
   validateDesign(design, studies.length);
+  if (options.nodes === 'upper' && quadrature > 1) {
+    // Stata's (upper-triangular) node placement = the lower one on the arm-swapped data (glmm-node-placement.ts)
+    const swapped = fitBivariateGlmm(swapArms(studies), { ...options, quadrature, design: swapDesign(design), nodes: 'lower' });
+    return { ...unswapFit(swapped, design.names.length), label: `${swapped.label} (nodes placed with the upper-triangular square root, as Stata)`, nodes: 'upper' };
+  }
 
   const used = studies.map((s, i) => (s.tp + s.fn + s.tn + s.fp > 0 ? i : -1)).filter((i) => i >= 0);
   const usedStudies = used.map((i) => studies[i] as Counts);
@@ -221,6 +235,7 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
       ? 'bivariate binomial GLMM, ML, Laplace approximation (1 point)'
       : `bivariate binomial GLMM, ML, adaptive Gauss–Hermite quadrature, ${quadrature} points`,
     quadrature,
+    nodes: quadrature > 1 ? 'lower' : null,
     k: used.length,
     converged: converged && !muAtBound,
     notes,

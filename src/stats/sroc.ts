@@ -12,7 +12,8 @@
  *    for this analytic, fast-decaying integrand; error < 1e-12). For b > 1 the mirrored identity
  *    AUC = 1 − ∫₀¹ fpr(Se) dSe (slope 1/b) is used so the integrand never has a steep step.
  *    If τ²_se or τ²_sp is exactly 0 the curve (like the HSROC shape β) is undefined: results are
- *    null with the note `sroc_undefined_zero_variance` (the reference programs do the same).
+ *    null with the note `sroc_undefined_zero_variance` (the reference programs do the same); when
+ *    both are below SROC_SHAPE_TAU2_MIN the shape is not identified: null, `sroc_shape_not_identified`.
  *  - `aucMadaGrid`: mada `AUC.reitsma` — (s₁/2 + s₂ + … + s₉₈ + s₉₉/2)/99 on fpr = 0.01…0.99.
  *  - `paucMadaGrid`: same rule on 99 points over the observed FPR range clamped to [0.01, 0.99]
  *    (mada's "partial AUC, normalised").
@@ -63,17 +64,31 @@ interface Line {
   b: number;
 }
 
-/** Intercept and slope on the logit scale, or null when a between-study variance is exactly 0. */
+/**
+ * Below this, both between-study variances are treated as 0 for the curve: its slope τ_se/τ_sp (the
+ * HSROC shape β) is then a ratio of two estimates at their boundary and not identified by the data
+ * (identical tables give slopes anywhere from 0.5 to 2 depending on rounding and quadrature), so no
+ * curve and no AUC are reported (note `sroc_shape_not_identified`). τ < 0.01 on the logit scale.
+ */
+export const SROC_SHAPE_TAU2_MIN = 1e-4;
+
+/** True when the SROC shape is not identified: a τ² is 0, or both are below SROC_SHAPE_TAU2_MIN. */
+export function srocShapeUndefined(p: BivariateParameters): boolean {
+  return p.tau2.sens === 0 || p.tau2.spec === 0 || (p.tau2.sens < SROC_SHAPE_TAU2_MIN && p.tau2.spec < SROC_SHAPE_TAU2_MIN);
+}
+
+/** Intercept and slope on the logit scale, or null when the shape is not identified (srocShapeUndefined). */
 function srocLine(p: BivariateParameters): Line | null {
   checkBivariateParameters(p);
   const tSe = Math.sqrt(p.tau2.sens);
   const tSp = Math.sqrt(p.tau2.spec);
-  if (tSp === 0 || tSe === 0) return null;
+  if (srocShapeUndefined(p)) return null;
   const b = tSe / tSp;
   return { a: p.mu.sens + b * p.mu.spec, b };
 }
 
 function undefinedNote(p: BivariateParameters): StatsNote {
+  if (p.tau2.sens > 0 && p.tau2.spec > 0) return { code: 'sroc_shape_not_identified', detail: { tau2Sens: p.tau2.sens, tau2Spec: p.tau2.spec, threshold: SROC_SHAPE_TAU2_MIN } };
   return { code: 'sroc_undefined_zero_variance', detail: { tau2Sens: p.tau2.sens, tau2Spec: p.tau2.spec } };
 }
 

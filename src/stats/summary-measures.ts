@@ -31,6 +31,8 @@ export interface SummaryMeasure {
   hi: number;
   /** standard error on the transformed (logit or log) scale */
   seTransformed: number;
+  /** set (est, lo, hi NaN) when a pooled logit it depends on has no finite ML estimate (separated data) */
+  notEstimable?: 'no-finite-estimate';
 }
 
 export interface SummaryMeasuresResult {

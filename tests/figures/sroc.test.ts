@@ -54,3 +54,20 @@ describe('SROC plot: content', () => {
     expect(texts.join(' ')).not.toMatch(/SROC curve|region|Summary/);
   });
 });
+
+describe('SROC plot: observed range and extrapolation', () => {
+  it('labels the curve with its observed FPR range and draws the full-range curve only when given, labelled as extrapolated', async () => {
+    const input = srocInput();
+    const points = input.curve!.points;
+    const observed: SrocInput = { ...input, curve: { ...input.curve!, points: points.slice(10, 30), range: [0.05, 0.4] } };
+    const texts = svgTexts((await renderFigure(srocSpec(observed))).svg).join(' ');
+    expect(texts).toContain('SROC curve over the observed false-positive rates 0.05–0.40');
+    expect(texts).not.toContain('extrapolated');
+    const full: SrocInput = { ...observed, curve: { ...observed.curve!, extrapolated: points } };
+    const spec = srocSpec(full) as unknown as SrocSpecShape;
+    expect(spec.datasets.curveExtrapolated).toHaveLength(points.length);
+    expect(spec.datasets.curve).toHaveLength(20);
+    const fullTexts = svgTexts((await renderFigure(srocSpec(full))).svg).join(' ');
+    expect(fullTexts).toContain('SROC curve extrapolated beyond the observed false-positive rates');
+  });
+});

@@ -3,6 +3,7 @@
  * meta-regression coefficients, checked against lme4::glmer in tests/reference; its "p-value" keeps
  * midas's operator-precedence bug and is labelled as such in the report.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { midasBivreg } from '../../src/results/midas-bivreg.ts';
 import type { PooledOptions } from '../../src/results/pooled.ts';
@@ -31,10 +32,35 @@ describe('midas bivreg (compat)', () => {
     const m = result.sens;
     expect(m.yes.hi).toBeLessThanOrEqual(1);
     expect(m.yes.est - m.yes.lo).toBeCloseTo(Math.min(1, m.yes.est + 1.959963984540054 * m.yes.se) - m.yes.est, 10);
-    expect(m.z).toBeCloseTo(m.yes.est - m.no.est / Math.sqrt(m.yes.se ** 2 + m.no.se ** 2), 12);
+    // logit scale: (α + γ) − α / sqrt(se(α+γ)² + se(α)²), from the glmer coefficients and covariance
+    const v = glmer.fixed.vcov as number[][];
+    const names = glmer.fixed.names as string[];
+    const a = names.indexOf('sens');
+    const g = names.indexOf('sens__level_lumbar_spine');
+    const varYes = v[a]![a]! + 2 * v[a]![g]! + v[g]![g]!;
+    expectClose('midas z (logit scale)', m.z, coef.sens + coef.sens__level_lumbar_spine - coef.sens / Math.sqrt(varYes + v[a]![a]!), { name: 'z (1e-3 absolute)', abs: 1e-3 });
   });
 
   it('returns null for a covariate without exactly two levels', () => {
     expect(midasBivreg(counts, rows.map(() => 'a'), { name: 'x' }, options)).toBeNull();
+  });
+});
+
+/**
+ * The midas manual's printed meta-regression (PET example, tests/fixtures/published/midas_manual_pet.json):
+ * the LRT of every binary covariate and the 16 stars of its Figure 7.
+ */
+describe('midas bivreg reproduces the midas manual (PET example)', () => {
+  const published = JSON.parse(readFileSync(new URL('../fixtures/published/midas_manual_pet.json', import.meta.url), 'utf8'));
+  const rows = referenceRows('midas_example');
+  const counts = rows.map(({ tp, fp, fn, tn }) => ({ tp, fp, fn, tn }));
+  it.each(Object.entries<any>(published.meta_regression.covariates))('%s', (name, printed) => {
+    const result = midasBivreg(counts, rows.map((r) => r.covariates[name] ?? null), { name, levels: ['0', '1'] }, options)!;
+    expect(result.levels).toEqual({ yes: '1', no: '0' });
+    const LRT = { name: 'LRT as printed (2 decimals)', abs: 0.005 };
+    expectClose(`${name} (manual: ${printed.manual}) LRT`, result.lrt.statistic, Number(printed.LRTChi2), LRT);
+    expectClose(`${name} LRT p`, result.lrt.p, Number(printed.Pvalue), { name: 'p as printed (2 decimals)', abs: 0.005 });
+    expect(result.sens.stars, `${name} sensitivity stars (z ${result.sens.z}, p ${result.sens.p})`).toBe(printed.stars_sens);
+    expect(result.spec.stars, `${name} specificity stars (z ${result.spec.z}, p ${result.spec.p})`).toBe(printed.stars_spec);
   });
 });

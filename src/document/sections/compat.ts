@@ -13,7 +13,7 @@ function show(value: CompatItem['midas'], kind: CompatItem['kind']): string {
     case 'interval':
       return value.lo !== undefined && value.hi !== undefined ? formatInterval({ est: value.est, lo: value.lo, hi: value.hi }) : formatNumber(value.est, 'proportion');
     case 'percent':
-      return formatPercent(value.est);
+      return value.lo !== undefined && value.hi !== undefined ? `${formatPercent(value.est)} (${formatPercent(value.lo)}–${formatPercent(value.hi)})` : formatPercent(value.est);
     case 'p':
       return formatPValue(value.est);
     case 'proportion':
@@ -23,11 +23,16 @@ function show(value: CompatItem['midas'], kind: CompatItem['kind']): string {
   }
 }
 
+const forestReason = (item: CompatItem): string =>
+  `midas centres Q on its "fixed-effects" model, which still has one random intercept per study shared by both arms (pooled value ${formatNumber(item.detail?.centre, 'proportion')}), not on the fixed-effect pooled proportion (${formatNumber(item.detail?.fixedEffect, 'proportion')}) that the χ² distribution of Q assumes (Q = ${formatNumber(item.detail?.midasQ, 'statistic')} instead of ${formatNumber(item.detail?.correctQ, 'statistic')}). The model-based description of heterogeneity is the between-study variance (Heterogeneity table).`;
+
 const REASONS: Record<string, (item: CompatItem, quadrature: number) => string> = {
   'auc-ci': () =>
     'midas integrates the SROC curve by the trapezoid rule over 500 points and reports a Wilson score interval with N = 500 grid points as the "CI": it depends only on the AUC value, not on the data (quirk Q1).',
+  'forest-i2-sens': (item) => forestReason(item),
+  'forest-i2-spec': (item) => forestReason(item),
   'dor-i2': (item) =>
-    `midas's "odds ratio" panel sums exp(z²) instead of z² (Q = ${formatNumber(item.detail?.midasQ, 'statistic')} instead of ${formatNumber(item.detail?.correctQ, 'statistic')}), so I² is almost always 100% (quirk Q3).`,
+    `midas's "odds ratio" panel sums exp(z²) instead of z² around the DOR of its "fixed-effects" model (Q = ${formatNumber(item.detail?.midasQ, 'statistic')} instead of Cochran's Q = ${formatNumber(item.detail?.correctQ, 'statistic')} around the inverse-variance mean), so I² is almost always 100% (quirk Q3).`,
   'lr-positive-i2': () => 'midas prints the lower confidence limit of I² in place of I² for LR+ (quirk Q4).',
   'prediction-region': () =>
     'midas multiplies ρ by the logarithms of the between-study SDs instead of the SDs when it builds the prediction ellipse, which distorts its shape and orientation whenever an SD differs from 1 (quirk Q2).',
@@ -57,7 +62,7 @@ function bivregTable(results: AnalysisResults, numbering: Numbering): TableView 
     number: numbering.nextTable(),
     title: 'Meta-regression as Stata midas reports it',
     caption:
-      'midas bivreg: Laplace fits; subgroup estimates with symmetric probability-scale CIs; stars from its z statistic, which divides only the second term by the standard error (operator-precedence bug, quirk Q5). The correct tests (likelihood-ratio and Wald, same quadrature as the main model) are in the meta-regression table.',
+      'midas bivreg: Laplace fits; subgroup estimates with symmetric probability-scale CIs; stars from its z statistic on the logit scale, which divides only the second term by the standard error (operator-precedence bug, quirk Q5). The correct tests (likelihood-ratio and Wald, same quadrature as the main model) are in the meta-regression table.',
     columns: [
       { label: 'Covariate (Yes / No)', numeric: false },
       { label: 'Sen Yes / No (midas CI)', numeric: true },

@@ -22,6 +22,17 @@ const correctionText = (policy: string, value: number): string =>
       ? `${value} added to every cell of every table when any table has a zero cell (as R mada)`
       : 'none';
 
+/** How the AUC and its interval were actually made (the same method string as the summary table). */
+function aucClause(auc: AnalysisResults['pooled']['auc'], level: string, requested: 'delta' | 'bootstrap'): string {
+  if (!auc || auc.est === null) return 'its area (AUC) is not reported because the shape of the curve is not identified by these data (both between-study variances are about 0).';
+  const area = 'its area (AUC) was integrated numerically over the full false-positive range';
+  if (auc.method.startsWith('parametric bootstrap')) {
+    return `${area}, with a ${level} ${auc.method.replace('parametric bootstrap', 'parametric bootstrap [@efron1993]')}${requested === 'delta' ? ' (the delta method needs the covariance of the variance parameters, which is not available at this boundary fit)' : ''}.`;
+  }
+  if (auc.method.startsWith('delta method')) return `${area}, with a ${level} interval by the delta method on the logit scale.`;
+  return `${area}, without an interval (the parameter covariance is not available).`;
+}
+
 export function methodsParagraphs(results: AnalysisResults): string[] {
   const { pooled, options } = results;
   const level = formatLevel(results.level);
@@ -33,9 +44,15 @@ export function methodsParagraphs(results: AnalysisResults): string[] {
     const integration =
       pooled.model.quadrature === 1
         ? 'the Laplace approximation (as R lme4::glmer [@lme4])'
-        : `adaptive Gauss–Hermite quadrature [@liu1994; @pinheiro1995] with ${pooled.model.quadrature} points per random effect${pooled.model.quadrature === 7 ? ' (the setting of Stata midas [@midas])' : pooled.model.quadrature === 5 ? ' (the setting of Stata metandi [@metandi])' : ''}`;
+        : `adaptive Gauss–Hermite quadrature [@liu1994; @pinheiro1995] with ${pooled.model.quadrature} points per random effect${pooled.model.quadrature === 7 ? ' (the setting of Stata midas [@midas])' : pooled.model.quadrature === 5 ? ' (the setting of Stata metandi [@metandi])' : ''}${
+            pooled.model.nodes === 'upper'
+              ? ', the nodes placed with the upper-triangular square root of the conditional covariance of the random effects (as Stata places them for metandi)'
+              : pooled.model.nodes === 'lower'
+                ? ', the nodes placed with the lower Cholesky factor of the conditional covariance of the random effects (as Stata places them for midas)'
+                : ''
+          }`;
     paragraphs.push(
-      `Sensitivity and specificity were pooled jointly with a bivariate random-effects model with exact binomial within-study likelihood [@chu2006; @reitsma2005], fitted by maximum likelihood with ${integration}. No continuity correction enters this likelihood. Summary likelihood ratios and the diagnostic odds ratio were derived from the pooled logits and their covariance by the delta method on the log scale (as midas, metandi and MetaDTA). The summary ROC curve is the Rutter–Gatsonis curve [@rutter2001] implied by the bivariate parameters [@harbord2007]; its area (AUC) was integrated numerically over the full false-positive range, with a ${level} interval by the ${options.aucCi === 'bootstrap' ? `parametric bootstrap [@efron1993] (${options.bootstrap} replicates, seed ${options.seed})` : 'delta method on the logit scale'}. Confidence and prediction regions use the ${options.region === 'F' ? 'F-based critical value √(2·F(2, k−2)) of metandi and midas [@metandi; @midas]' : 'χ²-based critical value √χ²₂ of mada [@mada]'}.`,
+      `Sensitivity and specificity were pooled jointly with a bivariate random-effects model with exact binomial within-study likelihood [@chu2006; @reitsma2005], fitted by maximum likelihood with ${integration}. No continuity correction enters this likelihood. Standard errors and confidence intervals of the between-study variances, their correlation and the HSROC parameters were obtained by the delta method from the inverse observed information on the scales Stata metandi uses (log variances, Fisher-z correlation) [@metandi]. Summary likelihood ratios and the diagnostic odds ratio were derived from the pooled logits and their covariance by the delta method on the log scale (as midas, metandi and MetaDTA). The summary ROC curve is the Rutter–Gatsonis curve [@rutter2001] implied by the bivariate parameters [@harbord2007]; ${aucClause(pooled.auc, level, options.aucCi)} Confidence and prediction regions use the ${options.region === 'F' ? 'F-based critical value √(2·F(2, k−2)) of metandi and midas [@metandi; @midas]' : 'χ²-based critical value √χ²₂ of mada [@mada]'}.`,
     );
   } else if (pooled.model.method === 'reitsma') {
     paragraphs.push(
@@ -66,7 +83,13 @@ export function resultsParagraph(results: AnalysisResults): string {
         : `The area under the SROC curve was ${formatInterval({ est: pooled.auc.est, lo: Number.NaN, hi: Number.NaN }).split(' ')[0]}.`,
     );
   }
-  if (results.deeks) parts.push(`Deeks' test did ${results.deeks.slopeP < 0.1 ? '' : 'not '}suggest funnel-plot asymmetry (${formatPStatement(results.deeks.slopeP)}).`);
+  if (results.deeks) {
+    parts.push(
+      results.deeks.notEstimable
+        ? `Deeks' test was not estimable (${results.deeks.notEstimable === 'identical-ess' ? 'all tables have the same effective sample size' : 'zero residual variance'}).`
+        : `Deeks' test did ${results.deeks.slopeP < 0.1 ? '' : 'not '}suggest funnel-plot asymmetry (${formatPStatement(results.deeks.slopeP)}).`,
+    );
+  }
   return parts.join(' ');
 }
 

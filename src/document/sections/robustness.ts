@@ -2,6 +2,7 @@
  * Publication bias (Deeks), outliers and influence (bivariate box plot, standardised residuals,
  * Cook's distance, leave-one-out) and sensitivity analyses (side by side with the main analysis).
  */
+import { noteMessage } from '../../messages.ts';
 import { formatCountOf, formatInterval, formatLevel, formatNumber, formatPStatement } from '../../format/numbers.ts';
 import type { PooledResult } from '../../results/pooled.ts';
 import type { AnalysisResults } from '../../results/types.ts';
@@ -17,7 +18,9 @@ export function publicationBiasSection(results: AnalysisResults, figures: Block[
     newPage: true,
     blocks: [
       {
-        paragraph: `Deeks' funnel-plot asymmetry test [@deeks2005]: weighted regression of ln DOR on 1/√ESS (k = ${deeks.k}): slope ${formatNumber(deeks.slope, 'statistic')} (SE ${formatNumber(deeks.slopeSe, 'statistic')}), t = ${formatNumber(deeks.slopeT, 'statistic')} with ${deeks.df} df, ${formatPStatement(deeks.slopeP)}; intercept ${formatNumber(deeks.intercept, 'statistic')}. ${correction > 0 ? `0.5 was added to the cells of ${formatCountOf(correction, 'table')} with a zero cell (${deeks.correction.policy} correction).` : 'No table had a zero cell.'} ${deeks.slopeP < 0.1 ? 'The test suggests small-study effects (p < 0.10).' : 'The test does not suggest small-study effects (p ≥ 0.10); with few studies it has little power.'}`,
+        paragraph: deeks.notEstimable
+          ? `Deeks' funnel-plot asymmetry test [@deeks2005] (k = ${deeks.k}): ${noteMessage({ code: 'deeks-not-estimable', detail: { reason: deeks.notEstimable } })}. No conclusion about small-study effects can be drawn from it.`
+          : `Deeks' funnel-plot asymmetry test [@deeks2005]: weighted regression of ln DOR on 1/√ESS (k = ${deeks.k}): slope ${formatNumber(deeks.slope, 'statistic')} (SE ${formatNumber(deeks.slopeSe, 'statistic')}), t = ${formatNumber(deeks.slopeT, 'statistic')} with ${deeks.df} df, ${formatPStatement(deeks.slopeP)}; intercept ${formatNumber(deeks.intercept, 'statistic')}. ${correction > 0 ? `0.5 was added to the cells of ${formatCountOf(correction, 'table')} with a zero cell (${deeks.correction.policy} correction).` : 'No table had a zero cell.'} ${deeks.slopeP < 0.1 ? 'The test suggests small-study effects (p < 0.10).' : 'The test does not suggest small-study effects (p ≥ 0.10); with few studies it has little power.'}`,
       },
       ...figures,
     ],

@@ -2,7 +2,7 @@
  * Summary section: pooled estimates (Sen, Spe, LR+, LR−, DOR, AUC with CIs), heterogeneity and
  * HSROC parameters, model warnings, and the published-vs-reproduced comparison.
  */
-import { formatInterval, formatLevel, formatNumber, formatRatio, formatPercent, formatPValue, type IntervalLike, type QuantityKind } from '../../format/numbers.ts';
+import { formatInterval, formatLevel, formatNumber, formatPStatement, formatRatio, formatPercent, formatPValue, formatRange, formatScientific, type IntervalLike, type QuantityKind } from '../../format/numbers.ts';
 import { noteMessage } from '../../messages.ts';
 import type { PooledResult } from '../../results/pooled.ts';
 import type { PublishedCell, PublishedMeasure } from '../../results/published.ts';
@@ -22,13 +22,13 @@ const finiteInterval = (i: { est: number | null; lo: number | null; hi: number |
 export function summaryRows(pooled: PooledResult): { key: string; label: string; value: IntervalLike | null; kind: Kind; method: string }[] {
   const s = pooled.summary;
   const rows = [
-    { key: 'sens', label: 'Sensitivity', value: s.sens as IntervalLike, kind: 'proportion' as Kind, method: 'logit-scale Wald interval' },
+    { key: 'sens', label: 'Sensitivity', value: s.sens as IntervalLike | null, kind: 'proportion' as Kind, method: 'logit-scale Wald interval' },
     { key: 'spec', label: 'Specificity', value: s.spec, kind: 'proportion' as Kind, method: 'logit-scale Wald interval' },
     { key: 'lr_positive', label: 'Positive likelihood ratio (LR+)', value: s.lrPositive, kind: 'ratio' as Kind, method: 'delta method, log scale' },
     { key: 'lr_negative', label: 'Negative likelihood ratio (LR−)', value: s.lrNegative, kind: 'ratio' as Kind, method: 'delta method, log scale' },
     { key: 'dor', label: 'Diagnostic odds ratio (DOR)', value: s.dor, kind: 'ratio' as Kind, method: 'delta method, log scale' },
   ];
-  if (pooled.auc) rows.push({ key: 'auc', label: 'Area under the SROC curve (AUC)', value: finiteInterval(pooled.auc) ?? { est: pooled.auc.est ?? Number.NaN, lo: Number.NaN, hi: Number.NaN }, kind: 'proportion', method: pooled.auc.method });
+  if (pooled.auc) rows.push({ key: 'auc', label: 'Area under the SROC curve (AUC), full false-positive range (extrapolated beyond the observed range)', value: pooled.auc.est === null ? null : (finiteInterval(pooled.auc) ?? { est: pooled.auc.est, lo: Number.NaN, hi: Number.NaN }), kind: 'proportion', method: pooled.auc.method });
   if (pooled.pauc && pooled.pauc.est !== null) {
     rows.push({
       key: 'pauc',
@@ -42,7 +42,8 @@ export function summaryRows(pooled: PooledResult): { key: string; label: string;
 }
 
 function display(value: IntervalLike | null, kind: Kind): string {
-  if (!value) return 'NA';
+  if (!value) return 'not estimable';
+  if (!Number.isFinite(value.est)) return (value as { notEstimable?: string }).notEstimable ? 'not estimable (no finite maximum-likelihood estimate)' : 'not estimable';
   if (!Number.isFinite(value.lo) || !Number.isFinite(value.hi)) return kind === 'ratio' ? formatRatio(value.est) : formatNumber(value.est, kind);
   return formatInterval(value, kind);
 }
@@ -96,6 +97,76 @@ function heterogeneityTable(results: AnalysisResults, numbering: Numbering, sroc
   };
 }
 
+const PARAMETER_LABELS: Record<string, { label: string; kind: QuantityKind }> = {
+  muSens: { label: 'Mean logit sensitivity E(logit Se)', kind: 'logit' },
+  muSpec: { label: 'Mean logit specificity E(logit Sp)', kind: 'logit' },
+  tau2Sens: { label: 'Between-study variance of logit sensitivity (τ²)', kind: 'variance' },
+  tau2Spec: { label: 'Between-study variance of logit specificity (τ²)', kind: 'variance' },
+  rho: { label: 'Between-study correlation of the logits (ρ)', kind: 'correlation' },
+  covMu: { label: 'Covariance of the estimates of E(logit Se) and E(logit Sp)', kind: 'variance' },
+  Lambda: { label: 'HSROC accuracy Λ', kind: 'logit' },
+  Theta: { label: 'HSROC threshold Θ', kind: 'logit' },
+  beta: { label: 'HSROC shape β', kind: 'logit' },
+  sigma2Alpha: { label: 'HSROC variance of accuracy σ²α', kind: 'variance' },
+  sigma2Theta: { label: 'HSROC variance of threshold σ²θ', kind: 'variance' },
+};
+const CI_SCALE: Record<string, string> = { wald: 'Wald', log: 'log scale', atanh: 'atanh (Fisher z) scale' };
+const MISSING_REASON: Record<string, string> = {
+  'rho-near-boundary': 'not given: |ρ| > 0.995 (as metandi)',
+  'variance-at-zero': 'not estimable: a between-study variance is 0',
+  'covariance-not-available': 'not estimable: the information matrix is singular (boundary)',
+};
+
+/** Every model parameter with SE and CI (metandi's scales), fit statistics and the convergence report. */
+function parametersTable(results: AnalysisResults, numbering: Numbering): TableView | undefined {
+  const pooled = results.pooled;
+  const parameters = pooled.parameters;
+  if (!parameters || pooled.model.method === 'univariate') return undefined;
+  const level = formatLevel(results.level);
+  const rows = [...parameters.bivariate, ...parameters.hsroc].map((row) => {
+    const info = PARAMETER_LABELS[row.id] ?? { label: row.id, kind: 'logit' as QuantityKind };
+    const ci = row.lo !== null && row.hi !== null ? formatRange(row.lo, row.hi, info.kind) : row.reason ? MISSING_REASON[row.reason] ?? '' : '';
+    const scale = row.lo !== null && row.ci ? CI_SCALE[row.ci] ?? '' : '';
+    const test = row.id === 'beta' && row.p !== null && row.p !== undefined ? `; z = ${formatNumber(row.z, 'statistic')}, ${formatPStatement(row.p)} (symmetric SROC)` : '';
+    return { flag: false, cells: [cell(info.label), cell(row.est === null ? 'not estimable' : formatNumber(row.est, info.kind), true), cell(row.se === null ? '–' : formatNumber(row.se, info.kind), true), cell(ci, true), cell(`${scale}${test}`)] };
+  });
+  const fit = pooled.fitStatistics;
+  const convergence = pooled.convergence;
+  const extra: string[][] = [];
+  if (fit) {
+    extra.push([`Log-likelihood (${fit.estimation}; ${fit.nParams} parameters)`, formatNumber(fit.logLik, 'statistic'), '', '', '']);
+    if (fit.aic !== null && fit.bic !== null) extra.push(['AIC, BIC', `${formatNumber(fit.aic, 'statistic')}, ${formatNumber(fit.bic, 'statistic')}`, '', '', `BIC with N = ${fit.nObservations} arms (as Stata)`]);
+  }
+  if (convergence) {
+    const flags = [
+      convergence.boundary.tau2SensZero ? 'τ² of sensitivity at 0' : '',
+      convergence.boundary.tau2SpecZero ? 'τ² of specificity at 0' : '',
+      convergence.boundary.rhoAtBound ? 'ρ at ±1' : convergence.boundary.rhoNearBound ? '|ρ| > 0.995' : '',
+    ].filter(Boolean);
+    const state = [
+      convergence.converged ? 'converged' : 'NOT converged',
+      convergence.gradientNorm !== null ? `largest gradient component ${formatScientific(convergence.gradientNorm, 2)}` : '',
+      convergence.hessianCondition !== null ? `condition number of the information matrix ${formatScientific(convergence.hessianCondition, 2)}` : 'information matrix singular',
+      flags.length > 0 ? `boundary: ${flags.join(', ')}` : 'no parameter at a boundary',
+    ].filter(Boolean);
+    extra.push(['Convergence', '', '', '', state.join('; ')]);
+  }
+  return {
+    id: 'table-parameters',
+    number: numbering.nextTable(),
+    title: 'Model parameters with standard errors',
+    caption: `${pooled.model.label}. Standard errors by the delta method from the inverse observed information on the scales Stata metandi uses (ln τ, atanh ρ); ${level} CIs: Wald for logits and HSROC Λ, Θ, β; log scale for variances; atanh scale for ρ [@metandi].`,
+    columns: [
+      { label: 'Parameter', numeric: false },
+      { label: 'Estimate', numeric: true },
+      { label: 'SE', numeric: true },
+      { label: `${level} CI`, numeric: true },
+      { label: 'CI scale / note', numeric: false },
+    ],
+    rows: [...rows, ...extra.map((cells) => ({ flag: false, cells: cells.map((c, i) => cell(c, i > 0 && i < 4)) }))],
+  };
+}
+
 const PUBLISHED_LABELS: Record<PublishedMeasure, { label: string; kind: Kind }> = {
   sens: { label: 'Sensitivity', kind: 'proportion' },
   spec: { label: 'Specificity', kind: 'proportion' },
@@ -133,7 +204,7 @@ function publishedTable(results: AnalysisResults, spec: AnalysisSpec, numbering:
     published: formatPercent(h.published),
     mine: formatPercent(h.reproduced),
   }));
-  if (comparison.deeks) extra.push({ label: "Deeks' test p", published: formatPValue(comparison.deeks.published), mine: formatPValue(comparison.deeks.reproduced) });
+  if (comparison.deeks) extra.push({ label: "Deeks' test p", published: formatPValue(comparison.deeks.published), mine: results.deeks?.notEstimable ? 'not estimable' : formatPValue(comparison.deeks.reproduced) });
   const midasRows = comparison.overall.some((c) => c.source === 'midas-compatible') || comparison.heterogeneity.some((h) => h.definition === 'midas');
   return {
     id: 'table-published',
@@ -166,7 +237,7 @@ export function summarySection(
     if (!seen.has(text)) blocks.push({ warning: text });
     seen.add(text);
   }
-  if (!pooled.sroc && pooled.model.method !== 'univariate') blocks.push({ warning: noteMessage({ code: 'sroc-undefined-zero-variance' }) });
+  if (!pooled.sroc && pooled.model.method !== 'univariate' && !notes.some((n) => /^sroc[_-]/.test(n.code))) blocks.push({ warning: noteMessage({ code: 'sroc-undefined-zero-variance' }) });
   if (!pooled.model.converged && !pooled.model.notes.some((n) => /not.converged/.test(n.code))) {
     blocks.push({ warning: noteMessage({ code: 'glmm-not-converged', detail: { message: pooled.model.optimizer?.message ?? 'not converged' } }) });
   }
@@ -175,6 +246,8 @@ export function summarySection(
   blocks.push(...sroc);
   const heterogeneity = heterogeneityTable(results, numbering, sroc[0]?.figure?.number);
   if (heterogeneity) blocks.push({ table: heterogeneity });
+  const parameterTable = parametersTable(results, numbering);
+  if (parameterTable) blocks.push({ table: parameterTable });
   const published = publishedTable(results, spec, numbering);
   if (published) {
     blocks.push({ heading: 'Comparison with the published analysis' });
