@@ -27,9 +27,9 @@ function compile(): (view: TemplateInput) => string {
   // A numeric cell "0.86 (0.82–0.90)" may wrap between the estimate and its interval, not inside either.
   handlebars.registerHelper('cellText', (text: string, numeric: boolean) => {
     const escape = handlebars.Utils.escapeExpression;
-    const split = numeric ? / \(/.exec(text) : null;
+    const split = numeric ? /^(\S*\d\S*) (\(.*\))$/.exec(text) : null;
     if (!split) return new handlebars.SafeString(escape(text));
-    return new handlebars.SafeString(`<span class="nb">${escape(text.slice(0, split.index))}</span> <span class="nb">${escape(text.slice(split.index + 1))}</span>`);
+    return new handlebars.SafeString(`<span class="nb">${escape(split[1]!)}</span> <span class="nb">${escape(split[2]!)}</span>`);
   });
   const source = readFileSync(join(templatesDir, 'supplement.hbs'), 'utf8');
   return handlebars.compile(source, { strict: false, noEscape: false });

@@ -22,8 +22,9 @@ export const COLUMN_MM = { portrait: 210 - 32, landscape: 279.4 - 32 } as const;
 /** The pieces a cell's text may not be broken within. */
 export function unbreakablePieces(text: string, numeric: boolean): string[] {
   if (numeric) {
-    const interval = / \(/.exec(text);
-    return interval ? [text.slice(0, interval.index), text.slice(interval.index + 1)] : [text];
+    // an estimate and its interval, "0.86 (0.82–0.90)" (templates/partials/table.hbs, cellText)
+    const interval = /^(\S*\d\S*) (\(.*\))$/.exec(text);
+    return interval ? [interval[1]!, interval[2]!] : [text];
   }
   return text.split(/[\s/]+/).filter((piece) => piece !== '');
 }

@@ -16,6 +16,7 @@ import { compatSection } from './sections/compat.ts';
 import { clinicalSection, influenceSection, publicationBiasSection } from './sections/robustness.ts';
 import { changesSection } from './sections/changes.ts';
 import { inlineSvg } from './inline-svg.ts';
+import { figureAltText } from './alt-text.ts';
 import { tableOrientation } from './table-width.ts';
 import { formatReference, resolveCitations, withoutCitations } from './references.ts';
 import { findingsSection } from './sections/findings.ts';
@@ -54,7 +55,7 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   const place = (id: string): Block[] => {
     // a figure split across pages has parts <id>-1, <id>-2, ...; they are placed in order
     const parts = figures.filter((f) => f.id === id || new RegExp(`^${id}-\\d+$`).test(f.id));
-    return parts.map((figure) => ({ figure: { ...figure, svg: inlineSvg(figure.svg, figure.id, withoutCitations(figure.alt ?? `${figure.title}. ${figure.caption}`)), number: numbering.nextFigure() } }));
+    return parts.map((figure) => ({ figure: { ...figure, svg: inlineSvg(figure.svg, figure.id, withoutCitations(figure.alt ?? figureAltText(figure.id, figure.title, figure.caption, results))), number: numbering.nextFigure() } }));
   };
 
   sections.push(provenanceSection(results, banner));

@@ -60,7 +60,7 @@ export function legendEntries(input: SrocInput): LegendEntry[] {
     const auc = input.curve.auc;
     const range = input.curve.range;
     const over = range ? ` over the observed false-positive rates ${formatRange(range[0], range[1], 'proportion')}` : '';
-    entries.push({ element: 'curve', text: auc ? `SROC curve${over}; ${group('AUC', auc)}${range ? ' over the full range' : ''}` : `SROC curve${over}` });
+    entries.push({ element: 'curve', text: auc ? `SROC curve${over}${over ? '; ' : ': '}${group('AUC', auc)}${range ? ' over the full range' : ''}` : `SROC curve${over}` });
     if (input.curve.extrapolated) entries.push({ element: 'extrapolated', text: 'SROC curve extrapolated beyond the observed false-positive rates' });
   }
   if (input.confidenceRegion) entries.push({ element: 'confidenceRegion', text: `${level} confidence region` });

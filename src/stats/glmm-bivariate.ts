@@ -124,7 +124,7 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
   if (options.nodes === 'upper' && quadrature > 1) {
     // Stata's (upper-triangular) node placement = the lower one on the arm-swapped data (glmm-node-placement.ts)
     const swapped = fitBivariateGlmm(swapArms(studies), { ...options, quadrature, design: swapDesign(design), nodes: 'lower' });
-    return { ...unswapFit(swapped, design.names.length), label: `${swapped.label} (nodes placed with the upper-triangular square root, as Stata)`, nodes: 'upper' };
+    return { ...unswapFit(swapped, design.names.length), label: `${swapped.label}, nodes placed with the upper-triangular square root as in Stata`, nodes: 'upper' };
   }
 
   const used = studies.map((s, i) => (s.tp + s.fn + s.tn + s.fp > 0 ? i : -1)).filter((i) => i >= 0);

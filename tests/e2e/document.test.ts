@@ -157,3 +157,25 @@ describe.each(['flagship', 'scheidler'] as const)('the printed contents and page
     expect(halfEmpty.length / loaded.pdf.pages).toBeLessThanOrEqual(0.25);
   }, 900_000);
 });
+
+describe.each(['flagship', 'scheidler'] as const)('alt text: %s', (key) => {
+  it('gives every figure alt text with its key numbers, in the HTML and as /Alt of a Figure in the tagged PDF', async () => {
+    const { html, pdf } = await load(key);
+    const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const alts = [...html.matchAll(/<svg role="img" aria-label="([^"]*)"/g)].map((m) => decode(m[1]!));
+    const figures = [...html.matchAll(/<figure id="figure-/g)].length;
+    expect(alts).toHaveLength(figures);
+    for (const alt of alts) {
+      expect(alt, 'alt text names numbers or counts').toMatch(/\d/);
+      expect(alt).not.toMatch(/\[@|undefined|NaN/);
+    }
+    const inPdf: string[] = [];
+    const walk = (node: { role?: string; alt?: string; children?: unknown[] } | null): void => {
+      if (!node) return;
+      if (node.role === 'Figure' && node.alt) inPdf.push(node.alt);
+      for (const child of node.children ?? []) walk(child as typeof node);
+    };
+    for (let page = 1; page <= pdf.pages; page++) walk((await (await pdf.proxy.getPage(page)).getStructTree()) as never);
+    for (const alt of alts) expect(inPdf, `a Figure with the alt text "${alt.slice(0, 60)}…" in the PDF structure`).toContain(alt);
+  }, 900_000);
+});

@@ -106,7 +106,7 @@ describe('provenance is visible', () => {
     const studiesTable = /<table id="table-studies">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
     expect(studiesTable.match(/<tr class="flag">/g)?.length).toBe(20);
     // the summary of findings carries the banner too
-    const findings = /<section class="chapter new-page" id="findings">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    const findings = /<section class="chapter[^"]*" id="section-findings">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
     expect(findings).toContain('PARTLY SIMULATED DATA');
     expect(findings).toContain('<table id="table-findings">');
     expect(html).not.toMatch(/NaN|undefined/);
