@@ -80,9 +80,9 @@ function proportionHeterogeneitySentence(results: AnalysisResults, measure: 'sen
   const of = measure === 'both' ? 'logit sensitivity and logit specificity' : `logit ${measure}`;
   switch (proportionI2Definition(results)) {
     case 'zhou-dendukuri':
-      return ` Heterogeneity: τ², the between-study variance of ${of} in the bivariate model; I², the Zhou–Dendukuri I² of the bivariate model, τ²/(τ² + σ²) with σ² the typical within-study variance of ${of} (Zhou and Dendukuri 2014; the I² of the heterogeneity table).`;
+      return ` Heterogeneity: τ², the between-study variance of ${of} in the bivariate model; I², the Zhou–Dendukuri I² of the bivariate model, τ²/(τ² + σ²) with σ² the typical within-study variance of ${of} [@zhou2014], the I² of the heterogeneity table.`;
     case 'univariate-reml':
-      return ` Heterogeneity: τ², the between-study variance of ${of} in its univariate REML pool; I², τ²/(τ² + s²) with s² the typical within-study variance (Higgins and Thompson 2002, as metafor computes it).`;
+      return ` Heterogeneity: τ², the between-study variance of ${of} in its univariate REML pool; I², τ²/(τ² + s²) with s² the typical within-study variance [@higgins2002], as metafor computes it [@metafor].`;
     default:
       return '';
   }
@@ -92,7 +92,7 @@ function proportionHeterogeneitySentence(results: AnalysisResults, measure: 'sen
 function ratioForestPooledSentence(results: AnalysisResults, name: 'DOR' | 'LR+' | 'LR−'): string {
   const pooled = results.pooled;
   const level = formatLevel(results.level);
-  const i2 = `Under the plot: Cochran's Q with its p-value, I² and τ² of the univariate REML pool (I² = τ²/(τ² + s²), s² the typical within-study variance; Higgins and Thompson 2002, as metafor computes it).`;
+  const i2 = `Under the plot: Cochran's Q with its p-value, I² and τ² of the univariate REML pool: I² = τ²/(τ² + s²), s² the typical within-study variance [@higgins2002], as metafor computes it [@metafor].`;
   if (pooled.model.method === 'univariate') {
     return ` Diamond and dashed line: univariate random-effects pool (REML) with its ${level} CI, the value of the summary table (fewer than 4 tables: no bivariate model). ${i2}`;
   }
@@ -215,7 +215,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
     return {
       id: 'bivariate-boxplot',
       title: 'Bivariate box plot',
-      caption: `Logit sensitivity against logit specificity of each table (continuity-corrected), with the robust hinge (inner region) and fence (outer region, 1.58 × hinge) of Stata midas's bivariate box plot. Point numbers are the row numbers (#) of the study table. ${outside}`,
+      caption: `Logit sensitivity against logit specificity of each table (continuity-corrected), with the robust hinge (inner region) and fence (outer region, 1.58 × hinge) of the bivariate box plot [@goldberg1992] as Stata midas draws it [@midas]. Point numbers are the row numbers (#) of the study table. ${outside}`,
       vegaLite: bivariateBoxplotSpec(input),
       data: input.studies.map((st) => ({ number: st.number, study: st.label, logit_sensitivity: st.logitSens, logit_specificity: st.logitSpec, outside_fence: st.outlier ?? false })),
     };
@@ -267,10 +267,10 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       title: 'Fagan nomogram',
       caption:
         (f.priors ?? []).length > 1
-          ? `Pre-test probabilities: the prevalences of the summary of findings. ${f.priors
+          ? `Fagan's nomogram [@fagan1975]. Pre-test probabilities: the prevalences of the summary of findings. ${f.priors
               .map((p) => `${p.label}: at ${formatPercent(p.prior, true)}, a positive result raises it to ${formatPercent(p.postPositive.est, true)} (${formatPercent(p.postPositive.lo, true)}–${formatPercent(p.postPositive.hi, true)} over the LR+ CI) and a negative result lowers it to ${formatPercent(p.postNegative.est, true)} (${formatPercent(p.postNegative.lo, true)}–${formatPercent(p.postNegative.hi, true)}).`)
               .join(' ')} Summary likelihood ratios from the bivariate model.`
-          : `Pre-test probability ${formatPercent(f.prior, true)}, ${f.priorSource === 'spec' ? 'from the analysis spec' : f.priorSource === 'findings' ? (f.priors?.[0]?.label ?? 'the summary-of-findings prevalence') : 'the pooled prevalence of the included studies'}. A positive result raises it to ${formatPercent(f.postPositive.est, true)} (${formatPercent(f.postPositive.lo, true)}–${formatPercent(f.postPositive.hi, true)} over the LR+ CI); a negative result lowers it to ${formatPercent(f.postNegative.est, true)} (${formatPercent(f.postNegative.lo, true)}–${formatPercent(f.postNegative.hi, true)}). Summary likelihood ratios from the bivariate model.`,
+          : `Fagan's nomogram [@fagan1975]. Pre-test probability ${formatPercent(f.prior, true)}, ${f.priorSource === 'spec' ? 'from the analysis spec' : f.priorSource === 'findings' ? (f.priors?.[0]?.label ?? 'the summary-of-findings prevalence') : 'the pooled prevalence of the included studies'}. A positive result raises it to ${formatPercent(f.postPositive.est, true)} (${formatPercent(f.postPositive.lo, true)}–${formatPercent(f.postPositive.hi, true)} over the LR+ CI); a negative result lowers it to ${formatPercent(f.postNegative.est, true)} (${formatPercent(f.postNegative.lo, true)}–${formatPercent(f.postNegative.hi, true)}). Summary likelihood ratios from the bivariate model.`,
       vegaLite: faganSpec(input),
       data: (f.priors ?? [{ prior: f.prior, label: '', postPositive: f.postPositive, postNegative: f.postNegative }]).map((p) => ({ prior: p.prior, label: p.label, ...interval('lr_positive', f.lrPositive), ...interval('post_test_positive', p.postPositive), ...interval('lr_negative', f.lrNegative), ...interval('post_test_negative', p.postNegative) })),
     };
@@ -282,7 +282,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       ? {
           id: 'lr-scattergram',
           title: 'Likelihood-ratio scattergram',
-          caption: `LR+ against LR− of each table (log scales) with the summary point and its ${level} CIs. Quadrants at LR+ = 10 and LR− = 0.1 (midas lrmatrix): upper left, exclusion and confirmation; upper right, confirmation only; lower left, exclusion only; lower right, neither.${input.prevalences ? ' Under the legend: the post-test probabilities the summary LRs give at each prevalence of the summary of findings.' : ''}`,
+          caption: `LR+ against LR− of each table (log scales) with the summary point and its ${level} CIs. Quadrants at LR+ = 10 and LR− = 0.1 [@stengel2003], as midas lrmatrix draws them [@midas]: upper left, exclusion and confirmation; upper right, confirmation only; lower left, exclusion only; lower right, neither.${input.prevalences ? ' Under the legend: the post-test probabilities the summary LRs give at each prevalence of the summary of findings.' : ''}`,
           vegaLite: lrScattergramSpec(input),
           data: input.studies.map((st) => ({ study: st.label, lr_positive: st.lrPositive, lr_negative: st.lrNegative })),
         }
@@ -312,7 +312,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       return {
         id: bySearch ? 'cumulative-search' : 'cumulative',
         title: bySearch ? 'Cumulative meta-analysis by search' : 'Cumulative meta-analysis by publication year',
-        caption: `Pooled sensitivity and specificity (${level} CI) as ${bySearch ? 'each literature search added studies' : 'studies accrue in order of publication'}; each row pools every table up to and including it (${pooled.model.label} from 4 tables on, univariate pooling before). Vertical lines: all tables.${analysis.unplaced.length > 0 ? ` Not placed (no publication year): ${analysis.unplaced.join('; ')}.` : ''}`,
+        caption: `Pooled sensitivity and specificity (${level} CI) as ${bySearch ? 'each literature search added studies' : 'studies accrue in order of publication'}; each row pools every table up to and including it [@lau1992]: ${pooled.model.label} from 4 tables on, univariate pooling before. Vertical lines: all tables.${analysis.unplaced.length > 0 ? ` Not placed (no publication year): ${analysis.unplaced.join('; ')}.` : ''}`,
         vegaLite: cumulativeSpec({
           level: results.level,
           steps: analysis.steps.map((step) => ({
@@ -343,7 +343,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       {
         id: 'quadas-traffic-light',
         title: 'QUADAS-2 risk of bias and applicability concerns per study',
-        caption: `Judgements per study and domain (+ low, − high, ? unclear).${standIn ? ' These judgements are a stand-in (see the note in the figure).' : ''}`,
+        caption: `QUADAS-2 [@whiting2011] judgements per study and domain: + low, − high, ? unclear.${standIn ? ' These judgements are a stand-in (see the note in the figure).' : ''}`,
         vegaLite: quadasTrafficLightSpec(results.quadas.data, { labels, ...(note ? { note } : {}) }),
       },
       {

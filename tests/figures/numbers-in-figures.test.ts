@@ -116,7 +116,7 @@ describe.each([
       same(pooled[1], results.pooled.univariate[univariate]!.backTransformed);
       expect(labels[1]).toBe('Univariate random effects (REML)');
       expect(plan.caption).toContain('the value of the summary table');
-      expect(plan.caption).toContain('Higgins and Thompson 2002');
+      expect(plan.caption).toContain('[@higgins2002]') // cited, numbered in the reference list;
       const dashed = markValues(plan.vegaLite, 'rule').find((values) => values.length === 1 && values[0]!.x === results.pooled.summary[key].est);
       expect(dashed, `${id}: dashed line at the bivariate summary`).toBeDefined();
     }

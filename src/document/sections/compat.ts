@@ -28,18 +28,18 @@ const forestReason = (item: CompatItem): string =>
 
 const REASONS: Record<string, (item: CompatItem, quadrature: number) => string> = {
   'auc-ci': () =>
-    'midas integrates the SROC curve by the trapezoid rule over 500 points and reports a Wilson score interval with N = 500 grid points as the "CI": it depends only on the AUC value, not on the data (quirk Q1).',
+    'midas integrates the SROC curve by the trapezoid rule over 500 points and reports a Wilson score interval [@wilson1927] with N = 500 grid points as the "CI": it depends only on the AUC value, not on the data.',
   'forest-i2-sens': (item) => forestReason(item),
   'forest-i2-spec': (item) => forestReason(item),
   'dor-i2': (item) =>
-    `midas's "odds ratio" panel sums exp(z²) instead of z² around the DOR of its "fixed-effects" model (Q = ${formatNumber(item.detail?.midasQ, 'statistic')} instead of Cochran's Q = ${formatNumber(item.detail?.correctQ, 'statistic')} around the inverse-variance mean), so I² is almost always 100% (quirk Q3).`,
-  'lr-positive-i2': () => 'midas prints the lower confidence limit of I² in place of I² for LR+ (quirk Q4).',
+    `midas's "odds ratio" panel sums exp(z²) instead of z² around the DOR of its "fixed-effects" model (Q = ${formatNumber(item.detail?.midasQ, 'statistic')} instead of Cochran's Q = ${formatNumber(item.detail?.correctQ, 'statistic')} around the inverse-variance mean [@higgins2002]), so I² is almost always 100%.`,
+  'lr-positive-i2': () => 'midas prints the lower confidence limit of I² in place of I² for LR+ (I² as defined by Higgins and Thompson [@higgins2002]).',
   'prediction-region': () =>
-    'midas multiplies ρ by the logarithms of the between-study SDs instead of the SDs when it builds the prediction ellipse, which distorts its shape and orientation whenever an SD differs from 1 (quirk Q2).',
+    'midas multiplies ρ by the logarithms of the between-study SDs instead of the SDs when it builds the prediction ellipse, which distorts its shape and orientation whenever an SD differs from 1; the region of metandi [@metandi] uses the SDs.',
   'deeks-p': () =>
-    'midas computes the effective sample size from the continuity-corrected counts of tables with a zero cell; Deeks et al. (2005) and the R recipe use the observed numbers of participants.',
+    'midas computes the effective sample size from the continuity-corrected counts of tables with a zero cell; Deeks et al. [@deeks2005] use the observed numbers of participants.',
   'meta-regression-integration': (_item, quadrature) =>
-    `midas fits its meta-regression models by the Laplace approximation while the main model uses 7-point quadrature, so the reference line of its meta-regression figure differs slightly from the summary estimate (quirk Q6); metadx fits every model with ${quadrature} points.`,
+    `midas fits its meta-regression models by the Laplace approximation while the main model uses 7-point quadrature, so the reference line of its meta-regression figure differs slightly from the summary estimate; metadx fits every model with ${quadrature} points.`,
 };
 
 function difference(item: CompatItem): string {
@@ -62,7 +62,7 @@ function bivregTable(results: AnalysisResults, numbering: Numbering): TableView 
     number: numbering.nextTable(),
     title: 'Meta-regression as Stata midas reports it',
     caption:
-      'midas bivreg: Laplace fits; subgroup estimates with symmetric probability-scale CIs; stars from its z statistic on the logit scale, which divides only the second term by the standard error (operator-precedence bug, quirk Q5). The correct tests (likelihood-ratio and Wald, same quadrature as the main model) are in the meta-regression table.',
+      'midas bivreg: Laplace fits; subgroup estimates with symmetric probability-scale CIs; stars from its z statistic on the logit scale, which divides only the second term by the standard error (an operator-precedence error in midas.ado [@midas]). The correct tests (likelihood-ratio and Wald, same quadrature as the main model) are in the meta-regression table.',
     columns: [
       { label: 'Covariate (Yes / No)', numeric: false },
       { label: 'Sen Yes / No (midas CI)', numeric: true },
@@ -103,14 +103,14 @@ export function compatSection(results: AnalysisResults, numbering: Numbering): S
     blocks: [
       {
         paragraph:
-          'The published analysis used Stata midas. Where midas prints a value that is not the correct statistic, the table gives both for these data. Figures and tables of this supplement show the correct statistics; values labelled "midas-compatible" reproduce midas for comparison with the publication.',
+          'The published analysis used Stata midas [@midas]. Where midas prints a value that is not the correct statistic, the table gives both for these data. Figures and tables of this supplement show the correct statistics; values labelled "midas-compatible" reproduce midas for comparison with the publication.',
       },
       {
         table: {
           id: 'table-midas',
           number: mainNumber,
           title: 'Where Stata midas differs from the correct statistic',
-          caption: 'midas v2.00 behaviour as read from its source code (see the methods notes of metadx).',
+          caption: 'What midas version 2.00 (midas.ado of 21 December 2008, as distributed on SSC [@midas]) computes, read from its source code and checked against the output printed in its manual; the correct statistic as defined in the works cited in each row and in the methods.',
           columns: [
             { label: 'Quantity', numeric: false },
             { label: 'midas prints', numeric: true },
