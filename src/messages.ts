@@ -151,6 +151,7 @@ export const runMessages = {
     'supplement.html and the figures were written; open the HTML in a browser and print it, or fix the browser (PUPPETEER_EXECUTABLE_PATH) and re-run',
   writeFailed: (path: string, detail: string) => `cannot write ${path}: ${detail}`,
   writeFailedHint: () => 'check free disk space and write permission for the output folder',
+  cacheTampered: (path: string) => `cached results ${path} failed the integrity check (changed after metadx wrote them); they were recomputed`,
 } as const;
 
 export const provenanceMessages = {

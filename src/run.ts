@@ -211,11 +211,12 @@ export async function softwareVersions(): Promise<SoftwareVersions> {
 
 const fileList = (manifest: Manifest): string[] => [...manifest.outputs.map((f) => f.path), ...manifest.inputs.map((f) => f.path), ...(manifest.previous ? [manifest.previous.results.path, manifest.previous.manifest.path] : []), MANIFEST];
 
-/** Results from the cache, or computed (step 3) and cached. */
-function computeResults(analysis: LoadedAnalysis, plan: VersionPlan, cache: ResultsCache | undefined): AnalysisResults {
+/** Results from the cache (if its entry passes the integrity check), or computed (step 3) and cached. */
+function computeResults(analysis: LoadedAnalysis, plan: VersionPlan, cache: ResultsCache | undefined, log: (line: string) => void, cwd: string): AnalysisResults {
   const key = resultsKey(plan);
-  const cached = cache?.get<AnalysisResults>(key);
-  if (cached) return cached;
+  const cached = cache?.lookup<AnalysisResults>(key);
+  if (cached?.status === 'hit') return cached.value;
+  if (cached?.status === 'tampered') log(`note: ${runMessages.cacheTampered(relative(cwd, cached.path) || cached.path)}`);
   const { spec, data } = analysis;
   const results: AnalysisResults = {
     ...analyze(spec, data, analysis.name, { ...(analysis.quadas ? { quadas: analysis.quadas } : {}) }),
@@ -264,7 +265,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
     throw new UserError([{ severity: 'error', code: 'output.inputs-changed', message: versionMessages.inputsChanged(analysis.directory), hint: versionMessages.inputsChangedHint() }]);
   }
   const plan = planned;
-  const decision = decide(plan, { outRoot: options.outRoot, pdf: options.pdf, replace: options.replace ?? false });
+  const decision = decide(plan, { outRoot: options.outRoot, pdf: options.pdf, replace: options.replace ?? false, env: options.env });
   if (decision.action === 'reuse') {
     pointLatest(plan, options, cwd);
     const results = JSON.parse(readFileSync(join(plan.target, 'results.json'), 'utf8')) as AnalysisResults;
@@ -282,8 +283,8 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
   try {
     const date = plan.date.value;
     // 3. results
-    const cache = options.cache === false ? undefined : new ResultsCache(options.outRoot);
-    const results = computeResults(analysis, plan, cache);
+    const cache = options.cache === false ? undefined : new ResultsCache(options.outRoot, options.env);
+    const results = computeResults(analysis, plan, cache, options.log, cwd);
 
     // 4. figures
     const { buildFigures } = await import('./figures/build.ts');
@@ -410,7 +411,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
       }
       if (added.length === 0) {
         staged.discard();
-        if (missing.length === 0) recordEquivalence(options.outRoot, plan.key, decision.manifest.key);
+        if (missing.length === 0) recordEquivalence(options.outRoot, plan.key, decision.manifest.key, options.env);
         pointLatest(plan, options, cwd);
         const kept = JSON.parse(readFileSync(join(plan.target, 'results.json'), 'utf8')) as AnalysisResults;
         return { directory: plan.target, status: 'up-to-date', reuse: 'equivalent', results: kept, manifest: decision.manifest, files: fileList(decision.manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}) };

@@ -59,7 +59,7 @@ export async function commandReport(targets: string[], options: ReportCommandOpt
       const first = planFor(target);
       const plan = first && written.has(first.name) ? planVersion(target, { outRoot, env: io.env }) : first;
       if (plan) {
-        const decision = decide(plan, { outRoot, pdf: options.pdf, replace: options.replace });
+        const decision = decide(plan, { outRoot, pdf: options.pdf, replace: options.replace, env: io.env });
         if (decision.action === 'reuse') {
           tryUpdateLatest(plan.outputDir);
           io.out(versionMessages.upToDate(plan.name, plan.version, shown(plan.target), decision.reason === 'equivalent'));

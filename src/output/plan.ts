@@ -16,7 +16,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { pruneFolder } from './cache.ts';
+import { cacheSecret, pruneFolder, seal, unseal } from './cache.ts';
 import { buildFingerprint, currentEnvironment, environmentFingerprint } from './fingerprint.ts';
 import { canonicalJson, hashJson, sha256 } from './hash.ts';
 import { previousVersion } from './versions.ts';
@@ -132,7 +132,7 @@ export function planVersion(target: string, options: PlanOptions): VersionPlan |
   if (!existsSync(specPath) || !statSync(specPath).isFile()) return undefined;
   const analysisDir = dirname(specPath);
   const specBytes = readFileSync(specPath);
-  const spec = readSpec(specBytes, options.outRoot);
+  const spec = readSpec(specBytes, options.outRoot, options.env);
   if (!spec) return undefined;
   const version = spec.version;
   const versionText = typeof version === 'number' && Number.isInteger(version) && version >= 0 ? String(version) : typeof version === 'string' && VERSION.test(version) && version !== 'latest' ? version : undefined;
@@ -198,13 +198,17 @@ interface SpecSummary {
 /**
  * The spec's summary, from `<outRoot>/.cache/specs/` when these exact bytes were parsed before by
  * this build (so the no-change path does not even load the YAML parser), else parsed and stored.
+ * Entries are sealed (src/output/cache.ts): an edited one is ignored and parsed again.
  */
-function readSpec(bytes: Uint8Array, outRoot: string): SpecSummary | undefined {
+function readSpec(bytes: Uint8Array, outRoot: string, env: NodeJS.ProcessEnv): SpecSummary | undefined {
   const directory = join(outRoot, '.cache', 'specs');
-  const path = join(directory, `${hashJson({ spec: sha256(bytes), build: buildFingerprint(), environment: environmentFingerprint() })}.json`);
-  if (existsSync(path)) {
+  const entry = hashJson({ spec: sha256(bytes), build: buildFingerprint(), environment: environmentFingerprint() });
+  const path = join(directory, `${entry}.json`);
+  const secret = cacheSecret(env);
+  if (secret && existsSync(path)) {
     try {
-      return JSON.parse(readFileSync(path, 'utf8')) as SpecSummary;
+      const text = unseal(readFileSync(path, 'utf8'), secret, `specs/${entry}`);
+      if (text !== undefined) return JSON.parse(text) as SpecSummary;
     } catch {
       // unreadable: parse again
     }
@@ -223,9 +227,10 @@ function readSpec(bytes: Uint8Array, outRoot: string): SpecSummary | undefined {
     date: field(spec, 'date'),
     files: { data: field(spec, 'data', 'file'), characteristics: field(spec, 'characteristics', 'file'), quadas: field(spec, 'quadas', 'file') },
   };
+  if (!secret) return summary;
   try {
     mkdirSync(directory, { recursive: true });
-    writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(summary));
+    writeFileSync(`${path}.${process.pid}.tmp`, seal(JSON.stringify(summary), secret, `specs/${entry}`));
     renameSync(`${path}.${process.pid}.tmp`, path);
     pruneFolder(directory, 256);
   } catch {
