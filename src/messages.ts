@@ -410,7 +410,7 @@ export const versionMessages = {
   inputsChangedHint: () => 'run the report again once the files are saved',
 } as const;
 
-export type VerifyStatus = 'reproduced' | 'differs' | 'missing' | 'extra' | 'tampered' | 'intact' | 'not rebuilt';
+export type VerifyStatus = 'reproduced' | 'differs' | 'missing' | 'extra' | 'tampered' | 'intact' | 'not rebuilt' | 'refused';
 
 /** `metadx verify <version-dir>`. */
 export const verifyMessages = {
@@ -420,6 +420,8 @@ export const verifyMessages = {
   file: (status: VerifyStatus, path: string, note?: string) => `  ${status.padEnd(11)} ${path}${note ? `  (${note})` : ''}`,
   tamperedNote: () => 'differs from its SHA-256 in manifest.json: changed after it was written',
   missingNote: () => 'listed in manifest.json but not in the folder',
+  outsideNote: () => 'manifest.json names a path outside the version folder; it was not read',
+  notAFileNote: () => 'not a regular file (a folder, link target, named pipe or device); it was not read',
   notRebuiltNote: (reason: string) => reason,
   noBrowser: () => 'no Chromium found to print the PDF',
   environment: (details: readonly string[]) => `note: rebuilt in a different environment: ${listText(details, 8)}`,

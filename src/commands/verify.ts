@@ -10,9 +10,9 @@
  * Exit 0 when everything is intact and reproduced, 1 otherwise. Differences in the metadx build or
  * the environment (Node, dependencies, Chromium) are printed as notes, since they may explain them.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../diagnostics.ts';
 import { verifyMessages as M } from '../messages.ts';
 import { keyDifferences } from '../output/decide.ts';
@@ -23,19 +23,59 @@ import { readManifest } from '../output/versions.ts';
 import { printDiagnostics, type CliIo } from './common.ts';
 
 export interface VerifyReport {
-  stored: { path: string; status: 'intact' | 'tampered' | 'missing' }[];
+  stored: { path: string; status: 'intact' | 'tampered' | 'missing' | 'refused'; note?: string }[];
   rebuilt: { path: string; status: 'reproduced' | 'differs' | 'missing' | 'extra' | 'not rebuilt'; note?: string }[];
   notes: string[];
   problems: number;
+}
+
+const within = (folder: string, path: string): boolean => {
+  const rel = relative(folder, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+};
+
+/**
+ * Where a path listed in a manifest is, if it may be read: a relative path without "." or ".."
+ * parts that stays inside the version folder (also after following links) and names a regular
+ * file. Anything else (`../../../../dev/zero`, an absolute path, a link out of the folder, a FIFO)
+ * is refused without being opened: a manifest is input, not a list of trusted paths.
+ */
+export function confinedPath(directory: string, path: unknown): { ok: true; absolute: string } | { ok: false; reason: 'outside' | 'not-a-file' | 'missing' } {
+  if (typeof path !== 'string' || path === '' || path.includes('\0') || path.includes('\\') || path.startsWith('/')) return { ok: false, reason: 'outside' };
+  if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) return { ok: false, reason: 'outside' };
+  const absolute = join(directory, path);
+  if (!within(directory, absolute)) return { ok: false, reason: 'outside' };
+  let stat;
+  try {
+    stat = lstatSync(absolute);
+  } catch {
+    return { ok: false, reason: 'missing' };
+  }
+  if (stat.isSymbolicLink()) {
+    let target: string;
+    try {
+      target = realpathSync(absolute);
+    } catch {
+      return { ok: false, reason: 'missing' };
+    }
+    if (!within(realpathSync(directory), target)) return { ok: false, reason: 'outside' };
+    stat = statSync(target);
+  }
+  return stat.isFile() ? { ok: true, absolute } : { ok: false, reason: 'not-a-file' };
 }
 
 /** Step 1: the files as stored against the manifest. */
 export function checkStored(directory: string, manifest: Manifest): VerifyReport['stored'] {
   const listed: ManifestFile[] = [...manifest.outputs, ...manifest.inputs, ...(manifest.previous ? [manifest.previous.results, manifest.previous.manifest] : [])];
   return listed.map((file) => {
-    const path = join(directory, file.path);
-    if (!existsSync(path)) return { path: file.path, status: 'missing' as const };
-    return { path: file.path, status: sha256(readFileSync(path)) === file.sha256 ? ('intact' as const) : ('tampered' as const) };
+    const found = confinedPath(directory, file.path);
+    if (!found.ok) {
+      if (found.reason === 'missing') return { path: file.path, status: 'missing' as const };
+      return { path: String(file.path), status: 'refused' as const, note: found.reason === 'outside' ? M.outsideNote() : M.notAFileNote() };
+    }
+    // a file of another size is changed: no need to read it (it may be huge)
+    if (statSync(found.absolute).size !== file.bytes) return { path: file.path, status: 'tampered' as const };
+    return { path: file.path, status: sha256(readFileSync(found.absolute)) === file.sha256 ? ('intact' as const) : ('tampered' as const) };
   });
 }
 
@@ -92,11 +132,12 @@ export async function commandVerify(targets: string[], io: CliIo): Promise<numbe
   const stored = checkStored(directory, manifest);
   const damaged = stored.filter((file) => file.status !== 'intact');
   io.out(M.section(`files against manifest.json (${stored.length - damaged.length} of ${stored.length} intact)`));
-  for (const file of damaged) io.out(M.file(file.status, file.path, file.status === 'tampered' ? M.tamperedNote() : M.missingNote()));
+  for (const file of damaged) io.out(M.file(file.status, file.path, file.note ?? (file.status === 'tampered' ? M.tamperedNote() : M.missingNote())));
 
   let rebuilt: VerifyReport['rebuilt'] = [];
   let notes: string[] = [];
-  const inputsDamaged = damaged.some((file) => file.path.startsWith('inputs/'));
+  // rebuild only from inputs that are all intact (and a manifest that names only confined paths)
+  const inputsDamaged = damaged.some((file) => file.path.startsWith('inputs/') || file.status === 'refused');
   if (!inputsDamaged) {
     ({ rebuilt, notes } = await rebuild(directory, manifest, io));
     io.out(M.section('rebuilt from inputs/'));

@@ -3,7 +3,7 @@
  * numerically, so 10 follows 9; other text compares piece by piece, digits as numbers, so dates and
  * "1.10" sort naturally), the predecessor of a version, and the `latest` symlink.
  */
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from './manifest.ts';
 
@@ -38,10 +38,16 @@ export function listVersions(analysisDir: string): string[] {
 }
 
 /** The manifest of a version folder, or undefined when it has none (or it is unreadable). */
+/** manifest.json larger than this is not one metadx wrote (a 2,000-study version's is under 1 MB). */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
 export function readManifest(versionDir: string): Manifest | undefined {
   const path = join(versionDir, MANIFEST);
   if (!existsSync(path)) return undefined;
   try {
+    // a regular file of sensible size only (not a FIFO, a device or a huge file)
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size > MAX_MANIFEST_BYTES) return undefined;
     const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
     return typeof manifest === 'object' && manifest !== null && typeof manifest.key === 'string' ? manifest : undefined;
   } catch {
