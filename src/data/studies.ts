@@ -137,15 +137,19 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
   const seenLabels = new Map<string, number>();
   const zeroCellRows: number[] = [];
   const requiredWidth = Math.max(...Object.values(countIndex), labelIndex ?? -1, template ? -1 : (authorIndex ?? -1));
+  /** columns up to the last one with a name (a trailing separator in the header adds no column) */
+  const namedWidth = table.header.reduce((last, h, i) => (h !== '' ? i + 1 : last), 0);
   for (const row of table.rows) {
     const counts: Partial<Counts> = {};
     let rowOk = true;
     // CSV rows with more or fewer fields than the header (an unquoted separator in a label, a
-    // forgotten cell): the cells are not where the header says, so the row's values are not read
-    // (a short row that lacks only trailing covariate cells is fine: those are missing values)
+    // forgotten cell): the cells are not where the header says, so the row's values are not read.
+    // A short row is refused even when only trailing covariate cells are missing: a forgotten
+    // separator looks the same, and the study would silently drop out of subgroup analyses
+    // (write NA or leave the cell empty: "…,45,")
     const lastFilled = row.cells.reduce((last, c, i) => (c !== '' ? i : last), -1);
     const width = table.header.length;
-    const shifted = table.delimiter !== undefined && (lastFilled >= width || row.cells.length <= requiredWidth);
+    const shifted = table.delimiter !== undefined && (lastFilled >= width || row.cells.length <= requiredWidth || row.cells.length < namedWidth);
     if (shifted) {
       const extra = lastFilled >= width;
       const position = row.positions[extra ? width : row.cells.length] ?? row.positions.at(-1);
