@@ -329,10 +329,10 @@ export function rowsToCsv(rows: readonly DataRow[]): string {
   return `${[columns.map(csvField).join(','), ...rows.map((row) => columns.map((c) => csvField(row[c])).join(','))].join('\r\n')}\r\n`;
 }
 
-export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec): Promise<BuiltFigure[]> {
+export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec, options: { maxPngPixels?: number } = {}): Promise<BuiltFigure[]> {
   const figures: BuiltFigure[] = [];
   for (const plan of planFigures(results, spec)) {
-    const rendered = await renderFigure(plan.vegaLite, { dpi: spec.output.dpi });
+    const rendered = await renderFigure(plan.vegaLite, { dpi: spec.output.dpi, id: plan.id, ...(options.maxPngPixels !== undefined ? { maxPixels: options.maxPngPixels } : {}) });
     figures.push({ ...plan, svg: rendered.svg, png: rendered.png, csv: rowsToCsv(plan.data ?? []), warnings: rendered.warnings });
   }
   return figures;

@@ -145,14 +145,19 @@ export class ResultsCache {
     return found.status === 'hit' ? found.value : undefined;
   }
 
+  /** Store an entry; a cache that cannot be written (read-only, full) only costs time later. */
   set(key: string, value: unknown): void {
     if (this.secret === null) return;
-    mkdirSync(this.directory, { recursive: true });
     const path = join(this.directory, `${key}.json`);
     const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, seal(exactJson.stringify(value), this.secret, `results/${key}`));
-    renameSync(temporary, path);
-    this.prune();
+    try {
+      mkdirSync(this.directory, { recursive: true });
+      writeFileSync(temporary, seal(exactJson.stringify(value), this.secret, `results/${key}`));
+      renameSync(temporary, path);
+      this.prune();
+    } catch {
+      rmSync(temporary, { force: true });
+    }
   }
 
   private prune(): void {

@@ -20,6 +20,7 @@ import { cacheSecret, pruneFolder, seal, unseal } from './cache.ts';
 import { buildFingerprint, currentEnvironment, environmentFingerprint } from './fingerprint.ts';
 import { canonicalJson, hashJson, sha256 } from './hash.ts';
 import { previousVersion } from './versions.ts';
+import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -27,8 +28,12 @@ export type InputRole = 'spec' | 'data' | 'characteristics' | 'quadas';
 
 export interface InputFile {
   role: InputRole;
-  /** path relative to the analysis folder, with "/" (the spec: its file name) */
+  /** path relative to the analysis folder, with "/" (the spec: its file name); starts with "../"
+   *  for a file outside the folder (--allow-outside-data) */
   path: string;
+  /** where its copy goes under inputs/: `path`, or for a file outside the analysis folder
+   *  `_outside/` + path with each ".." as "_up" (so the copy stays inside the version folder) */
+  copy: string;
   /** absolute path it was read from */
   source: string;
   bytes: Uint8Array;
@@ -114,6 +119,10 @@ const field = (value: unknown, ...keys: string[]): unknown => {
 export interface PlanOptions {
   outRoot: string;
   env: NodeJS.ProcessEnv;
+  /** files named in the spec may lie outside the analysis folder (--allow-outside-data) */
+  allowOutsideData?: boolean;
+  /** size limits: a larger spec or data file is not planned (the pipeline refuses it, naming the limit) */
+  limits?: Pick<Limits, 'specBytes' | 'dataBytes'>;
   /** override the output name (verify rebuilds a version whose spec sits in inputs/) */
   name?: string;
   /** override the date (verify reuses the recorded one) */
@@ -129,7 +138,8 @@ export interface PlanOptions {
  */
 export function planVersion(target: string, options: PlanOptions): VersionPlan | undefined {
   const specPath = resolveSpecPath(target);
-  if (!existsSync(specPath) || !statSync(specPath).isFile()) return undefined;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  if (!existsSync(specPath) || !statSync(specPath).isFile() || statSync(specPath).size > limits.specBytes) return undefined;
   const analysisDir = dirname(specPath);
   const specBytes = readFileSync(specPath);
   const spec = readSpec(specBytes, options.outRoot, options.env);
@@ -141,18 +151,21 @@ export function planVersion(target: string, options: PlanOptions): VersionPlan |
   const name = options.name ?? (typeof specName === 'string' && NAME.test(specName) ? specName : basename(analysisDir));
   if (!NAME.test(name)) return undefined;
 
-  const inputs: InputFile[] = [{ role: 'spec', path: basename(specPath), source: specPath, bytes: specBytes, sha256: sha256(specBytes) }];
+  const inputs: InputFile[] = [{ role: 'spec', path: basename(specPath), copy: basename(specPath), source: specPath, bytes: specBytes, sha256: sha256(specBytes) }];
   for (const role of ['data', 'characteristics', 'quadas'] as const) {
     const file = spec.files[role];
     if (file === undefined) continue;
     if (typeof file !== 'string') return undefined;
     const source = resolve(analysisDir, file);
     const inside = relative(analysisDir, source);
-    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return undefined;
-    if (!existsSync(source) || !statSync(source).isFile()) return undefined;
+    // "..d.csv" is a file name inside the folder; only a ".." path segment leaves it
+    const outside = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
+    if (inside === '' || (outside && !options.allowOutsideData)) return undefined;
+    if (!existsSync(source) || !statSync(source).isFile() || statSync(source).size > limits.dataBytes) return undefined;
     const bytes = readFileSync(source);
     const path = inside.split(sep).join('/');
-    if (!inputs.some((input) => input.path === path)) inputs.push({ role, path, source, bytes, sha256: sha256(bytes) });
+    const copy = outside ? `_outside/${path.split('/').map((part) => (part === '..' ? '_up' : part)).join('/')}` : path;
+    if (!inputs.some((input) => input.path === path)) inputs.push({ role, path, copy, source, bytes, sha256: sha256(bytes) });
   }
 
   const outputDir = join(options.outRoot, name);

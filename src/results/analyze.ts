@@ -3,7 +3,7 @@
  * method that produced it.
  */
 import type { StudyData } from '../data/studies.ts';
-import type { AnalysisSpec } from '../spec/schema.ts';
+import type { AnalysisSpec, ModelSettings } from '../spec/schema.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import type { Interval } from '../stats/types.ts';
 import { ENGINE_VERSION } from '../version.ts';
@@ -106,15 +106,23 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
 
 /** Model settings from the spec. */
 export function pooledOptions(spec: AnalysisSpec): PooledOptions {
+  return modelOptions(spec.model);
+}
+
+/**
+ * Pooling options from the `model:` settings (defaults filled in by ModelSettingsSchema): the one
+ * mapping used by `metadx report` and `metadx fit`, so both give the same answer for the same settings.
+ */
+export function modelOptions(model: ModelSettings): PooledOptions {
   return {
-    method: spec.model.method,
-    quadrature: spec.model.quadrature,
-    correction: spec.model.correction,
-    correctionValue: spec.model.correction_value,
-    region: spec.model.region,
-    level: spec.model.level,
-    aucCi: spec.model.auc_ci,
-    bootstrap: spec.model.bootstrap,
-    seed: spec.model.seed,
+    method: model.method,
+    quadrature: model.quadrature,
+    correction: model.correction,
+    correctionValue: model.correction_value,
+    region: model.region,
+    level: model.level,
+    aucCi: model.auc_ci,
+    bootstrap: model.bootstrap,
+    seed: model.seed,
   };
 }
