@@ -183,6 +183,8 @@ export const runMessages = {
     'supplement.html and the figures were written; open the HTML in a browser and print it, or fix the browser (PUPPETEER_EXECUTABLE_PATH) and re-run',
   writeFailed: (path: string, detail: string) => `cannot write ${path}: ${detail}`,
   writeFailedHint: () => 'check free disk space and write permission for the output folder',
+  renderWarning: (figure: string, warning: string) => `figure ${figure}: Vega reported: ${warning}`,
+  renderWarningHint: () => 'the figure was drawn but may not look as intended; check it, and please report the warning (the figure specifications are part of metadx)',
   cacheTampered: (path: string) => `cached results ${path} failed the integrity check (changed after metadx wrote them); they were recomputed`,
 } as const;
 
@@ -246,6 +248,7 @@ const noteTexts: Record<string, (detail: NoteDetail) => string> = {
   'auc-ci-negative-variance': () => 'no delta-method confidence interval for the AUC: its estimated variance is negative',
   'auc-ci-not-estimable-at-bound': () => 'no confidence interval for the AUC: the AUC is estimated at its bound (0 or 1)',
   'region-not-estimable': () => 'no confidence or prediction region: the covariance of the pooled logits is not available',
+  'not-estimable': (d) => `${d?.statistic ?? 'a statistic'} could not be computed for these data (${d?.reason ?? 'not estimable'})`,
   'bvbox-zero-mad': () => 'the bivariate box plot is not drawn: the study logits do not vary (median absolute deviation 0)',
 };
 

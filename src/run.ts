@@ -267,6 +267,8 @@ export interface ReportOutcome {
   pdfError?: Diagnostic;
   /** the version compared with ("what changed"), if any */
   previous?: string;
+  /** warnings of the Vega-Lite compiler and the Vega renderer, one per figure and message */
+  warnings?: Diagnostic[];
 }
 
 /** The document date: spec date, else SOURCE_DATE_EPOCH, else today (UTC). */
@@ -385,6 +387,11 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
       throw error;
     }
     const figureHashes: Manifest['figures'] = [];
+    // Vega's compile and render warnings (a mark without data, a truncated label, ...) are printed
+    // by the command line, never silently dropped: the figure may not look as intended
+    const renderWarnings: Diagnostic[] = figures.flatMap((figure) =>
+      figure.warnings.map((warning) => ({ severity: 'warning' as const, code: 'figure.render-warning', message: runMessages.renderWarning(figure.id, warning.replace(/^(warn|error): /, '')), hint: runMessages.renderWarningHint(), file: relative(cwd, join(plan.target, 'figures', `${figure.id}.vl.json`)) })),
+    );
     for (const figure of figures) {
       const svg = staged.write({ path: `figures/${figure.id}.svg`, content: figure.svg });
       staged.write({ path: `figures/${figure.id}.png`, content: figure.png });
@@ -509,13 +516,13 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
         if (missing.length === 0) recordEquivalence(options.outRoot, plan.key, decision.manifest.key, options.env);
         pointLatest(plan, options, cwd);
         const kept = JSON.parse(readFileSync(join(plan.target, 'results.json'), 'utf8')) as AnalysisResults;
-        return { directory: plan.target, status: 'up-to-date', reuse: 'equivalent', results: kept, manifest: decision.manifest, files: fileList(decision.manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}) };
+        return { directory: plan.target, status: 'up-to-date', reuse: 'equivalent', results: kept, manifest: decision.manifest, files: fileList(decision.manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}), ...(renderWarnings.length > 0 ? { warnings: renderWarnings } : {}) };
       }
       status = 'replaced'; // identical outputs, completed with the PDF the existing version lacked
     }
     const directory = staged.commit({ replace: status === 'replaced' || (decision.action === 'build' && decision.replace) });
     pointLatest(plan, options, cwd);
-    return { directory, status, results: finalResults, manifest, files: fileList(manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}) };
+    return { directory, status, results: finalResults, manifest, files: fileList(manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}), ...(renderWarnings.length > 0 ? { warnings: renderWarnings } : {}) };
   } catch (error) {
     staged.discard();
     if (error instanceof UserError) throw error;

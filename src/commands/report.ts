@@ -131,6 +131,7 @@ export async function commandReport(targets: string[], options: ReportCommandOpt
         if (outcome.status === 'up-to-date') io.out(versionMessages.upToDate(loaded.name, version, shown(outcome.directory), outcome.reuse === 'equivalent'));
         else io.out(versionMessages.wrote(loaded.name, version, shown(outcome.directory), outcome.files.length, seconds, outcome.status === 'replaced', outcome.previous));
       }
+      if (outcome.warnings) report(outcome.warnings);
       if (outcome.pdfError) {
         report([outcome.pdfError]);
         exitCode = Math.max(exitCode, 3);

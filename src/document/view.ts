@@ -6,7 +6,7 @@ import type { CharacteristicsTable } from '../data/characteristics.ts';
 import type { AnalysisResults } from '../results/types.ts';
 import type { AnalysisSpec } from '../spec/schema.ts';
 import { formatCount, formatInterval } from '../format/numbers.ts';
-import { prismaMessages, provenanceMessages } from '../messages.ts';
+import { noteMessage, prismaMessages, provenanceMessages } from '../messages.ts';
 import { cell, Numbering, type Block, type DocumentView, type SectionView, type TableView } from './model.ts';
 import { methodsSection, softwareSection, type SoftwareVersions } from './sections/methods.ts';
 import { summarySection } from './sections/summary.ts';
@@ -62,7 +62,8 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   if (bias) sections.push(bias);
   const influence = influenceSection(results, numbering, { boxplot: place('bivariate-boxplot'), leaveOneOut: () => place('leave-one-out') });
   if (influence) sections.push(influence);
-  const cumulative = [...place('cumulative'), ...place('cumulative-search')];
+  const cumulativeNotes = [results.cumulative?.byYear, results.cumulative?.bySearch].flatMap((analysis) => analysis?.steps.flatMap((step) => (step.note ? [{ warning: noteMessage(step.note) }] : [])) ?? []);
+  const cumulative = [...cumulativeNotes, ...place('cumulative'), ...place('cumulative-search')];
   if (cumulative.length > 0) sections.push({ id: 'cumulative', title: 'Cumulative meta-analysis', newPage: true, blocks: cumulative });
   const clinical = clinicalSection(results, [...place('fagan'), ...place('lr-scattergram'), ...place('forest-dor'), ...place('forest-lr-positive'), ...place('forest-lr-negative')]);
   if (clinical) sections.push(clinical);

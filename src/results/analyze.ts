@@ -72,7 +72,8 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     provenance,
     options: { ...options, compat: spec.model.compat },
     pooled,
-    deeks: deeksOrNull(counts, options),
+    // a data set that does not support Deeks' test gets a note with the model's (summary section)
+    deeks: deeksOrNull(counts, options, pooled.model.notes),
     influence: influenceAnalysis(counts, pooled, options, {
       leaveOneOut: spec.sensitivity.leave_one_out,
       outliers: spec.sensitivity.outliers,

@@ -39,6 +39,7 @@ import { checkCounts } from './continuity.ts';
 import { type BivariateParameters, checkBivariateParameters } from './bivariate-parameters.ts';
 import { chiSquareUpperTail, normalCritical } from './distributions.ts';
 import { effectSizes } from './univariate.ts';
+import { NotEstimableError } from './errors.ts';
 
 export interface HigginsThompsonResult {
   method: 'higgins-thompson-test-based-i2';
@@ -56,8 +57,8 @@ export interface HigginsThompsonResult {
 
 /** I² with the Higgins–Thompson test-based interval, exactly as midas `homogeni`. */
 export function higginsThompsonI2(Q: number, df: number, level = 0.95): HigginsThompsonResult {
-  if (!Number.isFinite(Q) || Q < 0) throw new RangeError(`Q must be finite and >= 0, got ${Q}`);
-  if (!Number.isInteger(df) || df < 1) throw new RangeError(`df must be an integer >= 1, got ${df}`);
+  if (!Number.isFinite(Q) || Q < 0) throw new NotEstimableError(`Q must be finite and >= 0, got ${Q}`);
+  if (!Number.isInteger(df) || df < 1) throw new NotEstimableError(`df must be an integer >= 1, got ${df}`);
   const K = df + 1;
   let H2 = Q / df;
   const I2 = Math.min(1, Math.max(0, (H2 - 1) / H2));
@@ -114,7 +115,7 @@ export function midasProportionHeterogeneity(
     studiesUsed.push(i);
   });
   const pooled = options.pooled ?? xs.reduce((s, v) => s + v, 0) / ns.reduce((s, v) => s + v, 0);
-  if (!(pooled > 0 && pooled < 1)) throw new RangeError(`pooled proportion must be in (0, 1), got ${pooled}`);
+  if (!(pooled > 0 && pooled < 1)) throw new NotEstimableError(`pooled proportion must be in (0, 1), got ${pooled}`);
   const Q = xs.reduce((s, x, i) => s + (x / ns[i]! - pooled) ** 2 / ((pooled * (1 - pooled)) / ns[i]!), 0);
   const ht = higginsThompsonI2(Q, xs.length - 1, options.level);
   return { ...ht, notes: [...notes, ...ht.notes], panel: outcome, pooled, studiesUsed };
@@ -123,7 +124,7 @@ export function midasProportionHeterogeneity(
 type LogPanel = 'logLrPos' | 'logLrNeg' | 'logDor';
 
 function logDeviations(counts: readonly Counts[], panel: LogPanel, pooledLog: number): { terms: number[]; studiesUsed: number[]; notes: StatsNote[] } {
-  if (!Number.isFinite(pooledLog)) throw new RangeError('pooled log value must be finite');
+  if (!Number.isFinite(pooledLog)) throw new NotEstimableError('pooled log value must be finite');
   const es = effectSizes(counts, panel, { add: 0.5, to: 'only0' });
   return { terms: es.yi.map((y, i) => (y - pooledLog) ** 2 / es.vi[i]!), studiesUsed: es.studiesUsed, notes: es.notes };
 }
@@ -193,7 +194,7 @@ export function zhouDendukuriI2(p: BivariateParameters, counts: readonly Counts[
     }
     if (n1 === 0 || n0 === 0) notes.push({ code: 'study_excluded', detail: { study: i, reason: 'empty_arm' } });
   });
-  if (sensIdx.length === 0 || specIdx.length === 0) throw new RangeError('need studies with diseased and non-diseased participants');
+  if (sensIdx.length === 0 || specIdx.length === 0) throw new NotEstimableError('need studies with diseased and non-diseased participants');
   const within = (tau2: number, theta: number, meanInv: number): number => (Math.exp(tau2 / 2 - theta) + Math.exp(tau2 / 2 + theta) + 2) * meanInv;
   const sigma2Sens = within(p.tau2.sens, p.mu.sens, inv1 / sensIdx.length);
   const sigma2Spec = within(p.tau2.spec, p.mu.spec, inv0 / specIdx.length);

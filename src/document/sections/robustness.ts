@@ -4,6 +4,7 @@
  */
 import { formatInterval, formatLevel, formatNumber, formatPStatement } from '../../format/numbers.ts';
 import type { PooledResult } from '../../results/pooled.ts';
+import { noteMessage } from '../../messages.ts';
 import type { AnalysisResults } from '../../results/types.ts';
 import { cell, type Block, type Numbering, type SectionView, type TableView } from '../model.ts';
 
@@ -100,7 +101,7 @@ function influenceTable(results: AnalysisResults, numbering: Numbering): TableVi
 }
 
 export function influenceSection(results: AnalysisResults, numbering: Numbering, figures: { boxplot: Block[]; leaveOneOut: () => Block[] }): SectionView | undefined {
-  const blocks: Block[] = [...figures.boxplot];
+  const blocks: Block[] = [...(results.influence.notes ?? []).map((note) => ({ warning: noteMessage(note) })), ...figures.boxplot];
   const sensitivity = sensitivityTable(results, numbering);
   if (sensitivity) blocks.push({ table: sensitivity });
   const influence = influenceTable(results, numbering);
