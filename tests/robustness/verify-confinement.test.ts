@@ -51,4 +51,15 @@ describe('metadx verify with a crafted manifest', () => {
     expect(run.stdout).toMatch(/NOT verified: \d+ problems/);
     expect(run.stderr).toBe('');
   }, 90_000);
+
+  it('a manifest of the wrong shape is no manifest: a message, not a stack trace', async () => {
+    const copy = join(work, 'misshapen');
+    cpSync(version, copy, { recursive: true });
+    const manifestPath = join(copy, 'manifest.json');
+    writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(manifestPath, 'utf8')), outputs: 'everything' }));
+    const err: string[] = [];
+    const code = await main(['verify', 'misshapen'], { out: () => undefined, err: (t) => err.push(t), cwd: work, env: {} });
+    expect(err.join('\n')).toBe('error: misshapen has no readable manifest.json\n    give a version folder written by `metadx report`, e.g. out/<analysis>/<version>');
+    expect(code).toBe(1);
+  });
 });
