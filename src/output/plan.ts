@@ -228,8 +228,28 @@ function readSpec(bytes: Uint8Array, outRoot: string, env: NodeJS.ProcessEnv): S
   }
   let spec: unknown;
   try {
-    const { parse } = require('yaml') as typeof import('yaml');
-    spec = parse(Buffer.from(bytes).toString('utf8'), { uniqueKeys: true, merge: false, maxAliasCount: 50, logLevel: 'silent' });
+    const { parseDocument, visit, isScalar } = require('yaml') as typeof import('yaml');
+    // uniqueKeys: false and a linear check of our own: the parser's check compares every pair of
+    // keys (minutes for a spec with 100,000 keys); a duplicate key leaves the spec unplanned
+    const doc = parseDocument(Buffer.from(bytes).toString('utf8'), { uniqueKeys: false, merge: false, logLevel: 'silent' });
+    if (doc.errors.length > 0) return undefined;
+    let duplicate = false;
+    visit(doc, {
+      Map(_key, map) {
+        const seen = new Set<string>();
+        for (const pair of map.items) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+          if (seen.has(key)) {
+            duplicate = true;
+            return visit.BREAK;
+          }
+          seen.add(key);
+        }
+        return undefined;
+      },
+    });
+    if (duplicate) return undefined;
+    spec = doc.toJS({ maxAliasCount: 50 });
   } catch {
     return undefined;
   }
