@@ -28,6 +28,7 @@ const OPTIONS = {
   correction: { type: 'string', value: 'single|all|none', help: 'continuity correction (default: single)' },
   region: { type: 'string', value: 'F|chi2', help: 'critical value of confidence and prediction regions (default: F)' },
   covariate: { type: 'string', value: 'NAME', help: 'also fit a bivariate meta-regression on this column' },
+  sheet: { type: 'string', value: 'NAME', help: 'worksheet of an .xlsx data file (default: the first)' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -52,9 +53,9 @@ export const COMMANDS: Record<'report' | 'validate' | 'fit' | 'verify' | 'diff',
     options: ['allow-outside-data', 'json'],
   },
   fit: {
-    usage: 'metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--region F|chi2] [--covariate NAME] [--json]',
+    usage: 'metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--region F|chi2] [--covariate NAME] [--sheet NAME] [--json]',
     summary: 'Fit the bivariate model to one data file (.csv or .xlsx) and print a summary (or one JSON\nobject). Settings and their defaults are those of the model: section of a spec.',
-    options: ['method', 'quadrature', 'correction', 'region', 'covariate', 'json'],
+    options: ['method', 'quadrature', 'correction', 'region', 'covariate', 'sheet', 'json'],
   },
   verify: {
     usage: 'metadx verify VERSION_DIR',
@@ -233,7 +234,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       case 'fit': {
         const { commandFit } = await import('./commands/fit.ts');
         const fitValues: Parameters<typeof commandFit>[1] = { json: flag('json'), limits };
-        for (const name of ['method', 'quadrature', 'correction', 'region', 'covariate'] as const) {
+        for (const name of ['method', 'quadrature', 'correction', 'region', 'covariate', 'sheet'] as const) {
           const value = text(name);
           if (value !== undefined) fitValues[name] = value;
         }

@@ -141,7 +141,7 @@ export const dataMessages = {
     `the first line is not a header with the columns tp, fp, fn, tn${present.length > 0 ? `; it reads: ${present.join(', ')}` : ''}`,
   noHeaderHint: () => 'the first non-empty line must name the columns, e.g. study,tp,fp,fn,tn (any case and order); remove title lines above it',
   noHeaderSheetHint: (sheet: string, others: readonly string[]) =>
-    `metadx read the first worksheet, ${quote(sheet)}; if the 2x2 table is on another one (${others.map(quote).join(', ')}), name it in analysis.yaml: data: {sheet: ${quote(others[0] ?? '')}}; otherwise the first non-empty row must name the columns (study, tp, fp, fn, tn): remove title rows above it`,
+    `metadx read the first worksheet, ${quote(sheet)}; if the 2x2 table is on another one (${others.map(quote).join(', ')}), name it in analysis.yaml: data: {sheet: ${quote(others[0] ?? '')}} (metadx fit: --sheet ${quote(others[0] ?? '')}); otherwise the first non-empty row must name the columns (study, tp, fp, fn, tn): remove title rows above it`,
   formulaWithoutValue: (cell: string) => `cell ${cell} holds a formula whose result was never saved in the file, so its value is unknown`,
   formulaWithoutValueHint: () =>
     'the workbook was written by a program that does not calculate formulas: open it in Excel or LibreOffice and save it again (that stores every result), or type the values instead of the formulas',

@@ -11,11 +11,11 @@ import { DEFAULT_LIMITS, LIMIT_VARIABLES, suggestedLimit, type Limits } from '..
 import { limitMessages, specMessages } from '../messages.ts';
 import { printDiagnostics, type CliIo } from './common.ts';
 
-export const FIT_USAGE = 'usage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--region F|chi2] [--covariate NAME] [--json]';
+export const FIT_USAGE = 'usage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--region F|chi2] [--covariate NAME] [--sheet NAME] [--json]';
 
 export async function commandFit(
   targets: string[],
-  values: { json?: boolean; method?: string; quadrature?: string; correction?: string; region?: string; covariate?: string; limits?: Limits },
+  values: { json?: boolean; method?: string; quadrature?: string; correction?: string; region?: string; covariate?: string; sheet?: string; limits?: Limits },
   io: CliIo,
 ): Promise<number> {
   const usage = (message: string): number => {
@@ -63,7 +63,7 @@ export async function commandFit(
   for (const setting of unusedModelSettings(model.method, (key) => given[key] !== undefined)) {
     io.err(formatDiagnostic({ severity: 'warning', code: 'fit.unused-setting', message: specMessages.unusedSetting(`--${setting}`, model.method), hint: specMessages.unusedSettingHint(`--${setting}`).replace('(method: glmm)', '(--method glmm)') }));
   }
-  const loaded = await loadStudyData(readFileSync(path), { file, spec: { data: { file }, covariates: {}, subgroups: [] }, limits });
+  const loaded = await loadStudyData(readFileSync(path), { file, spec: { data: { file }, covariates: {}, subgroups: [] }, limits, ...(values.sheet !== undefined ? { sheet: values.sheet } : {}) });
   printDiagnostics(loaded.diagnostics, io);
   if (!loaded.data) return 1;
   const covariate = values.covariate;
