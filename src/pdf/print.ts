@@ -7,17 +7,14 @@
  *   resolves (--host-resolver-rules); page JavaScript is disabled.
  * - Reproducibility: the PDF's CreationDate/ModDate are set to the document date.
  * - The browser: DevTools over a pipe (no port), never outliving metadx, its temporary profile
- *   removed on every exit path, SIGKILL included (guardBrowser below).
+ *   removed on every exit path, SIGKILL included (src/pdf/launch.ts).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser } from 'puppeteer-core';
 import { pdfMessages as M } from '../messages.ts';
-import { COMMON_FLAGS, UNSAFE_FLAGS, type BrowserChoice } from './browser.ts';
+import type { BrowserChoice } from './browser.ts';
+import { LaunchError, launchBrowser, type LaunchedBrowser } from './launch.ts';
 
 export interface PrintOptions {
   paper: 'A4' | 'Letter';
@@ -125,25 +122,13 @@ export function fixPdfDates(pdf: Uint8Array, date: string): Uint8Array {
  */
 export async function printPdf(html: string, browserChoice: BrowserChoice, options: PrintOptions): Promise<PrintResult> {
   const timeout = options.timeoutMs ?? browserChoice.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const workDir = mkdtempSync(join(tmpdir(), 'metadx-pdf-'));
-  const guard = guardBrowser(workDir);
   const blockedRequests: string[] = [];
-  let browser: Browser | undefined;
+  let launched: LaunchedBrowser | undefined;
   let stage: 'start' | 'print' = 'start';
   try {
-    const fontConfig = writeFontConfig(workDir);
-    browser = await puppeteer.launch({
-      executablePath: browserChoice.executablePath,
-      headless: browserChoice.headless,
-      args: [...browserChoice.args, ...COMMON_FLAGS].filter((arg) => !UNSAFE_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`))),
-      // DevTools over a pipe (fds 3 and 4): no port that another local user could connect to
-      pipe: true,
-      userDataDir: join(workDir, 'profile'),
-      env: { ...process.env, FONTCONFIG_FILE: fontConfig, TZ: 'UTC' },
-      timeout,
-      protocolTimeout: timeout,
-    });
-    guard.launched(browser.process()?.pid);
+    // Chromium over a pipe, killed and its profile removed on every exit path (src/pdf/launch.ts)
+    launched = await launchBrowser(browserChoice, { timeoutMs: timeout, prepare: (workDir) => ({ FONTCONFIG_FILE: writeFontConfig(workDir), TZ: 'UTC' }) });
+    const browser = launched.browser;
     stage = 'print';
     const page = await browser.newPage();
     page.setDefaultTimeout(timeout);
@@ -189,54 +174,9 @@ export async function printPdf(html: string, browserChoice: BrowserChoice, optio
     const browserVersion = await browser.version();
     return { pdf: fixPdfDates(pdf, options.date), blockedRequests, browserVersion };
   } catch (error) {
-    throw new PdfError(describePdfFailure(error, browserChoice, timeout, stage), { cause: error });
+    // LaunchError: src/pdf/launch.ts has already said what happened (exit code and stderr, timeout)
+    throw new PdfError(error instanceof LaunchError ? error.message : describePdfFailure(error, browserChoice, timeout, stage), { cause: error });
   } finally {
-    await browser?.close().catch(() => undefined);
-    guard.release();
+    await launched?.close();
   }
 }
-
-/**
- * Chromium never outlives metadx and its profile is never left behind:
- * - normal end, errors, timeouts: the browser is closed and the work folder removed (finally);
- * - process exit (Ctrl-C and SIGTERM end in process.exit via src/output/write.ts): an 'exit'
- *   listener kills the browser and removes the folder synchronously (puppeteer kills it too);
- * - SIGKILL (no code of metadx runs): a detached watchdog (src/pdf/watchdog.mjs) notices that its
- *   parent is gone within 200 ms, kills the browser's process group and removes the folder.
- */
-function guardBrowser(workDir: string): { launched: (pid: number | undefined) => void; release: () => void } {
-  let pid: number | undefined;
-  const onExit = () => {
-    if (pid !== undefined) {
-      for (const target of [-pid, pid]) {
-        try {
-          process.kill(target, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
-    rmSync(workDir, { recursive: true, force: true });
-  };
-  process.on('exit', onExit);
-  try {
-    const watchdog = spawn(process.execPath, [fileURLToPath(WATCHDOG_URL), workDir], { detached: true, stdio: 'ignore' });
-    watchdog.on('error', () => undefined);
-    watchdog.unref();
-  } catch {
-    // no watchdog: the exit listener and the finally block still clean up (all but SIGKILL)
-  }
-  return {
-    launched: (browserPid) => {
-      pid = browserPid;
-      if (pid !== undefined) writeFileSync(join(workDir, 'browser.pid'), `${pid}\n`);
-    },
-    release: () => {
-      process.off('exit', onExit);
-      // the watchdog exits when it sees the folder gone
-      rmSync(workDir, { recursive: true, force: true });
-    },
-  };
-}
-
-const WATCHDOG_URL = new URL('./watchdog.mjs', import.meta.url);

@@ -86,7 +86,7 @@ describe.runIf(process.platform === 'linux')('the PDF browser', () => {
     }, 240_000);
     for (const process_ of running) {
       expect(process_.cmdline).toContain('--remote-debugging-pipe');
-      expect(process_.cmdline.filter((arg) => arg.startsWith('--remote-debugging-port'))).toEqual([]);
+      expect(process_.cmdline.filter((arg) => arg.startsWith('--remote-debugging-port') || arg === '--disable-web-security' || arg === '--allow-running-insecure-content')).toEqual([]);
       expect(listeningSockets(process_.pid), `Chromium ${process_.pid} listens on a TCP port`).toEqual([]);
     }
     child.kill(signal);
