@@ -60,7 +60,7 @@ function killGroup(pid: number | undefined): void {
 /** A detached watchdog for SIGKILL of metadx (see the module comment); best effort. */
 function startWatchdog(workDir: string): void {
   try {
-    const watchdog = spawn(process.execPath, [fileURLToPath(WATCHDOG_URL), workDir], { detached: true, stdio: 'ignore' });
+    const watchdog = spawn(process.execPath, [fileURLToPath(WATCHDOG_URL), workDir, String(process.pid)], { detached: true, stdio: 'ignore' });
     watchdog.on('error', () => undefined);
     watchdog.unref();
   } catch {

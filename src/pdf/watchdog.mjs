@@ -1,10 +1,10 @@
 // Watchdog of the PDF browser (see src/pdf/print.ts), plain JavaScript so it runs without a
 // TypeScript loader. Started detached (its own session: a kill of metadx's process group does not
 // reach it) with one argument, the browser's work folder (<tmp>/metadx-pdf-XXXXXX, holding the
-// profile and fontconfig files). Every 200 ms it checks two things:
+// profile and fontconfig files), and metadx's process id. Every 200 ms it checks two things:
 //   - the work folder is gone: metadx finished printing and cleaned up itself → exit;
 //   - its parent (metadx) is gone, whatever killed it (SIGKILL included: the parent process id
-//     changes when a process is orphaned) → SIGKILL the browser (its process group, from
+//     in /proc/self/stat changes when a process is orphaned) → SIGKILL the browser (its process group, from
 //     <work>/browser.pid, and every process whose command line names the profile), remove the
 //     work folder, exit.
 // So Chromium never outlives metadx and no profile is left behind, on every exit path.
@@ -13,7 +13,28 @@ import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 
 const work = process.argv[2];
-const parent = process.ppid;
+// metadx's pid, given by metadx itself: should metadx die before this process has even started,
+// its parent is already another process (process.ppid would name that one, and it is read only
+// once at start-up); the current parent comes from /proc/self/stat
+const parent = Number(process.argv[3]);
+if (!Number.isInteger(parent) || parent <= 1) process.exit(2);
+
+/** Whether metadx, the parent this watchdog was started by, is still its parent and alive. */
+function parentAlive() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return ppid === parent;
+  } catch {
+    // no /proc: ask the kernel whether the process still exists
+    try {
+      process.kill(parent, 0);
+      return true;
+    } catch (error) {
+      return error.code === 'EPERM';
+    }
+  }
+}
 // only ever remove a folder metadx made for the browser
 if (!work || !/^metadx-pdf-[A-Za-z0-9]+$/.test(basename(work)) || dirname(work) !== tmpdir()) process.exit(2);
 const profile = join(work, 'profile');
@@ -61,14 +82,24 @@ function kill(pid) {
   }
 }
 
+const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 function cleanUp() {
-  for (let attempt = 0; attempt < 10; attempt++) {
+  // kill until no process of the browser is left (a dying browser may still write its profile),
+  // then remove the folder, again while something recreates files in it (up to ~5 s)
+  for (let attempt = 0; attempt < 50; attempt++) {
     const pids = browserProcesses();
-    if (pids.length === 0) break;
     pids.forEach(kill);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    if (pids.length === 0) {
+      try {
+        rmSync(work, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+      } catch {
+        // ENOTEMPTY while the last writer exits: try again
+      }
+      if (!existsSync(work)) return;
+    }
+    pause(100);
   }
-  rmSync(work, { recursive: true, force: true });
 }
 
 const timer = setInterval(() => {
@@ -76,7 +107,7 @@ const timer = setInterval(() => {
     clearInterval(timer);
     process.exit(0);
   }
-  if (process.ppid !== parent) {
+  if (!parentAlive()) {
     clearInterval(timer);
     cleanUp();
     process.exit(0);

@@ -6,9 +6,9 @@
  * TMPDIR; Chromium is found through /proc by its --user-data-dir (Linux).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { root, temporary, writeAnalysis } from '../helpers/versions.ts';
 
 const bin = join(root, 'bin', 'metadx.js');
@@ -74,10 +74,22 @@ async function waitFor<T>(what: string, probe: () => T | undefined, ms: number):
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** temporary folders of these tests (each TMPDIR gets its own 200 MB copy of @sparticuz/chromium) */
+const made: string[] = [];
+const tracked = (prefix: string): string => {
+  const path = temporary(prefix);
+  made.push(path);
+  return path;
+};
+
 describe.runIf(process.platform === 'linux')('the PDF browser', () => {
+  afterAll(() => {
+    for (const path of made) rmSync(path, { recursive: true, force: true });
+  });
+
   it.each(['SIGKILL', 'SIGTERM'] as const)('listens on no port, and is gone with its profile after %s of metadx', async (signal) => {
-    const work = temporary('browser-life');
-    const tmp = temporary('browser-tmp');
+    const work = tracked('browser-life');
+    const tmp = tracked('browser-tmp');
     writeAnalysis(join(work, 'lag'), { version: 1 });
     const { child, exited } = startReport(work, tmp);
     const running = await waitFor('Chromium to start', () => {
@@ -97,8 +109,8 @@ describe.runIf(process.platform === 'linux')('the PDF browser', () => {
   }, 300_000);
 
   it('is gone with its profile after a normal run', async () => {
-    const work = temporary('browser-life');
-    const tmp = temporary('browser-tmp');
+    const work = tracked('browser-life');
+    const tmp = tracked('browser-tmp');
     writeAnalysis(join(work, 'lag'), { version: 1 });
     const { exited } = startReport(work, tmp);
     expect((await exited).code).toBe(0);
