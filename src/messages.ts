@@ -7,6 +7,9 @@ import { formatCount } from './format/numbers.ts';
  */
 
 const quote = (s: string): string => JSON.stringify(s);
+/** Quoted, with invisible characters shown as \uXXXX (zero-width and no-break spaces, controls). */
+export const quoteVisible = (s: string): string =>
+  JSON.stringify(s).replace(/[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u00A0\u2000-\u200A\u202F\u205F\u3000]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 
 export const specMessages = {
   yamlSyntax: (detail: string) => `YAML syntax error: ${detail}`,
@@ -28,6 +31,17 @@ export const specMessages = {
   fileMissingHint: (key: string) => `check the path under ${key}: (it is relative to the folder of analysis.yaml)`,
   pathEscapes: (path: string) => `data path ${quote(path)} points outside the analysis folder`,
   pathEscapesHint: () => 'keep data files inside the analysis folder (copy them there)',
+  excludeUnknown: (label: string, suggestion?: string) =>
+    `sensitivity.exclude: no 2x2 table is labelled ${quoteVisible(label)}${suggestion ? `; did you mean ${quoteVisible(suggestion)}?` : ''}`,
+  excludeUnknownHint: (examples: readonly string[], total: number) =>
+    `write each label exactly as the study tables show it (see "Study labels" in README.md: the study column, author + year, or data.label)${examples.length > 0 ? `; labels here: ${examples.map(quoteVisible).join(', ')}${total > examples.length ? `, ... (${total} in all)` : ''}` : ''}`,
+  excludeEverything: (k: number) => `sensitivity.exclude leaves out all ${k} 2x2 tables: nothing would be left to analyse`,
+  excludeEverythingHint: () => 'list only the studies to leave out of the sensitivity analysis',
+  moreProblems: (n: number) => `and ${formatCount(n)} more ${n === 1 ? 'problem' : 'problems'} in this file, from here on (not shown)`,
+  moreProblemsHint: () => 'correct the problems above (often a block of keys pasted in the wrong place) and run again',
+  unusedSetting: (setting: string, method: string) =>
+    `${setting} is not used by ${method === 'reitsma' ? 'the Reitsma model (a normal approximation fitted by REML: it integrates nothing)' : `method ${method}`}; it has no effect`,
+  unusedSettingHint: (setting: string) => `remove ${setting}, or choose the model that uses it (method: glmm)`,
   unknownCovariate: (name: string, suggestion?: string) =>
     `subgroup covariate ${quote(name)} is not a column of the data${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
   specNotFound: (path: string) => `no analysis spec found at ${path}`,
@@ -48,6 +62,10 @@ export const specMessages = {
   invalidDateHint: () => 'write the date as YYYY-MM-DD, e.g. 2024-03-01',
   pathSymlinkEscapes: (path: string, target: string) => `data path ${quote(path)} is a link to ${target}, outside the analysis folder`,
   pathNotAFile: (what: string, path: string) => `${what} path ${path} is a folder, not a file`,
+  pathNotRegular: (what: string, path: string, kind: string) => `${what} path ${path} is a ${kind}, not a regular file; it was not read`,
+  pathNotRegularHint: (key: string) => `name a regular file (a .csv or .xlsx saved on disk) under ${key}: (relative to the folder of analysis.yaml)`,
+  fitFileHint: () => 'give the path of a .csv or .xlsx file with one 2x2 table per row (for an analysis folder, use metadx validate or metadx report)',
+  specNotRegular: (path: string, kind: string) => `${path} is a ${kind}, not a regular file; it was not read`,
   pathNotAFileHint: (key: string) => `give the file inside it under ${key}: (relative to the folder of analysis.yaml)`,
   invalidDateFormat: (value: string) => `date: ${quote(value)} is not written as YYYY-MM-DD`,
   missingKeyHint: (key: string) => {
@@ -95,6 +113,10 @@ export const dataMessages = {
   missingLabel: () => 'the study label is empty',
   missingLabelHint: () => 'give every row a study label',
   duplicateLabel: (label: string, firstRow: number) => `study label ${quote(label)} repeats row ${firstRow}`,
+  lookAlikeLabel: (label: string, other: string, firstRow: number) =>
+    `study label ${quoteVisible(label)} looks the same as ${quoteVisible(other)} in row ${firstRow} (they differ only in letter case, invisible characters or the kind of space)`,
+  lookAlikeLabelHint: () =>
+    'tables and figures would show two studies that look identical: if they are the same study, write the label the same way (and add a distinguishing column to data.label for several tables); otherwise make the labels clearly different',
   duplicateLabelHint: () =>
     'labels must be unique; for several 2x2 tables from one study add a distinguishing column to data.label (e.g. "{study} ({model})")',
   emptyArm: (arm: 'diseased' | 'non-diseased') =>
@@ -123,6 +145,16 @@ export const dataMessages = {
   noHeader: (present: readonly string[]) =>
     `the first line is not a header with the columns tp, fp, fn, tn${present.length > 0 ? `; it reads: ${present.join(', ')}` : ''}`,
   noHeaderHint: () => 'the first non-empty line must name the columns, e.g. study,tp,fp,fn,tn (any case and order); remove title lines above it',
+  noHeaderSheetHint: (sheet: string, others: readonly string[]) =>
+    `metadx read the first worksheet, ${quote(sheet)}; if the 2x2 table is on another one (${others.map(quote).join(', ')}), name it in analysis.yaml: data: {sheet: ${quote(others[0] ?? '')}} (metadx fit: --sheet ${quote(others[0] ?? '')}); otherwise the first non-empty row must name the columns (study, tp, fp, fn, tn): remove title rows above it`,
+  formulaWithoutValue: (cell: string) => `cell ${cell} holds a formula whose result was never saved in the file, so its value is unknown`,
+  formulaWithoutValueHint: () =>
+    'the workbook was written by a program that does not calculate formulas: open it in Excel or LibreOffice and save it again (that stores every result), or type the values instead of the formulas',
+  countNotation: (column: string, value: string) => `${column} = ${quote(value)} is not written as a plain whole number (a sign or an exponent)`,
+  countNotationHint: () => 'write counts with digits only (10, not +10 or 1e1): a count written another way is usually a formula or a converted cell; check it against the primary study',
+  decimalCommaPoint: (column: string, value: string) => `${column} = ${quote(value)} is not a whole number: in this semicolon-separated file the decimal mark is the comma, so the point is read as a decimal point`,
+  decimalCommaPointHint: (value: string) =>
+    `if ${quote(value)} means ${value.replace(/\./g, '')}, remove the thousands separator (write ${value.replace(/\./g, '')}); counts are whole numbers of participants`,
   tooManyFields: (fields: number, columns: number) => `this row has ${fields} fields, but the header has ${columns} columns`,
   tooManyFieldsHint: (delimiter: string) =>
     `a value containing the separator ${delimiter === '\t' ? '(a tab)' : `"${delimiter}"`} (e.g. "Smith, J") must be in double quotes; or give the extra column a header`,
@@ -156,6 +188,9 @@ export const runMessages = {
     'supplement.html and the figures were written; open the HTML in a browser and print it, or fix the browser (PUPPETEER_EXECUTABLE_PATH) and re-run',
   writeFailed: (path: string, detail: string) => `cannot write ${path}: ${detail}`,
   writeFailedHint: () => 'check free disk space and write permission for the output folder',
+  renderWarning: (figure: string, warning: string) => `figure ${figure}: Vega reported: ${warning}`,
+  renderWarningHint: () => 'the figure was drawn but may not look as intended; check it, and please report the warning (the figure specifications are part of metadx)',
+  cacheTampered: (path: string) => `cached results ${path} failed the integrity check (changed after metadx wrote them); they were recomputed`,
 } as const;
 
 export const provenanceMessages = {
@@ -239,6 +274,7 @@ const noteTexts: Record<string, (detail: NoteDetail) => string> = {
   'auc-ci-negative-variance': () => 'no delta-method confidence interval for the AUC: its estimated variance is negative',
   'auc-ci-not-estimable-at-bound': () => 'no confidence interval for the AUC: the AUC is estimated at its bound (0 or 1)',
   'region-not-estimable': () => 'no confidence or prediction region: the covariance of the pooled logits is not available',
+  'not-estimable': (d) => `${d?.statistic ?? 'a statistic'} could not be computed for these data (${d?.reason ?? 'not estimable'})`,
   'bvbox-zero-mad': () => 'the bivariate box plot is not drawn: the study logits do not vary (median absolute deviation 0)',
 };
 
@@ -433,9 +469,17 @@ export const versionMessages = {
   badVersionHint: () => 'use letters, digits, ".", "_" or "-", starting with a letter or digit (and not "latest")',
   inputsChanged: (path: string) => `the inputs in ${path} changed while the report was being made`,
   inputsChangedHint: () => 'run the report again once the files are saved',
+  badFolderName: (name: string) => `the analysis folder name ${quoteVisible(name)} cannot name the output folder out/<name>/ (letters, digits, ".", "_" or "-" only, starting with a letter or digit)`,
+  badFolderNameHint: (suggestion: string) => `add a name to analysis.yaml, e.g. name: ${suggestion} (the report then goes to out/${suggestion}/), or rename the folder`,
+  busy: (path: string, pid: number) => `another metadx run (process ${pid}) is writing ${path} right now`,
+  busyHint: () => 'wait for it to finish and run again (the version it writes is then reused if the inputs are the same); runs of different analyses or versions can go side by side',
+  writtenMeanwhile: (path: string) => `${path} was written by another metadx run while this one was working; it was left as it is`,
+  writtenMeanwhileHint: () => 'run again: the version is reused if it was made from the same inputs, and refused (naming what differs) if not',
+  notWritable: (path: string, folder: string, detail: string) => `cannot write ${path}: the folder ${folder} is not writable (${detail})`,
+  notWritableHint: () => 'make the output folder writable, or write elsewhere with --out DIR',
 } as const;
 
-export type VerifyStatus = 'reproduced' | 'differs' | 'missing' | 'extra' | 'tampered' | 'intact' | 'not rebuilt';
+export type VerifyStatus = 'reproduced' | 'differs' | 'missing' | 'extra' | 'tampered' | 'intact' | 'not rebuilt' | 'refused';
 
 /** `metadx verify <version-dir>`. */
 export const verifyMessages = {
@@ -445,6 +489,8 @@ export const verifyMessages = {
   file: (status: VerifyStatus, path: string, note?: string) => `  ${status.padEnd(11)} ${path}${note ? `  (${note})` : ''}`,
   tamperedNote: () => 'differs from its SHA-256 in manifest.json: changed after it was written',
   missingNote: () => 'listed in manifest.json but not in the folder',
+  outsideNote: () => 'manifest.json names a path outside the version folder; it was not read',
+  notAFileNote: () => 'not a regular file (a folder, link target, named pipe or device); it was not read',
   notRebuiltNote: (reason: string) => reason,
   noBrowser: () => 'no Chromium found to print the PDF',
   environment: (details: readonly string[]) => `note: rebuilt in a different environment: ${listText(details, 8)}`,
@@ -575,4 +621,35 @@ export const findingsMessages = {
   certaintyMethod: () =>
     'Certainty (GRADE for test accuracy [@schunemann2008; @schunemann2020a; @schunemann2020b]): evidence from cross-sectional or cohort accuracy studies starts at high and is rated down one level for each serious and two for each very serious concern. Each domain has a computed suggestion from stated rules (footnotes); a judgement the reviewers give in the analysis spec replaces it, and both are shown.',
   standInQuadas: () => 'The risk-of-bias suggestion rests on STAND-IN QUADAS-2 judgements (see Risk of bias and applicability): it illustrates the method only.',
+} as const;
+
+/** Resource limits (src/limits.ts): what was refused, and how to raise the limit for one run. */
+export const limitMessages = {
+  fileTooLarge: (what: string, bytes: number, limit: number) =>
+    `the ${what} is ${formatCount(bytes)} bytes, more than the limit of ${formatCount(limit)} bytes; it was not read`,
+  fileTooLargeHint: (what: 'spec' | 'data', variable: string, suggested: number) =>
+    `${what === 'spec' ? 'an analysis spec is a few kilobytes: check that this is analysis.yaml' : 'check that the spec names the right file (one row per 2x2 table)'}; if it is right, raise the limit for this run: ${variable}=${suggested} (see "Limits" in README.md)`,
+  tooManyRows: (limit: number) => `the file has more than ${formatCount(limit)} data rows (the limit); it was not read further`,
+  tooManyRowsHint: (variable: string, suggested: number) =>
+    `a meta-analysis of diagnostic accuracy has one row per 2x2 table: check that this is the right file or worksheet; if it is, raise the limit for this run: ${variable}=${suggested} (see "Limits" in README.md)`,
+  xlsxTooLarge: (limit: number, onDisk: number) =>
+    `the workbook expands to more than ${formatCount(limit)} bytes when unzipped (the limit; it is ${formatCount(onDisk)} bytes on disk); it was not unzipped further`,
+  xlsxTooLargeHint: (variable: string, suggested: number) =>
+    `a data extraction workbook is far smaller: the file is damaged or is not a workbook of study data (a "zip bomb" expands like this); if it is right, raise the limit for this run: ${variable}=${suggested} (see "Limits" in README.md)`,
+  pngTooLarge: (figure: string, width: number, height: number, dpi: number, limit: number) =>
+    `figure ${figure} would be a PNG of ${formatCount(width)} × ${formatCount(height)} pixels at ${dpi} dpi (${formatCount(Math.round((width * height) / 1e6))} megapixels), more than the limit of ${formatCount(Math.round(limit / 1e6))} megapixels (${formatCount(limit)} pixels)`,
+  pngTooLargeHint: (variable: string, suggested: number) =>
+    `lower output.dpi in analysis.yaml (journals ask for 300 to 600), shorten very long study labels (they make a figure wide or tall), or raise the limit for this run: ${variable}=${suggested} (see "Limits" in README.md)`,
+  invalidLimit: (variable: string, value: string) => `${variable} must be a positive whole number, not ${quote(value)}`,
+} as const;
+
+/** The command line (src/cli.ts): usage errors. */
+export const cliMessages = {
+  unknownOption: (option: string, command: string | undefined, suggestion?: string) =>
+    `unknown option ${option}${command ? ` for metadx ${command}` : ''}${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+  optionNotForCommand: (option: string, command: string, owners: readonly string[]) =>
+    `${option} is not an option of metadx ${command}${owners.length > 0 ? ` (it belongs to metadx ${owners.join(', metadx ')})` : ''}`,
+  optionNeedsValue: (option: string, value: string) => `option ${option} needs a value: ${option} ${value}`,
+  optionTakesNoValue: (option: string) => `option ${option} takes no value (write ${option} alone)`,
+  unknownCommand: (command: string, suggestion?: string) => `unknown command ${quote(command)}${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
 } as const;

@@ -23,13 +23,15 @@ import { loadStudyData, parseTableFile } from './data/load.ts';
 import { applyQuadasCovariate, loadQuadas, QUADAS_DOMAINS, quadasCovariate, type QuadasData } from './data/quadas.ts';
 import { closest } from './suggest.ts';
 import { prismaDiagnostics, prismaFlow } from './results/prisma.ts';
-import type { StudyData } from './data/studies.ts';
+import { lookAlikeKey, type StudyData } from './data/studies.ts';
 import { UserError, hasErrors, type Diagnostic } from './diagnostics.ts';
-import { quadasMessages, runMessages, specMessages, versionMessages } from './messages.ts';
+import { limitMessages, quadasMessages, runMessages, specMessages, versionMessages } from './messages.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES, LimitError, suggestedLimit, type Limits } from './limits.ts';
 import { analyze, pooledOptions } from './results/analyze.ts';
 import { cumulativeMetaAnalysis } from './results/cumulative.ts';
 import type { AnalysisResults } from './results/types.ts';
-import { loadSpec, resolveSpecInput } from './spec/load.ts';
+import { fileKind, loadSpec, resolveSpecInput } from './spec/load.ts';
+import { unusedModelSettings } from './spec/model-settings.ts';
 import type { SoftwareVersions } from './document/sections/methods.ts';
 import { ENGINE_VERSION, METADX_VERSION } from './version.ts';
 import type { AnalysisSpec } from './spec/schema.ts';
@@ -41,7 +43,7 @@ import { sha256 } from './output/hash.ts';
 import type { Manifest, ManifestFile } from './output/manifest.ts';
 import { chooseDate, planVersion, resolveSpecPath, type VersionPlan } from './output/plan.ts';
 import { tryUpdateLatest, MANIFEST } from './output/versions.ts';
-import { StagedVersion } from './output/write.ts';
+import { StagedVersion, VersionBusyError } from './output/write.ts';
 
 export { resolveSpecPath } from './output/plan.ts';
 
@@ -60,18 +62,32 @@ export interface LoadedAnalysis {
   /** QUADAS-2 judgements, when the spec names a file */
   quadas?: QuadasData;
   diagnostics: Diagnostic[];
+  /** files named in the spec were allowed outside the analysis folder (--allow-outside-data) */
+  allowOutsideData?: boolean;
 }
 
 /** Steps 1–2: read and validate the spec and its data. Throws UserError with all problems. */
-export async function loadAnalysis(target: string, cwd = process.cwd(), options: { name?: string; allowOutsideData?: boolean } = {}): Promise<LoadedAnalysis> {
+export async function loadAnalysis(target: string, cwd = process.cwd(), options: { name?: string; allowOutsideData?: boolean; limits?: Limits } = {}): Promise<LoadedAnalysis> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const specPath = resolveSpecPath(target);
   const shown = (path: string) => (isAbsolute(path) ? relative(cwd, path) || path : path);
   if (!existsSync(specPath)) {
     throw new UserError([{ severity: 'error', code: 'spec.not-found', message: specMessages.specNotFound(shown(specPath)), hint: specMessages.specNotFoundHint() }]);
   }
   const specFile = shown(specPath);
-  const { spec, diagnostics, locate } = loadSpec(readFileSync(specPath, 'utf8'), specFile);
+  // a named pipe, a device or a huge file is refused before it is opened (reading would block or exhaust memory)
+  const specStat = statSync(specPath);
+  if (!specStat.isFile()) {
+    throw new UserError([{ severity: 'error', code: 'spec.not-a-file', message: specMessages.specNotRegular(specFile, fileKind(specStat)), hint: specMessages.specNotFoundHint(), file: specFile }]);
+  }
+  if (specStat.size > limits.specBytes) {
+    throw new UserError([{ severity: 'error', code: 'limit.spec-bytes', message: limitMessages.fileTooLarge('spec', specStat.size, limits.specBytes), hint: limitMessages.fileTooLargeHint('spec', LIMIT_VARIABLES.specBytes, suggestedLimit(specStat.size)), file: specFile }]);
+  }
+  const { spec, diagnostics, locate, written } = loadSpec(readFileSync(specPath, 'utf8'), specFile);
   if (!spec || hasErrors(diagnostics)) throw new UserError(diagnostics);
+  for (const setting of unusedModelSettings(spec.model.method, (key) => written?.(['model', key]) ?? false)) {
+    diagnostics.push({ severity: 'warning', code: 'spec.unused-setting', message: specMessages.unusedSetting(`model.${setting}`, spec.model.method), hint: specMessages.unusedSettingHint(`model.${setting}`), file: specFile, field: `model.${setting}`, ...(locate(['model', setting]) ?? {}) });
+  }
 
   const directory = dirname(specPath);
   /** Read a file named in the spec at `key`: it must exist and stay inside the analysis folder. */
@@ -88,10 +104,16 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
         case 'symlink-outside':
           return fail('spec.path-escapes', specMessages.pathSymlinkEscapes(path, resolved.target ?? ''), specMessages.pathEscapesHint());
         case 'not-a-file':
-          return fail('spec.not-a-file', specMessages.pathNotAFile(what, shown(resolved.absolute)), specMessages.pathNotAFileHint(key.join('.')));
+          return resolved.kind === 'folder'
+            ? fail('spec.not-a-file', specMessages.pathNotAFile(what, shown(resolved.absolute)), specMessages.pathNotAFileHint(key.join('.')))
+            : fail('spec.not-a-file', specMessages.pathNotRegular(what, shown(resolved.absolute), resolved.kind ?? 'special'), specMessages.pathNotRegularHint(key.join('.')));
         default:
           return fail('spec.file-missing', specMessages.fileMissing(what, shown(resolved.absolute)), specMessages.fileMissingHint(key.join('.')));
       }
+    }
+    const size = statSync(resolved.absolute).size;
+    if (size > limits.dataBytes) {
+      return fail('limit.data-bytes', limitMessages.fileTooLarge(`${what} file ${shown(resolved.absolute)}`, size, limits.dataBytes), limitMessages.fileTooLargeHint('data', LIMIT_VARIABLES.dataBytes, suggestedLimit(size)));
     }
     return { bytes: readFileSync(resolved.absolute), file: shown(resolved.absolute) };
   };
@@ -105,12 +127,13 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
     // the QUADAS-2 domains become covariates quadas_<domain> (added below, once that file is read)
     extraCovariates: spec.quadas ? QUADAS_DOMAINS.map((domain) => `quadas_${domain.id}`) : [],
     ...(spec.data.sheet ? { sheet: spec.data.sheet } : {}),
+    limits,
   });
   const all = [...diagnostics, ...loaded.diagnostics];
   let characteristics: CharacteristicsTable | undefined;
   if (spec.characteristics) {
     const source = readSpecFile(['characteristics', 'file'], spec.characteristics.file, 'characteristics');
-    const parsed = await parseTableFile(source.bytes, source.file, spec.characteristics.sheet);
+    const parsed = await parseTableFile(source.bytes, source.file, spec.characteristics.sheet, limits);
     all.push(...parsed.diagnostics);
     if (parsed.table) {
       const built = buildCharacteristics(parsed.table, { file: source.file, displayFile: spec.characteristics.file, ...(spec.characteristics.columns ? { columns: spec.characteristics.columns } : {}) });
@@ -121,7 +144,7 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
   let quadas: QuadasData | undefined;
   if (spec.quadas) {
     const source = readSpecFile(['quadas', 'file'], spec.quadas.file, 'QUADAS-2');
-    const parsed = await loadQuadas(source.bytes, { file: source.file, ...(spec.quadas.sheet ? { sheet: spec.quadas.sheet } : {}) });
+    const parsed = await loadQuadas(source.bytes, { file: source.file, ...(spec.quadas.sheet ? { sheet: spec.quadas.sheet } : {}), limits });
     all.push(...parsed.diagnostics);
     // results name the file as the spec does, so they do not depend on the working folder
     quadas = parsed.data ? { ...parsed.data, file: spec.quadas.file } : undefined;
@@ -153,8 +176,17 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
       })),
     );
   }
+  const exclusions = checkExclusions(spec, data.studies.map((study) => study.label), specFile, locate);
+  if (exclusions.length > 0) throw new UserError(exclusions);
+  // the output folder out/<name>/ is named by `name:` or the folder: one that cannot name a folder
+  // is refused here, so validate catches what report would refuse
+  const name = options.name ?? spec.name ?? basename(directory);
+  if (!OUTPUT_NAME.test(name)) {
+    throw new UserError([{ severity: 'error', code: 'spec.bad-name', message: versionMessages.badFolderName(name), hint: versionMessages.badFolderNameHint(suggestName(name)), file: specFile, line: 1, column: 1 }]);
+  }
   return {
-    name: options.name ?? spec.name ?? basename(directory),
+    ...(options.allowOutsideData ? { allowOutsideData: true } : {}),
+    name,
     directory,
     specPath,
     specFile,
@@ -164,6 +196,43 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
     ...(quadas ? { quadas } : {}),
     diagnostics: all,
   };
+}
+
+/** What names an output folder out/<name>/ (as the spec's `name:` must be written). */
+const OUTPUT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** A folder name made usable as an output name ("My review 2024" → "My-review-2024"). */
+function suggestName(name: string): string {
+  const cleaned = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|-+$/g, '');
+  return cleaned === '' ? 'analysis' : cleaned;
+}
+
+/**
+ * Every label under sensitivity.exclude must name a 2x2 table (exactly, after Unicode NFC
+ * normalisation of both), else the requested analysis would silently be missing; and the
+ * exclusions must leave at least one table.
+ */
+function checkExclusions(spec: AnalysisSpec, labels: readonly string[], specFile: string, locate: (path: readonly (string | number)[]) => { line: number; column: number } | undefined): Diagnostic[] {
+  const exclude = spec.sensitivity.exclude ?? [];
+  const known = new Set(labels);
+  const diagnostics: Diagnostic[] = [];
+  exclude.forEach((label, index) => {
+    if (known.has(label)) return;
+    const suggestion = closest(label, labels) ?? labels.find((candidate) => lookAlikeKey(candidate) === lookAlikeKey(label));
+    diagnostics.push({
+      severity: 'error',
+      code: 'spec.exclude-unknown',
+      message: specMessages.excludeUnknown(label, suggestion),
+      hint: specMessages.excludeUnknownHint(labels.slice(0, 5), labels.length),
+      file: specFile,
+      field: `sensitivity.exclude[${index}]`,
+      ...(locate(['sensitivity', 'exclude', index]) ?? {}),
+    });
+  });
+  if (diagnostics.length === 0 && labels.length > 0 && labels.every((label) => exclude.includes(label))) {
+    diagnostics.push({ severity: 'error', code: 'spec.exclude-all', message: specMessages.excludeEverything(labels.length), hint: specMessages.excludeEverythingHint(), file: specFile, field: 'sensitivity.exclude', ...(locate(['sensitivity', 'exclude']) ?? {}) });
+  }
+  return diagnostics;
 }
 
 export interface ReportOptions {
@@ -180,6 +249,8 @@ export interface ReportOptions {
   plan?: VersionPlan;
   /** folder that paths in messages are shown relative to (default: the process's working folder) */
   cwd?: string;
+  /** resource limits (default: src/limits.ts DEFAULT_LIMITS) */
+  limits?: Limits;
 }
 
 export interface ReportOutcome {
@@ -196,6 +267,8 @@ export interface ReportOutcome {
   pdfError?: Diagnostic;
   /** the version compared with ("what changed"), if any */
   previous?: string;
+  /** warnings of the Vega-Lite compiler and the Vega renderer, one per figure and message */
+  warnings?: Diagnostic[];
 }
 
 /** The document date: spec date, else SOURCE_DATE_EPOCH, else today (UTC). */
@@ -211,11 +284,12 @@ export async function softwareVersions(): Promise<SoftwareVersions> {
 
 const fileList = (manifest: Manifest): string[] => [...manifest.outputs.map((f) => f.path), ...manifest.inputs.map((f) => f.path), ...(manifest.previous ? [manifest.previous.results.path, manifest.previous.manifest.path] : []), MANIFEST];
 
-/** Results from the cache, or computed (step 3) and cached. */
-function computeResults(analysis: LoadedAnalysis, plan: VersionPlan, cache: ResultsCache | undefined): AnalysisResults {
+/** Results from the cache (if its entry passes the integrity check), or computed (step 3) and cached. */
+function computeResults(analysis: LoadedAnalysis, plan: VersionPlan, cache: ResultsCache | undefined, log: (line: string) => void, cwd: string): AnalysisResults {
   const key = resultsKey(plan);
-  const cached = cache?.get<AnalysisResults>(key);
-  if (cached) return cached;
+  const cached = cache?.lookup<AnalysisResults>(key);
+  if (cached?.status === 'hit') return cached.value;
+  if (cached?.status === 'tampered') log(`note: ${runMessages.cacheTampered(relative(cwd, cached.path) || cached.path)}`);
   const { spec, data } = analysis;
   const results: AnalysisResults = {
     ...analyze(spec, data, analysis.name, { ...(analysis.quadas ? { quadas: analysis.quadas } : {}) }),
@@ -239,6 +313,14 @@ function readPrevious(plan: VersionPlan): { results: ComparableResults; manifest
 function writeError(error: unknown, target: string, cwd: string): UserError | undefined {
   const syscall = (error as NodeJS.ErrnoException | undefined)?.syscall;
   if (!syscall || !['mkdir', 'open', 'write', 'rename', 'rmdir', 'unlink', 'scandir', 'symlink', 'copyfile', 'stat', 'lstat', 'readlink', 'rm'].includes(syscall)) return undefined;
+  const code = (error as NodeJS.ErrnoException).code;
+  const path = (error as NodeJS.ErrnoException).path;
+  if ((code === 'EACCES' || code === 'EPERM' || code === 'EROFS') && path) {
+    // name the folder that refused the write: the parent of what was being created
+    const folder = syscall === 'rename' ? dirname(target) : dirname(path);
+    const detail = code === 'EROFS' ? 'read-only file system' : 'permission denied';
+    return new UserError([{ severity: 'error', code: 'output.not-writable', message: versionMessages.notWritable(relative(cwd, target) || target, relative(cwd, folder) || folder, detail), hint: versionMessages.notWritableHint() }]);
+  }
   return new UserError([{ severity: 'error', code: 'output.write-failed', message: runMessages.writeFailed(relative(cwd, target) || target, (error as Error).message), hint: runMessages.writeFailedHint() }]);
 }
 
@@ -256,15 +338,17 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
   const { spec } = analysis;
   const cwd = options.cwd ?? process.cwd();
   // 0. plan and decide
-  const planned = planVersion(analysis.specPath, { outRoot: options.outRoot, env: options.env, name: analysis.name, ...(options.plan ? { date: options.plan.date, previous: options.plan.previous } : {}) });
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const planned = planVersion(analysis.specPath, { outRoot: options.outRoot, env: options.env, name: analysis.name, allowOutsideData: analysis.allowOutsideData ?? false, limits, ...(options.plan ? { date: options.plan.date, previous: options.plan.previous } : {}) });
   if (!planned) {
-    throw new UserError([{ severity: 'error', code: 'output.bad-version', message: versionMessages.badVersion(String(spec.version)), hint: versionMessages.badVersionHint(), file: analysis.specFile }]);
+    // loadAnalysis accepted these inputs, so planning can only fail if they changed in between
+    throw new UserError([{ severity: 'error', code: 'output.inputs-changed', message: versionMessages.inputsChanged(analysis.directory), hint: versionMessages.inputsChangedHint() }]);
   }
   if (options.plan && options.plan.key !== planned.key) {
     throw new UserError([{ severity: 'error', code: 'output.inputs-changed', message: versionMessages.inputsChanged(analysis.directory), hint: versionMessages.inputsChangedHint() }]);
   }
   const plan = planned;
-  const decision = decide(plan, { outRoot: options.outRoot, pdf: options.pdf, replace: options.replace ?? false });
+  const decision = decide(plan, { outRoot: options.outRoot, pdf: options.pdf, replace: options.replace ?? false, env: options.env });
   if (decision.action === 'reuse') {
     pointLatest(plan, options, cwd);
     const results = JSON.parse(readFileSync(join(plan.target, 'results.json'), 'utf8')) as AnalysisResults;
@@ -277,18 +361,37 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
   try {
     staged = StagedVersion.begin(options.outRoot, plan.name, plan.version);
   } catch (error) {
+    if (error instanceof VersionBusyError) {
+      throw new UserError([{ severity: 'error', code: 'output.busy', message: versionMessages.busy(relative(cwd, plan.target) || plan.target, error.pid), hint: versionMessages.busyHint() }]);
+    }
     throw writeError(error, plan.target, cwd) ?? error;
+  }
+  // another run may have written this version while this one was computing: never overwrite it
+  if (decision.action === 'build' && !decision.replace && existsSync(plan.target)) {
+    staged.discard();
+    throw new UserError([{ severity: 'error', code: 'output.written-meanwhile', message: versionMessages.writtenMeanwhile(relative(cwd, plan.target) || plan.target), hint: versionMessages.writtenMeanwhileHint() }]);
   }
   try {
     const date = plan.date.value;
     // 3. results
-    const cache = options.cache === false ? undefined : new ResultsCache(options.outRoot);
-    const results = computeResults(analysis, plan, cache);
+    const cache = options.cache === false ? undefined : new ResultsCache(options.outRoot, options.env);
+    const results = computeResults(analysis, plan, cache, options.log, cwd);
 
     // 4. figures
     const { buildFigures } = await import('./figures/build.ts');
-    const figures = await buildFigures(results, spec);
+    let figures: Awaited<ReturnType<typeof buildFigures>>;
+    try {
+      figures = await buildFigures(results, spec, { maxPngPixels: limits.pngPixels });
+    } catch (error) {
+      if (error instanceof LimitError) throw new UserError([{ severity: 'error', code: `limit.${error.limit}`, message: error.message, hint: error.hint, file: analysis.specFile, ...(spec.output.dpi ? { field: 'output.dpi' } : {}) }]);
+      throw error;
+    }
     const figureHashes: Manifest['figures'] = [];
+    // Vega's compile and render warnings (a mark without data, a truncated label, ...) are printed
+    // by the command line, never silently dropped: the figure may not look as intended
+    const renderWarnings: Diagnostic[] = figures.flatMap((figure) =>
+      figure.warnings.map((warning) => ({ severity: 'warning' as const, code: 'figure.render-warning', message: runMessages.renderWarning(figure.id, warning.replace(/^(warn|error): /, '')), hint: runMessages.renderWarningHint(), file: relative(cwd, join(plan.target, 'figures', `${figure.id}.vl.json`)) })),
+    );
     for (const figure of figures) {
       const svg = staged.write({ path: `figures/${figure.id}.svg`, content: figure.svg });
       staged.write({ path: `figures/${figure.id}.png`, content: figure.png });
@@ -359,7 +462,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
 
     // 8. inputs, manifest, and into place
     const inputs: Manifest['inputs'] = plan.inputs.map((input) => ({
-      ...staged.write({ path: input.role === 'spec' ? 'inputs/analysis.yaml' : `inputs/${input.path}`, content: input.bytes }),
+      ...staged.write({ path: input.role === 'spec' ? 'inputs/analysis.yaml' : `inputs/${input.copy}`, content: input.bytes }),
       role: input.role,
       original: input.path,
     }));
@@ -422,16 +525,16 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
       }
       if (added.length === 0) {
         staged.discard();
-        if (missing.length === 0) recordEquivalence(options.outRoot, plan.key, decision.manifest.key);
+        if (missing.length === 0) recordEquivalence(options.outRoot, plan.key, decision.manifest.key, options.env);
         pointLatest(plan, options, cwd);
         const kept = JSON.parse(readFileSync(join(plan.target, 'results.json'), 'utf8')) as AnalysisResults;
-        return { directory: plan.target, status: 'up-to-date', reuse: 'equivalent', results: kept, manifest: decision.manifest, files: fileList(decision.manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}) };
+        return { directory: plan.target, status: 'up-to-date', reuse: 'equivalent', results: kept, manifest: decision.manifest, files: fileList(decision.manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}), ...(renderWarnings.length > 0 ? { warnings: renderWarnings } : {}) };
       }
       status = 'replaced'; // identical outputs, completed with the PDF the existing version lacked
     }
     const directory = staged.commit({ replace: status === 'replaced' || (decision.action === 'build' && decision.replace) });
     pointLatest(plan, options, cwd);
-    return { directory, status, results: finalResults, manifest, files: fileList(manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}) };
+    return { directory, status, results: finalResults, manifest, files: fileList(manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}), ...(renderWarnings.length > 0 ? { warnings: renderWarnings } : {}) };
   } catch (error) {
     staged.discard();
     if (error instanceof UserError) throw error;

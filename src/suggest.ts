@@ -3,25 +3,30 @@
  * Damerau–Levenshtein distance (optimal string alignment), case-insensitive.
  */
 
-export function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string, max = Infinity): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  const rows = s.length + 1;
-  const cols = t.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
+  const n = t.length;
+  if (Math.abs(s.length - n) > max) return max + 1;
+  // three rolling rows (the one before the previous is needed for transpositions): O(|b|) memory
+  let before = new Int32Array(n + 1);
+  let previous = Int32Array.from({ length: n + 1 }, (_, j) => j);
+  let current = new Int32Array(n + 1);
+  for (let i = 1; i <= s.length; i++) {
+    current[0] = i;
+    let rowMinimum = i;
+    for (let j = 1; j <= n; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      const row = d[i]!;
-      const above = d[i - 1]!;
-      let best = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      }
-      row[j] = best;
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, before[j - 2]! + 1);
+      current[j] = best;
+      if (best < rowMinimum) rowMinimum = best;
     }
+    // every later row is at least this row's minimum: stop once it exceeds what the caller needs
+    if (rowMinimum > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
   }
-  return d[rows - 1]![cols - 1]!;
+  return previous[n]!;
 }
 
 /**
@@ -32,7 +37,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
+    // only whether it beats the best so far matters: the computation stops early otherwise
+    const distance = editDistance(word, candidate, bestDistance - 1);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

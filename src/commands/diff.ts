@@ -4,7 +4,7 @@
  * pooled estimates before and after; figures that changed), as text or as one JSON object
  * (src/output/compare.ts VersionComparison).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { figureLines, estimateText } from '../document/sections/changes.ts';
 import { formatCount, formatLevel } from '../format/numbers.ts';
@@ -15,8 +15,15 @@ import type { CliIo } from './common.ts';
 
 function readSide(directory: string): ComparisonSide | undefined {
   const path = join(directory, 'results.json');
-  if (!existsSync(path)) return undefined;
-  const results = JSON.parse(readFileSync(path, 'utf8')) as ComparableResults;
+  // a regular file only (not a named pipe or a device), and one that parses: else not a version folder
+  if (!existsSync(path) || !statSync(path).isFile()) return undefined;
+  let results: ComparableResults;
+  try {
+    results = JSON.parse(readFileSync(path, 'utf8')) as ComparableResults;
+  } catch {
+    return undefined;
+  }
+  if (results === null || typeof results !== 'object') return undefined;
   const manifest = readManifest(directory);
   return { results, date: manifest?.date.value ?? null, figures: manifest?.figures ?? [] };
 }
@@ -61,7 +68,7 @@ export async function commandDiff(targets: string[], options: { json: boolean },
   for (const [index, side] of sides.entries()) {
     if (!side) {
       const dir = index === 0 ? a : b;
-      io.err(`error: ${relative(io.cwd, dir) || dir} has no results.json\n    give version folders written by \`metadx report\`, e.g. out/<analysis>/1 out/<analysis>/2`);
+      io.err(`error: ${relative(io.cwd, dir) || dir} has no readable results.json\n    give version folders written by \`metadx report\`, e.g. out/<analysis>/1 out/<analysis>/2`);
       return 1;
     }
   }

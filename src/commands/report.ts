@@ -8,10 +8,13 @@
  * `name:`) are built in version order, so version 2 finds version 1 to compare with.
  */
 import { join, relative, resolve } from 'node:path';
-import { UserError } from '../diagnostics.ts';
+import { UserError, type Diagnostic } from '../diagnostics.ts';
+import type { Limits } from '../limits.ts';
 import { specMessages, versionMessages } from '../messages.ts';
 import { decide, refusalError } from '../output/decide.ts';
-import { planVersion, type VersionPlan } from '../output/plan.ts';
+import type { Manifest } from '../output/manifest.ts';
+import { planVersion, resolveSpecPath, type VersionPlan } from '../output/plan.ts';
+import { METADX_VERSION } from '../version.ts';
 import { compareVersions, tryUpdateLatest } from '../output/versions.ts';
 import { discoverAnalyses, printDiagnostics, type CliIo } from './common.ts';
 
@@ -21,6 +24,30 @@ export interface ReportCommandOptions {
   replace: boolean;
   /** read data files outside the analysis folder (command-line only; never from the spec) */
   allowOutsideData?: boolean;
+  /** print one JSON object instead of text (README.md, "Machine-readable output") */
+  json?: boolean;
+  limits?: Limits;
+}
+
+/** What happened to one analysis (the JSON output of `metadx report --json`). */
+export interface ReportAnalysisOutcome {
+  target: string;
+  spec: string;
+  name: string | null;
+  version: string | null;
+  outcome: 'written' | 'replaced' | 'up-to-date' | 'refused' | 'invalid';
+  /** the version folder (relative to the working folder) */
+  directory: string | null;
+  /** files of the version folder, relative to it (manifest.json last) */
+  files: string[];
+  /** the version compared with ("what changed"), if any */
+  previous: string | null;
+  /** the PDF could not be printed (exit 3); HTML, figures and results were written */
+  pdf: 'written' | 'failed' | 'skipped';
+  /** warnings, notes and errors, each with file, line and column where known */
+  diagnostics: Diagnostic[];
+  /** progress notes (e.g. a cache entry that failed its integrity check) */
+  notes: string[];
 }
 
 /** Targets with the versions of one analysis in version order (other targets keep their place). */
@@ -39,52 +66,91 @@ export function orderTargets(targets: string[], plan: (target: string) => Versio
 
 export async function commandReport(targets: string[], options: ReportCommandOptions, io: CliIo): Promise<number> {
   const analyses = discoverAnalyses(targets, io.cwd);
+  const json = options.json ?? false;
   if (analyses.length === 0) {
-    io.err(`error: ${specMessages.noAnalyses(join(io.cwd, 'analyses'))}`);
+    const diagnostic: Diagnostic = { severity: 'error', code: 'spec.no-analyses', message: specMessages.noAnalyses(join(io.cwd, 'analyses')) };
+    if (json) io.out(JSON.stringify({ command: 'report', metadx: METADX_VERSION, outcome: 'invalid', exitCode: 1, diagnostics: [diagnostic], analyses: [] }, null, 2));
+    else io.err(`error: ${diagnostic.message}`);
     return 1;
   }
   const outRoot = resolve(io.cwd, options.out);
   const shown = (path: string) => relative(io.cwd, path) || path;
+  const planOptions = { outRoot, env: io.env, allowOutsideData: options.allowOutsideData ?? false, ...(options.limits ? { limits: options.limits } : {}) };
   const plans = new Map<string, VersionPlan | undefined>();
   const planFor = (target: string) => {
-    if (!plans.has(target)) plans.set(target, planVersion(target, { outRoot, env: io.env }));
+    if (!plans.has(target)) plans.set(target, planVersion(target, planOptions));
     return plans.get(target);
   };
   /** analyses written in this run: their later versions are planned again (a new predecessor) */
   const written = new Set<string>();
+  const outcomes: ReportAnalysisOutcome[] = [];
   let exitCode = 0;
   for (const target of orderTargets(analyses, planFor)) {
     const started = performance.now();
+    const record: ReportAnalysisOutcome = { target: shown(target), spec: shown(resolveSpecPath(target)), name: null, version: null, outcome: 'invalid', directory: null, files: [], previous: null, pdf: options.pdf ? 'failed' : 'skipped', diagnostics: [], notes: [] };
+    outcomes.push(record);
+    const say = (line: string) => (json ? record.notes.push(line) : io.out(line));
+    const report = (diagnostics: readonly Diagnostic[]) => {
+      record.diagnostics.push(...diagnostics);
+      if (!json) printDiagnostics(diagnostics, io);
+    };
     try {
       const first = planFor(target);
-      const plan = first && written.has(first.name) ? planVersion(target, { outRoot, env: io.env }) : first;
+      const plan = first && written.has(first.name) ? planVersion(target, planOptions) : first;
       if (plan) {
-        const decision = decide(plan, { outRoot, pdf: options.pdf, replace: options.replace });
+        Object.assign(record, { name: plan.name, version: plan.version, directory: shown(plan.target), previous: plan.previous?.version ?? null });
+        const decision = decide(plan, { outRoot, pdf: options.pdf, replace: options.replace, env: io.env });
         if (decision.action === 'reuse') {
           tryUpdateLatest(plan.outputDir);
-          io.out(versionMessages.upToDate(plan.name, plan.version, shown(plan.target), decision.reason === 'equivalent'));
+          Object.assign(record, { outcome: 'up-to-date', files: manifestFiles(decision.manifest), pdf: decision.manifest.outputs.some((f) => f.path === 'supplement.pdf') ? 'written' : 'skipped' });
+          if (!json) io.out(versionMessages.upToDate(plan.name, plan.version, shown(plan.target), decision.reason === 'equivalent'));
           continue;
         }
-        if (decision.action === 'refuse') throw refusalError(plan, decision.differences, io.cwd);
+        if (decision.action === 'refuse') {
+          record.outcome = 'refused';
+          throw refusalError(plan, decision.differences, io.cwd);
+        }
       }
       const { loadAnalysis, buildReport } = await import('../run.ts');
-      const loaded = await loadAnalysis(target, io.cwd, { allowOutsideData: options.allowOutsideData ?? false });
-      printDiagnostics(loaded.diagnostics, io);
-      const outcome = await buildReport(loaded, { outRoot, pdf: options.pdf, env: io.env, cwd: io.cwd, log: io.out, replace: options.replace, ...(plan ? { plan } : {}) });
+      const loaded = await loadAnalysis(target, io.cwd, { allowOutsideData: options.allowOutsideData ?? false, ...(options.limits ? { limits: options.limits } : {}) });
+      report(loaded.diagnostics);
+      const outcome = await buildReport(loaded, { outRoot, pdf: options.pdf, env: io.env, cwd: io.cwd, log: say, replace: options.replace, ...(options.limits ? { limits: options.limits } : {}), ...(plan ? { plan } : {}) });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const version = String(loaded.spec.version);
       if (outcome.status !== 'up-to-date') written.add(loaded.name);
-      if (outcome.status === 'up-to-date') io.out(versionMessages.upToDate(loaded.name, version, shown(outcome.directory), outcome.reuse === 'equivalent'));
-      else io.out(versionMessages.wrote(loaded.name, version, shown(outcome.directory), outcome.files.length, seconds, outcome.status === 'replaced', outcome.previous));
+      Object.assign(record, {
+        name: loaded.name,
+        version,
+        outcome: outcome.status,
+        directory: shown(outcome.directory),
+        files: outcome.files,
+        previous: outcome.previous ?? null,
+        pdf: outcome.files.includes('supplement.pdf') ? 'written' : options.pdf ? 'failed' : 'skipped',
+      });
+      if (!json) {
+        if (outcome.status === 'up-to-date') io.out(versionMessages.upToDate(loaded.name, version, shown(outcome.directory), outcome.reuse === 'equivalent'));
+        else io.out(versionMessages.wrote(loaded.name, version, shown(outcome.directory), outcome.files.length, seconds, outcome.status === 'replaced', outcome.previous));
+      }
+      if (outcome.warnings) report(outcome.warnings);
       if (outcome.pdfError) {
-        printDiagnostics([outcome.pdfError], io);
+        report([outcome.pdfError]);
         exitCode = Math.max(exitCode, 3);
       }
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      printDiagnostics(error.diagnostics, io);
+      if (record.outcome !== 'refused') record.outcome = error.diagnostics.some((d) => d.code === 'output.version-exists') ? 'refused' : 'invalid';
+      report(error.diagnostics);
       exitCode = Math.max(exitCode, error.exitCode);
     }
   }
+  if (json) {
+    const outcome = exitCode === 0 ? 'ok' : exitCode === 3 ? 'pdf-failed' : 'invalid';
+    io.out(JSON.stringify({ command: 'report', metadx: METADX_VERSION, outcome, exitCode, analyses: outcomes }, null, 2));
+  }
   return exitCode;
+}
+
+/** Files of a version folder as its manifest lists them (outputs, inputs, previous; manifest last). */
+function manifestFiles(manifest: Manifest): string[] {
+  return [...manifest.outputs.map((f) => f.path), ...manifest.inputs.map((f) => f.path), ...(manifest.previous ? [manifest.previous.results.path, manifest.previous.manifest.path] : []), 'manifest.json'];
 }

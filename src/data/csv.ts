@@ -5,7 +5,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Diagnostic } from '../diagnostics.ts';
-import { dataMessages as M } from '../messages.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES, type Limits } from '../limits.ts';
+import { dataMessages as M, limitMessages as L } from '../messages.ts';
 import type { CellPosition, RawTable } from './table.ts';
 
 export interface ParseOutcome {
@@ -13,7 +14,7 @@ export interface ParseOutcome {
   diagnostics: Diagnostic[];
 }
 
-export function parseCsv(bytes: Uint8Array, file: string): ParseOutcome {
+export function parseCsv(bytes: Uint8Array, file: string, limits: Pick<Limits, 'rows'> = DEFAULT_LIMITS): ParseOutcome {
   const sniffed = sniffBinary(bytes, file);
   if (sniffed) return { diagnostics: [sniffed] };
   const text = decodeUtf8(bytes);
@@ -44,6 +45,8 @@ export function parseCsv(bytes: Uint8Array, file: string): ParseOutcome {
       relax_column_count: true,
       skip_empty_lines: true,
       record_delimiter: ['\r\n', '\n', '\r'],
+      // one record more than the limit allows (header + rows) is enough to refuse: stop there
+      to: limits.rows + 2,
     }) as unknown as { record: string[]; raw: string; info: { lines: number } }[];
   } catch (error) {
     const e = error as { code?: string; message?: string; lines?: number };
@@ -57,6 +60,9 @@ export function parseCsv(bytes: Uint8Array, file: string): ParseOutcome {
     const lines = content.split(/\r\n|\n|\r/).length;
     const where = problem ? { line: problem.line, column: problem.column } : e.lines ? { line: Math.min(e.lines, lines) } : {};
     return { diagnostics: [{ severity: 'error', code: 'data.csv-syntax', message: M.csvSyntax(detail), hint: M.csvSyntaxHint(), file, ...where }] };
+  }
+  if (records.length > limits.rows + 1) {
+    return { diagnostics: [{ severity: 'error', code: 'data.too-many-rows', message: L.tooManyRows(limits.rows), hint: L.tooManyRowsHint(LIMIT_VARIABLES.rows, limits.rows * 4), file, line: records.at(-1)!.info.lines }] };
   }
   const [headerRecord, ...dataRecords] = records;
   if (!headerRecord) {

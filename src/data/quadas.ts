@@ -14,6 +14,7 @@ import { dataMessages, quadasMessages as M } from '../messages.ts';
 import { closest } from '../suggest.ts';
 import type { CovariateInfo, Study } from './studies.ts';
 import { parseTableFile } from './load.ts';
+import type { Limits } from '../limits.ts';
 import type { CellPosition, RawTable } from './table.ts';
 
 export type QuadasJudgement = 'low' | 'high' | 'unclear';
@@ -187,8 +188,8 @@ export function buildQuadas(table: RawTable, options: { file: string }): { data?
 }
 
 /** Bytes of a CSV/XLSX QUADAS-2 file → judgements (parser chosen by extension). */
-export async function loadQuadas(bytes: Uint8Array, options: { file: string; sheet?: string }): Promise<{ data?: QuadasData; diagnostics: Diagnostic[] }> {
-  const parsed = await parseTableFile(bytes, options.file, options.sheet);
+export async function loadQuadas(bytes: Uint8Array, options: { file: string; sheet?: string; limits?: Limits }): Promise<{ data?: QuadasData; diagnostics: Diagnostic[] }> {
+  const parsed = await parseTableFile(bytes, options.file, options.sheet, options.limits);
   if (!parsed.table) return { diagnostics: parsed.diagnostics };
   return buildQuadas(parsed.table, options);
 }

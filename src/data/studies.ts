@@ -94,7 +94,10 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
   const foundCounts = COUNT_COLUMNS.filter((column) => COUNT_ALIASES[column].some((alias) => firstIndex.has(alias)));
   if (foundCounts.length === 0) {
     // not one count column: the first line is not the header (or the file is not a 2x2 table)
-    error('data.no-header', M.noHeader(present), M.noHeaderHint(), { ...headerLine, field: 'tp' });
+    // an .xlsx whose first worksheet holds notes: point at data.sheet, not at "title lines"
+    const sheet = table.worksheet;
+    const hint = sheet && !sheet.named && sheet.all.length > 1 ? M.noHeaderSheetHint(sheet.name, sheet.all.filter((name) => name !== sheet.name)) : M.noHeaderHint();
+    error('data.no-header', M.noHeader(present), hint, { ...headerLine, field: 'tp' });
     return { diagnostics };
   }
   for (const column of COUNT_COLUMNS) {
@@ -135,17 +138,22 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
   // 2. rows
   const studies: Study[] = [];
   const seenLabels = new Map<string, number>();
+  const lookAlike = new Map<string, { label: string; row: number }>();
   const zeroCellRows: number[] = [];
   const requiredWidth = Math.max(...Object.values(countIndex), labelIndex ?? -1, template ? -1 : (authorIndex ?? -1));
+  /** columns up to the last one with a name (a trailing separator in the header adds no column) */
+  const namedWidth = table.header.reduce((last, h, i) => (h !== '' ? i + 1 : last), 0);
   for (const row of table.rows) {
     const counts: Partial<Counts> = {};
     let rowOk = true;
     // CSV rows with more or fewer fields than the header (an unquoted separator in a label, a
-    // forgotten cell): the cells are not where the header says, so the row's values are not read
-    // (a short row that lacks only trailing covariate cells is fine: those are missing values)
+    // forgotten cell): the cells are not where the header says, so the row's values are not read.
+    // A short row is refused even when only trailing covariate cells are missing: a forgotten
+    // separator looks the same, and the study would silently drop out of subgroup analyses
+    // (write NA or leave the cell empty: "…,45,")
     const lastFilled = row.cells.reduce((last, c, i) => (c !== '' ? i : last), -1);
     const width = table.header.length;
-    const shifted = table.delimiter !== undefined && (lastFilled >= width || row.cells.length <= requiredWidth);
+    const shifted = table.delimiter !== undefined && (lastFilled >= width || row.cells.length <= requiredWidth || row.cells.length < namedWidth);
     if (shifted) {
       const extra = lastFilled >= width;
       const position = row.positions[extra ? width : row.cells.length] ?? row.positions.at(-1);
@@ -163,8 +171,16 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
       } else if (value === undefined) {
         error('data.not-a-number', M.notANumber(column, raw), M.notANumberHint(), where);
         rowOk = false;
+      } else if (/^\+|[eE]/.test(raw)) {
+        // "+10", "1e1": a number, but not how anyone types a count (a formula or a converted cell)
+        error('data.count-notation', M.countNotation(column, raw), M.countNotationHint(), where);
+        rowOk = false;
       } else if (value < 0) {
         error('data.negative-count', M.negative(column, value), M.negativeHint(), where);
+        rowOk = false;
+      } else if (!Number.isInteger(value) && table.delimiter === ';' && /^\d{1,3}(\.\d{3})+$/.test(raw)) {
+        // "1.234" in a European file: a thousands separator, not a rounded percentage
+        error('data.non-integer-count', M.decimalCommaPoint(column, raw), M.decimalCommaPointHint(raw), where);
         rowOk = false;
       } else if (!Number.isInteger(value)) {
         error('data.non-integer-count', M.notInteger(column, value), M.notIntegerHint(), where);
@@ -186,7 +202,14 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
     } else if (seenLabels.has(label)) {
       error('data.duplicate-label', M.duplicateLabel(label, seenLabels.get(label)!), M.duplicateLabelHint(), { ...labelPosition, row: row.row, field: fieldName('study', row.positions[labelIndex ?? authorIndex ?? 0]) });
       rowOk = false;
-    } else seenLabels.set(label, row.row);
+    } else if (lookAlike.has(lookAlikeKey(label))) {
+      const twin = lookAlike.get(lookAlikeKey(label))!;
+      error('data.look-alike-label', M.lookAlikeLabel(label, twin.label, twin.row), M.lookAlikeLabelHint(), { ...labelPosition, row: row.row, field: fieldName('study', row.positions[labelIndex ?? authorIndex ?? 0]) });
+      rowOk = false;
+    } else {
+      seenLabels.set(label, row.row);
+      lookAlike.set(lookAlikeKey(label), { label, row: row.row });
+    }
     if (rowOk) {
       const c = counts as Counts;
       const where = { ...at(row.positions[countIndex.tp!]), row: row.row, field: fieldName('tp', row.positions[countIndex.tp!]) };
@@ -278,6 +301,15 @@ export function buildStudies(table: RawTable, options: BuildOptions): { data?: S
 
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return { data: { file, studies, covariates, columns: table.header }, diagnostics };
+}
+
+/**
+ * What a label looks like to a reader: compatibility forms folded (NFKC), letter case folded,
+ * invisible format characters (zero-width space, joiners, BOM) removed, every kind of space as one
+ * space. Two different labels with the same key look identical in a table.
+ */
+export function lookAlikeKey(label: string): string {
+  return label.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/[\s\p{Zs}]+/gu, ' ').trim().toLowerCase();
 }
 
 /** The column of a cell as messages name it: with the spreadsheet cell for XLSX ("fp (cell C3)"). */

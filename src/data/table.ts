@@ -27,6 +27,8 @@ export interface RawTable {
   delimiter?: string;
   /** true when numbers use a decimal comma (semicolon-separated European exports) */
   decimalComma: boolean;
+  /** XLSX only: the worksheet read, every worksheet of the workbook, and whether the spec named it */
+  worksheet?: { name: string; all: string[]; named: boolean };
 }
 
 /** Spreadsheet column letters for a 1-based column number: 1 -> A, 27 -> AA. */

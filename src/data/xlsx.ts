@@ -4,11 +4,31 @@
  */
 import readXlsxFile from 'read-excel-file/node';
 import type { Diagnostic } from '../diagnostics.ts';
-import { dataMessages as M } from '../messages.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES, type Limits } from '../limits.ts';
+import { dataMessages as M, limitMessages as L } from '../messages.ts';
+import { inspectXlsx } from './xlsx-inspect.ts';
 import type { ParseOutcome } from './csv.ts';
 import { columnLetters, type CellPosition } from './table.ts';
 
-export async function parseXlsx(bytes: Uint8Array, file: string, sheet?: string): Promise<ParseOutcome> {
+export async function parseXlsx(bytes: Uint8Array, file: string, sheet?: string, limits: Pick<Limits, 'rows' | 'xlsxBytes'> = DEFAULT_LIMITS): Promise<ParseOutcome> {
+  // unzipped size and row count first: a zip bomb or a huge sheet is refused before it is parsed
+  const inspection = inspectXlsx(bytes, { maxBytes: limits.xlsxBytes, ...(sheet !== undefined ? { sheet } : {}) });
+  if (inspection.status === 'too-large') {
+    return { diagnostics: [{ severity: 'error', code: 'data.xlsx-too-large', message: L.xlsxTooLarge(limits.xlsxBytes, bytes.byteLength), hint: L.xlsxTooLargeHint(LIMIT_VARIABLES.xlsxBytes, limits.xlsxBytes * 4), file }] };
+  }
+  if (inspection.status === 'ok' && inspection.rows !== undefined && inspection.rows > limits.rows + 1) {
+    return { diagnostics: [{ severity: 'error', code: 'data.too-many-rows', message: L.tooManyRows(limits.rows), hint: L.tooManyRowsHint(LIMIT_VARIABLES.rows, limits.rows * 4), file, line: limits.rows + 2 }] };
+  }
+  if (inspection.status === 'ok' && inspection.uncachedFormulas.length > 0) {
+    // read-excel-file reads these as empty cells: say what they are instead of "fill in the cell"
+    return {
+      diagnostics: inspection.uncachedFormulas.map((ref) => {
+        const [, letters, digits] = /^([A-Z]+)(\d+)$/.exec(ref) ?? [];
+        const column = letters ? [...letters].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0) : undefined;
+        return { severity: 'error' as const, code: 'data.xlsx-formula-without-value', message: M.formulaWithoutValue(ref), hint: M.formulaWithoutValueHint(), file, ...(digits ? { line: Number(digits) } : {}), ...(column ? { column } : {}) };
+      }),
+    };
+  }
   let sheets: { sheet: string; data: unknown[][] }[];
   try {
     sheets = (await readXlsxFile(Buffer.from(bytes))) as unknown as { sheet: string; data: unknown[][] }[];
@@ -32,7 +52,7 @@ export async function parseXlsx(bytes: Uint8Array, file: string, sheet?: string)
     cell: `${columnLetters(columnIndex + 1)}${rowIndex + 1}`,
   });
   const header = rows[firstNonEmpty]!;
-  const width = Math.max(...rows.map((r) => r.length));
+  const width = rows.reduce((widest, r) => Math.max(widest, r.length), 0);
   const dataRows = rows
     .map((cells, index) => ({ cells, index }))
     .slice(firstNonEmpty + 1)
@@ -47,6 +67,7 @@ export async function parseXlsx(bytes: Uint8Array, file: string, sheet?: string)
         positions: Array.from({ length: Math.max(width, cells.length) }, (_, c) => position(index, c)),
       })),
       decimalComma: false,
+      worksheet: { name: chosen.sheet, all: sheets.map((s) => s.sheet), named: sheet !== undefined },
     },
     diagnostics: [],
   };

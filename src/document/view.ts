@@ -7,7 +7,7 @@ import type { AnalysisResults } from '../results/types.ts';
 import type { AnalysisSpec } from '../spec/schema.ts';
 import { formatCount, formatInterval } from '../format/numbers.ts';
 import { displayColumn, MISSING_MARK } from '../format/characteristics.ts';
-import { prismaMessages, provenanceMessages } from '../messages.ts';
+import { noteMessage, prismaMessages, provenanceMessages } from '../messages.ts';
 import { cell, Numbering, type Block, type DocumentView, type SectionView, type TableView } from './model.ts';
 import { methodsSection, softwareSection, type SoftwareVersions } from './sections/methods.ts';
 import { summarySection } from './sections/summary.ts';
@@ -73,7 +73,8 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
   if (bias) sections.push(bias);
   const influence = influenceSection(results, numbering, { boxplot: place('bivariate-boxplot'), leaveOneOut: () => place('leave-one-out') });
   if (influence) sections.push(influence);
-  const cumulative = [...place('cumulative'), ...place('cumulative-search')];
+  const cumulativeNotes = [results.cumulative?.byYear, results.cumulative?.bySearch].flatMap((analysis) => analysis?.steps.flatMap((step) => (step.note ? [{ warning: noteMessage(step.note) }] : [])) ?? []);
+  const cumulative = [...cumulativeNotes, ...place('cumulative'), ...place('cumulative-search')];
   if (cumulative.length > 0) sections.push({ id: 'cumulative', title: 'Cumulative meta-analysis', blocks: [{ paragraph: 'A cumulative meta-analysis [@lau1992] pools the tables in the order in which they became available, to show how the estimates and their precision developed.' }, ...cumulative] });
   const clinical = clinicalSection(results, [...place('fagan'), ...place('lr-scattergram'), ...place('forest-dor'), ...place('forest-lr-positive'), ...place('forest-lr-negative')]);
   if (clinical) sections.push(clinical);

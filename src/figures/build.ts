@@ -388,21 +388,39 @@ function quadasLabels(results: AnalysisResults): Record<string, string> {
   return labels;
 }
 
-/** Rows as CSV (RFC 4180 quoting), for authors who re-plot the figure. */
+/**
+ * A leading character that makes a spreadsheet read a cell as a formula (OWASP "CSV Injection":
+ * = + - @, tab, CR; also LF, NUL and the full-width forms some spreadsheets accept), possibly after
+ * leading spaces.
+ */
+const FORMULA_START = /^[\s\u0000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r\n\u0000]/;
+
+/** One CSV field: text that could start a formula gets a leading ' (OWASP); quoted per RFC 4180. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  // numbers are written as numbers (a negative logit is data, not a formula)
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  let text = String(value);
+  const neutralised = FORMULA_START.test(text);
+  if (neutralised) text = `'${text}`;
+  return neutralised || /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Rows as CSV, for authors who re-plot the figure: RFC 4180 (CRLF line ends; fields with a comma,
+ * quote, CR or LF in double quotes, quotes doubled), and text that a spreadsheet would run as a
+ * formula (a study label "=HYPERLINK(…)", "+cmd", "@SUM(1)") neutralised with a leading '.
+ */
 export function rowsToCsv(rows: readonly DataRow[]): string {
   if (rows.length === 0) return '';
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const escape = (value: unknown): string => {
-    const text = value === null || value === undefined ? '' : String(value);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return `${[columns.join(','), ...rows.map((row) => columns.map((c) => escape(row[c])).join(','))].join('\n')}\n`;
+  return `${[columns.map(csvField).join(','), ...rows.map((row) => columns.map((c) => csvField(row[c])).join(','))].join('\r\n')}\r\n`;
 }
 
-export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec): Promise<BuiltFigure[]> {
+export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec, options: { maxPngPixels?: number } = {}): Promise<BuiltFigure[]> {
   const figures: BuiltFigure[] = [];
   for (const plan of planFigures(results, spec)) {
-    const rendered = await renderFigure(plan.vegaLite, { dpi: spec.output.dpi });
+    const rendered = await renderFigure(plan.vegaLite, { dpi: spec.output.dpi, id: plan.id, ...(options.maxPngPixels !== undefined ? { maxPixels: options.maxPngPixels } : {}) });
     figures.push({ ...plan, svg: rendered.svg, png: rendered.png, csv: rowsToCsv(plan.data ?? []), warnings: rendered.warnings });
   }
   return figures;

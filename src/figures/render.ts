@@ -15,10 +15,17 @@ import { Resvg } from '@resvg/resvg-js';
 import { dejaVuFontFiles, installTextMetrics } from './text-metrics.ts';
 import { rasterize } from './rasterize.ts';
 import { FONT } from './theme.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES, LimitError, suggestedLimit } from '../limits.ts';
+import { limitMessages } from '../messages.ts';
 
 export interface RenderOptions {
   /** PNG resolution in dots per inch; SVG px are 1/96 in, so the PNG is scaled by dpi / 96. Default 300. */
   dpi?: number;
+  /** pixels (width × height) the PNG may have; a larger one is refused (LimitError) before it is
+   *  rasterised. Default: DEFAULT_LIMITS.pngPixels (src/limits.ts) */
+  maxPixels?: number;
+  /** the figure's id, for the message when it is too large */
+  id?: string;
 }
 
 export interface RenderedFigure {
@@ -144,6 +151,13 @@ export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = 
   installTextMetrics();
   const compiled = compile(spec, { logger: collectingLogger(warnings) });
   const svg = await oneAtATime(() => toSvg(compiled.spec, warnings));
+  // refuse a PNG beyond the pixel limit before resvg allocates it (4 bytes per pixel)
+  const maxPixels = options.maxPixels ?? DEFAULT_LIMITS.pngPixels;
+  const width = Math.ceil(svgDimension(svg, 'width') * (dpi / 96));
+  const height = Math.ceil(svgDimension(svg, 'height') * (dpi / 96));
+  if (width * height > maxPixels) {
+    throw new LimitError('pngPixels', limitMessages.pngTooLarge(options.id ?? 'figure', width, height, dpi, maxPixels), limitMessages.pngTooLargeHint(LIMIT_VARIABLES.pngPixels, suggestedLimit(width * height)));
+  }
   const png = withPhysicalDpi(await rasterize(svg, dpi / 96), dpi);
   const size = pngSize(png);
   return {

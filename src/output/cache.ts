@@ -5,8 +5,17 @@
  * computes results). A rebuild after a change to figures, templates or the PDF reuses them; a change
  * to anything that can move a number misses. Non-finite numbers and −0 are kept exactly (plain JSON
  * would turn NaN into null), so a cached run renders byte-identical output.
+ *
+ * Integrity: every cache entry (results, spec summaries, equivalences) is sealed with an HMAC-SHA256
+ * under a per-user secret kept outside the output folder (`$XDG_CACHE_HOME/metadx/cache-secret`,
+ * else `~/.cache/metadx/cache-secret`, mode 0600). An entry edited after metadx wrote it, or copied
+ * from another user's output folder, fails the check and is recomputed (with a note), so it can
+ * never be published in a version and certified by its manifest. Without a usable secret (no home
+ * folder, read-only) nothing is cached.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { engineFingerprint } from './fingerprint.ts';
 import { hashJson } from './hash.ts';
@@ -42,31 +51,113 @@ export function resultsKey(plan: VersionPlan): string {
   return hashJson({ spec: plan.keyParts.spec, inputs: plan.keyParts.inputs, name: plan.name, engine: engineFingerprint() });
 }
 
+const SECRET_BYTES = 32;
+const secrets = new Map<string, Buffer | null>();
+
+/** Where the per-user cache secret lives (outside any output folder). */
+export function cacheSecretPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
+  return join(base, 'metadx', 'cache-secret');
+}
+
+/**
+ * The per-user secret that seals cache entries, created on first use (0600); null when it cannot be
+ * read or created, or is not a private regular file of this user (then nothing is cached).
+ */
+export function cacheSecret(env: NodeJS.ProcessEnv = process.env): Buffer | null {
+  const path = cacheSecretPath(env);
+  if (secrets.has(path)) return secrets.get(path)!;
+  let secret: Buffer | null = null;
+  try {
+    if (!existsSync(path)) {
+      mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+      try {
+        writeFileSync(path, randomBytes(SECRET_BYTES), { flag: 'wx', mode: 0o600 });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another run made it first
+      }
+    }
+    const stat = lstatSync(path);
+    const ownUser = typeof process.getuid !== 'function' || stat.uid === process.getuid();
+    if (stat.isFile() && ownUser) {
+      if ((stat.mode & 0o077) !== 0) chmodSync(path, 0o600);
+      const bytes = readFileSync(path);
+      if (bytes.length >= SECRET_BYTES) secret = bytes;
+    }
+  } catch {
+    secret = null;
+  }
+  secrets.set(path, secret);
+  return secret;
+}
+
+const SEAL = 'metadx-cache-hmac-sha256:';
+
+const mac = (secret: Buffer, key: string, text: string) => createHmac('sha256', secret).update(`${key}\n`).update(text).digest();
+
+/**
+ * `text` with a first line holding its HMAC under `secret`, bound to the entry's `key` (its file
+ * name), so an entry copied under another key does not verify either.
+ */
+export function seal(text: string, secret: Buffer, key: string): string {
+  return `${SEAL}${mac(secret, key, text).toString('hex')}\n${text}`;
+}
+
+/** The text of a sealed entry, or undefined when the seal is missing or does not match. */
+export function unseal(sealed: string, secret: Buffer, key: string): string | undefined {
+  const newline = sealed.indexOf('\n');
+  if (!sealed.startsWith(SEAL) || newline < 0) return undefined;
+  const given = Buffer.from(sealed.slice(SEAL.length, newline), 'hex');
+  const text = sealed.slice(newline + 1);
+  const expected = mac(secret, key, text);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? text : undefined;
+}
+
+/** What a cache lookup found: an entry that passed the integrity check, nothing, or a damaged entry. */
+export type CacheLookup<T> = { status: 'hit'; value: T } | { status: 'miss' } | { status: 'tampered'; path: string };
+
 export class ResultsCache {
   private readonly directory: string;
+  private readonly secret: Buffer | null;
 
-  constructor(outRoot: string) {
+  constructor(outRoot: string, env: NodeJS.ProcessEnv = process.env) {
     this.directory = join(outRoot, CACHE, 'results');
+    this.secret = cacheSecret(env);
+  }
+
+  /** The entry under `key` if its seal verifies; a damaged or edited entry is removed. */
+  lookup<T>(key: string): CacheLookup<T> {
+    const path = join(this.directory, `${key}.json`);
+    if (this.secret === null || !existsSync(path)) return { status: 'miss' };
+    let text: string | undefined;
+    try {
+      text = unseal(readFileSync(path, 'utf8'), this.secret, `results/${key}`);
+      if (text !== undefined) return { status: 'hit', value: exactJson.parse<T>(text) };
+    } catch {
+      text = undefined;
+    }
+    rmSync(path, { force: true });
+    return { status: 'tampered', path };
   }
 
   get<T>(key: string): T | undefined {
-    const path = join(this.directory, `${key}.json`);
-    if (!existsSync(path)) return undefined;
-    try {
-      return exactJson.parse<T>(readFileSync(path, 'utf8'));
-    } catch {
-      rmSync(path, { force: true });
-      return undefined;
-    }
+    const found = this.lookup<T>(key);
+    return found.status === 'hit' ? found.value : undefined;
   }
 
+  /** Store an entry; a cache that cannot be written (read-only, full) only costs time later. */
   set(key: string, value: unknown): void {
-    mkdirSync(this.directory, { recursive: true });
+    if (this.secret === null) return;
     const path = join(this.directory, `${key}.json`);
     const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, exactJson.stringify(value));
-    renameSync(temporary, path);
-    this.prune();
+    try {
+      mkdirSync(this.directory, { recursive: true });
+      writeFileSync(temporary, seal(exactJson.stringify(value), this.secret, `results/${key}`));
+      renameSync(temporary, path);
+      this.prune();
+    } catch {
+      rmSync(temporary, { force: true });
+    }
   }
 
   private prune(): void {

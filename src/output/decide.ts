@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join, relative } from 'node:path';
 import { UserError } from '../diagnostics.ts';
 import { versionMessages } from '../messages.ts';
-import { CACHE } from './cache.ts';
+import { CACHE, cacheSecret, seal, unseal } from './cache.ts';
 import { currentEnvironment } from './fingerprint.ts';
 import type { Manifest } from './manifest.ts';
 import type { VersionPlan } from './plan.ts';
@@ -74,14 +74,23 @@ function environmentChanges(manifest: Manifest): string[] {
 const equivalencePath = (outRoot: string, key: string) => join(outRoot, CACHE, 'equivalent', key);
 
 /** Remember that a build with key `key` reproduced the version whose key is `manifestKey`. */
-export function recordEquivalence(outRoot: string, key: string, manifestKey: string): void {
+export function recordEquivalence(outRoot: string, key: string, manifestKey: string, env: NodeJS.ProcessEnv = process.env): void {
+  const secret = cacheSecret(env);
+  if (!secret) return;
   mkdirSync(join(outRoot, CACHE, 'equivalent'), { recursive: true });
-  writeFileSync(equivalencePath(outRoot, key), `${manifestKey}\n`);
+  writeFileSync(equivalencePath(outRoot, key), seal(`${key} ${manifestKey}`, secret, `equivalent/${key}`));
 }
 
-function isEquivalent(outRoot: string, key: string, manifestKey: string): boolean {
+/** A sealed record (src/output/cache.ts) says that `key` reproduced `manifestKey`. */
+function isEquivalent(outRoot: string, key: string, manifestKey: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const path = equivalencePath(outRoot, key);
-  return existsSync(path) && readFileSync(path, 'utf8').trim() === manifestKey;
+  const secret = cacheSecret(env);
+  if (!secret || !existsSync(path)) return false;
+  try {
+    return unseal(readFileSync(path, 'utf8'), secret, `equivalent/${key}`) === `${key} ${manifestKey}`;
+  } catch {
+    return false;
+  }
 }
 
 /** Every output the manifest lists is there with its recorded size (a cheap check; verify hashes). */
@@ -94,7 +103,7 @@ function outputsPresent(directory: string, manifest: Manifest): boolean {
 
 const hasPdf = (manifest: Manifest): boolean => manifest.outputs.some((file) => file.path === 'supplement.pdf');
 
-export function decide(plan: VersionPlan, options: { outRoot: string; pdf: boolean; replace: boolean }): Decision {
+export function decide(plan: VersionPlan, options: { outRoot: string; pdf: boolean; replace: boolean; env?: NodeJS.ProcessEnv }): Decision {
   if (!existsSync(plan.target)) return { action: 'build', replace: false, reason: 'new' };
   if (options.replace) return { action: 'build', replace: true, reason: 'replace' };
   const manifest = readManifest(plan.target);
@@ -103,7 +112,7 @@ export function decide(plan: VersionPlan, options: { outRoot: string; pdf: boole
   const complete = outputsPresent(plan.target, manifest) && (!options.pdf || hasPdf(manifest));
   if (differences.length === 0) return complete ? { action: 'reuse', manifest, reason: 'identical' } : { action: 'build', replace: true, reason: 'incomplete' };
   if (differences.every((difference) => difference.part === 'build' || difference.part === 'environment')) {
-    if (complete && isEquivalent(options.outRoot, plan.key, manifest.key)) return { action: 'reuse', manifest, reason: 'equivalent' };
+    if (complete && isEquivalent(options.outRoot, plan.key, manifest.key, options.env)) return { action: 'reuse', manifest, reason: 'equivalent' };
     return { action: 'compare', manifest, differences };
   }
   return { action: 'refuse', differences };

@@ -16,10 +16,11 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { pruneFolder } from './cache.ts';
+import { cacheSecret, pruneFolder, seal, unseal } from './cache.ts';
 import { buildFingerprint, currentEnvironment, environmentFingerprint } from './fingerprint.ts';
 import { canonicalJson, hashJson, sha256 } from './hash.ts';
 import { previousVersion } from './versions.ts';
+import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -27,8 +28,12 @@ export type InputRole = 'spec' | 'data' | 'characteristics' | 'quadas';
 
 export interface InputFile {
   role: InputRole;
-  /** path relative to the analysis folder, with "/" (the spec: its file name) */
+  /** path relative to the analysis folder, with "/" (the spec: its file name); starts with "../"
+   *  for a file outside the folder (--allow-outside-data) */
   path: string;
+  /** where its copy goes under inputs/: `path`, or for a file outside the analysis folder
+   *  `_outside/` + path with each ".." as "_up" (so the copy stays inside the version folder) */
+  copy: string;
   /** absolute path it was read from */
   source: string;
   bytes: Uint8Array;
@@ -114,6 +119,10 @@ const field = (value: unknown, ...keys: string[]): unknown => {
 export interface PlanOptions {
   outRoot: string;
   env: NodeJS.ProcessEnv;
+  /** files named in the spec may lie outside the analysis folder (--allow-outside-data) */
+  allowOutsideData?: boolean;
+  /** size limits: a larger spec or data file is not planned (the pipeline refuses it, naming the limit) */
+  limits?: Pick<Limits, 'specBytes' | 'dataBytes'>;
   /** override the output name (verify rebuilds a version whose spec sits in inputs/) */
   name?: string;
   /** override the date (verify reuses the recorded one) */
@@ -129,10 +138,11 @@ export interface PlanOptions {
  */
 export function planVersion(target: string, options: PlanOptions): VersionPlan | undefined {
   const specPath = resolveSpecPath(target);
-  if (!existsSync(specPath) || !statSync(specPath).isFile()) return undefined;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  if (!existsSync(specPath) || !statSync(specPath).isFile() || statSync(specPath).size > limits.specBytes) return undefined;
   const analysisDir = dirname(specPath);
   const specBytes = readFileSync(specPath);
-  const spec = readSpec(specBytes, options.outRoot);
+  const spec = readSpec(specBytes, options.outRoot, options.env);
   if (!spec) return undefined;
   const version = spec.version;
   const versionText = typeof version === 'number' && Number.isInteger(version) && version >= 0 ? String(version) : typeof version === 'string' && VERSION.test(version) && version !== 'latest' ? version : undefined;
@@ -141,18 +151,21 @@ export function planVersion(target: string, options: PlanOptions): VersionPlan |
   const name = options.name ?? (typeof specName === 'string' && NAME.test(specName) ? specName : basename(analysisDir));
   if (!NAME.test(name)) return undefined;
 
-  const inputs: InputFile[] = [{ role: 'spec', path: basename(specPath), source: specPath, bytes: specBytes, sha256: sha256(specBytes) }];
+  const inputs: InputFile[] = [{ role: 'spec', path: basename(specPath), copy: basename(specPath), source: specPath, bytes: specBytes, sha256: sha256(specBytes) }];
   for (const role of ['data', 'characteristics', 'quadas'] as const) {
     const file = spec.files[role];
     if (file === undefined) continue;
     if (typeof file !== 'string') return undefined;
     const source = resolve(analysisDir, file);
     const inside = relative(analysisDir, source);
-    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return undefined;
-    if (!existsSync(source) || !statSync(source).isFile()) return undefined;
+    // "..d.csv" is a file name inside the folder; only a ".." path segment leaves it
+    const outside = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
+    if (inside === '' || (outside && !options.allowOutsideData)) return undefined;
+    if (!existsSync(source) || !statSync(source).isFile() || statSync(source).size > limits.dataBytes) return undefined;
     const bytes = readFileSync(source);
     const path = inside.split(sep).join('/');
-    if (!inputs.some((input) => input.path === path)) inputs.push({ role, path, source, bytes, sha256: sha256(bytes) });
+    const copy = outside ? `_outside/${path.split('/').map((part) => (part === '..' ? '_up' : part)).join('/')}` : path;
+    if (!inputs.some((input) => input.path === path)) inputs.push({ role, path, copy, source, bytes, sha256: sha256(bytes) });
   }
 
   const outputDir = join(options.outRoot, name);
@@ -198,21 +211,45 @@ interface SpecSummary {
 /**
  * The spec's summary, from `<outRoot>/.cache/specs/` when these exact bytes were parsed before by
  * this build (so the no-change path does not even load the YAML parser), else parsed and stored.
+ * Entries are sealed (src/output/cache.ts): an edited one is ignored and parsed again.
  */
-function readSpec(bytes: Uint8Array, outRoot: string): SpecSummary | undefined {
+function readSpec(bytes: Uint8Array, outRoot: string, env: NodeJS.ProcessEnv): SpecSummary | undefined {
   const directory = join(outRoot, '.cache', 'specs');
-  const path = join(directory, `${hashJson({ spec: sha256(bytes), build: buildFingerprint(), environment: environmentFingerprint() })}.json`);
-  if (existsSync(path)) {
+  const entry = hashJson({ spec: sha256(bytes), build: buildFingerprint(), environment: environmentFingerprint() });
+  const path = join(directory, `${entry}.json`);
+  const secret = cacheSecret(env);
+  if (secret && existsSync(path)) {
     try {
-      return JSON.parse(readFileSync(path, 'utf8')) as SpecSummary;
+      const text = unseal(readFileSync(path, 'utf8'), secret, `specs/${entry}`);
+      if (text !== undefined) return JSON.parse(text) as SpecSummary;
     } catch {
       // unreadable: parse again
     }
   }
   let spec: unknown;
   try {
-    const { parse } = require('yaml') as typeof import('yaml');
-    spec = parse(Buffer.from(bytes).toString('utf8'), { uniqueKeys: true, merge: false, maxAliasCount: 50, logLevel: 'silent' });
+    const { parseDocument, visit, isScalar } = require('yaml') as typeof import('yaml');
+    // uniqueKeys: false and a linear check of our own: the parser's check compares every pair of
+    // keys (minutes for a spec with 100,000 keys); a duplicate key leaves the spec unplanned
+    const doc = parseDocument(Buffer.from(bytes).toString('utf8'), { uniqueKeys: false, merge: false, logLevel: 'silent' });
+    if (doc.errors.length > 0) return undefined;
+    let duplicate = false;
+    visit(doc, {
+      Map(_key, map) {
+        const seen = new Set<string>();
+        for (const pair of map.items) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+          if (seen.has(key)) {
+            duplicate = true;
+            return visit.BREAK;
+          }
+          seen.add(key);
+        }
+        return undefined;
+      },
+    });
+    if (duplicate) return undefined;
+    spec = doc.toJS({ maxAliasCount: 50 });
   } catch {
     return undefined;
   }
@@ -223,9 +260,10 @@ function readSpec(bytes: Uint8Array, outRoot: string): SpecSummary | undefined {
     date: field(spec, 'date'),
     files: { data: field(spec, 'data', 'file'), characteristics: field(spec, 'characteristics', 'file'), quadas: field(spec, 'quadas', 'file') },
   };
+  if (!secret) return summary;
   try {
     mkdirSync(directory, { recursive: true });
-    writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(summary));
+    writeFileSync(`${path}.${process.pid}.tmp`, seal(JSON.stringify(summary), secret, `specs/${entry}`));
     renameSync(`${path}.${process.pid}.tmp`, path);
     pruneFolder(directory, 256);
   } catch {

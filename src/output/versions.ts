@@ -3,7 +3,7 @@
  * numerically, so 10 follows 9; other text compares piece by piece, digits as numbers, so dates and
  * "1.10" sort naturally), the predecessor of a version, and the `latest` symlink.
  */
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from './manifest.ts';
 
@@ -37,13 +37,47 @@ export function listVersions(analysisDir: string): string[] {
     .sort(compareVersions);
 }
 
+/** manifest.json larger than this is not one metadx wrote (a 2,000-study version's is under 1 MB). */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
+const isFileEntry = (value: unknown): boolean => {
+  const entry = value as { path?: unknown; sha256?: unknown; bytes?: unknown } | null;
+  return typeof entry === 'object' && entry !== null && typeof entry.path === 'string' && typeof entry.sha256 === 'string' && typeof entry.bytes === 'number';
+};
+
+/**
+ * The shape every reader of a manifest relies on (verify, decide, diff): a manifest that lacks it
+ * is not one metadx wrote, and is treated as no manifest rather than crashing a command.
+ */
+function isManifest(value: unknown): value is Manifest {
+  const m = value as Partial<Record<keyof Manifest, unknown>> | null;
+  if (typeof m !== 'object' || m === null) return false;
+  const previous = m.previous as { results?: unknown; manifest?: unknown; version?: unknown } | null | undefined;
+  const software = m.software as { metadx?: unknown } | null | undefined;
+  const date = m.date as { value?: unknown } | null | undefined;
+  return (
+    typeof m.key === 'string' &&
+    typeof m.analysis === 'string' &&
+    typeof m.version === 'string' &&
+    typeof m.keyParts === 'object' && m.keyParts !== null &&
+    Array.isArray(m.outputs) && m.outputs.every(isFileEntry) &&
+    Array.isArray(m.inputs) && m.inputs.every(isFileEntry) &&
+    (previous === null || previous === undefined || (typeof previous.version === 'string' && isFileEntry(previous.results) && isFileEntry(previous.manifest))) &&
+    typeof software === 'object' && software !== null && typeof software.metadx === 'string' &&
+    typeof date === 'object' && date !== null && typeof date.value === 'string'
+  );
+}
+
 /** The manifest of a version folder, or undefined when it has none (or it is unreadable). */
 export function readManifest(versionDir: string): Manifest | undefined {
   const path = join(versionDir, MANIFEST);
   if (!existsSync(path)) return undefined;
   try {
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    return typeof manifest === 'object' && manifest !== null && typeof manifest.key === 'string' ? manifest : undefined;
+    // a regular file of sensible size only (not a FIFO, a device or a huge file)
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size > MAX_MANIFEST_BYTES) return undefined;
+    const manifest: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return isManifest(manifest) ? manifest : undefined;
   } catch {
     return undefined;
   }

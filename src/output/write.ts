@@ -11,7 +11,7 @@
  *   `<pid>.<n>.replaced.<name>@<version>`, the new one renamed into place, the old one deleted.
  *   Should the process die between the two renames, the next run puts the old folder back.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ManifestFile } from './manifest.ts';
 import { sha256 } from './hash.ts';
@@ -24,11 +24,23 @@ export interface OutputFile {
   content: string | Uint8Array;
 }
 
+/** Another run holds the lock of this version (see StagedVersion.begin). */
+export class VersionBusyError extends Error {
+  constructor(readonly pid: number) {
+    super(`version is being written by process ${pid}`);
+    this.name = 'VersionBusyError';
+  }
+}
+
 const active = new Set<string>();
+/** lock files held by this process: out/.staging/lock.<name>@<version> */
+const locks = new Set<string>();
 let handlersInstalled = false;
 let counter = 0;
 
 function removeActive(): void {
+  for (const lock of locks) rmSync(lock, { force: true });
+  locks.clear();
   for (const directory of active) {
     rmSync(directory, { recursive: true, force: true });
     try {
@@ -64,6 +76,44 @@ const isAlive = (pid: number): boolean => {
 };
 
 const STAGING_NAME = /^(\d+)\.(\d+)\.(replaced\.)?(.+)@([^@]+)$/;
+const LOCK_PREFIX = 'lock.';
+
+/** The process id written in a lock file, if it can be read. */
+function lockOwner(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Take the lock of one version (`out/.staging/lock.<name>@<version>`, created exclusively and
+ * holding the process id), so two runs never build the same version at once: the second is told
+ * which process is writing it. A lock whose process is gone (a killed run) is taken over.
+ */
+function acquireLock(root: string, name: string, version: string): string {
+  const path = join(root, `${LOCK_PREFIX}${name}@${version}`);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
+      locks.add(path);
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = lockOwner(path);
+      if (owner !== undefined && owner !== process.pid && isAlive(owner)) throw new VersionBusyError(owner);
+      rmSync(path, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new VersionBusyError(lockOwner(path) ?? 0);
+}
+
+function releaseLock(path: string): void {
+  rmSync(path, { force: true });
+  locks.delete(path);
+}
 
 /**
  * Remove staging folders left by processes that are gone; put back a version folder that was
@@ -73,6 +123,11 @@ export function cleanStaleStaging(outRoot: string): void {
   const root = join(outRoot, STAGING);
   if (!existsSync(root)) return;
   for (const entry of readdirSync(root)) {
+    if (entry.startsWith(LOCK_PREFIX)) {
+      // a lock of a live process stays; one left by a killed run is removed
+      if (!isAlive(lockOwner(join(root, entry)) ?? -1)) rmSync(join(root, entry), { force: true });
+      continue;
+    }
     const match = STAGING_NAME.exec(entry);
     if (match && isAlive(Number(match[1]))) continue;
     const path = join(root, entry);
@@ -93,6 +148,7 @@ export class StagedVersion {
   readonly directory: string;
   private readonly written = new Map<string, ManifestFile>();
   private open = true;
+  private readonly lock: string;
 
   private constructor(
     private readonly outRoot: string,
@@ -103,6 +159,7 @@ export class StagedVersion {
     cleanStaleStaging(outRoot);
     const root = join(outRoot, STAGING);
     mkdirSync(root, { recursive: true });
+    this.lock = acquireLock(root, name, version);
     this.directory = join(root, `${process.pid}.${++counter}.${name}@${version}`);
     rmSync(this.directory, { recursive: true, force: true });
     mkdirSync(this.directory);
@@ -151,6 +208,7 @@ export class StagedVersion {
       active.delete(this.directory);
     }
     this.open = false;
+    releaseLock(this.lock);
     this.tidy();
     return target;
   }
@@ -169,6 +227,7 @@ export class StagedVersion {
     rmSync(this.directory, { recursive: true, force: true });
     active.delete(this.directory);
     this.open = false;
+    releaseLock(this.lock);
     this.tidy();
   }
 }

@@ -52,6 +52,12 @@ export const COMMON_FLAGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND',
 ];
 
+/**
+ * Flags never passed to Chromium: a DevTools port (metadx talks to Chromium over a pipe, so no
+ * local user can drive the browser) and flags that switch off web security.
+ */
+export const UNSAFE_FLAGS = ['--remote-debugging-port', '--remote-debugging-address', '--disable-web-security', '--allow-running-insecure-content', '--allow-file-access-from-files', '--remote-allow-origins'];
+
 let sparticuzPath: Promise<string> | undefined;
 
 /**
@@ -73,7 +79,9 @@ export async function findBrowser(env: NodeJS.ProcessEnv): Promise<BrowserChoice
     const chromium = (await import('@sparticuz/chromium')).default;
     sparticuzPath ??= chromium.executablePath();
     const executablePath = await sparticuzPath;
-    const args = chromium.args.filter((a) => !a.startsWith('--headless'));
+    // its serverless defaults include flags that weaken the page's isolation: not for printing
+    // documents (src/pdf/print.ts also disables page JavaScript and blocks the network)
+    const args = chromium.args.filter((a) => !a.startsWith('--headless') && !UNSAFE_FLAGS.some((flag) => a === flag || a.startsWith(`${flag}=`)));
     return { executablePath, source: '@sparticuz/chromium', headless: 'shell', args, ...timeout };
   } catch {
     return undefined;

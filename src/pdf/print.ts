@@ -6,14 +6,15 @@
  *   network layer refuses every other scheme (Network.setBlockedURLs), and no host name or address
  *   resolves (--host-resolver-rules); page JavaScript is disabled.
  * - Reproducibility: the PDF's CreationDate/ModDate are set to the document date.
+ * - The browser: DevTools over a pipe (no port), never outliving metadx, its temporary profile
+ *   removed on every exit path, SIGKILL included (src/pdf/launch.ts).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
 import { pdfMessages as M } from '../messages.ts';
-import { COMMON_FLAGS, type BrowserChoice } from './browser.ts';
+import type { BrowserChoice } from './browser.ts';
+import { LaunchError, launchBrowser, type LaunchedBrowser } from './launch.ts';
 
 export interface PrintOptions {
   paper: 'A4' | 'Letter';
@@ -150,21 +151,13 @@ export function fixPdfDates(pdf: Uint8Array, date: string): Uint8Array {
  */
 export async function printPdf(html: string, browserChoice: BrowserChoice, options: PrintOptions): Promise<PrintResult> {
   const timeout = options.timeoutMs ?? browserChoice.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const workDir = mkdtempSync(join(tmpdir(), 'metadx-pdf-'));
   const blockedRequests: string[] = [];
-  let browser: Browser | undefined;
+  let launched: LaunchedBrowser | undefined;
   let stage: 'start' | 'print' = 'start';
   try {
-    const fontConfig = writeFontConfig(workDir);
-    browser = await puppeteer.launch({
-      executablePath: browserChoice.executablePath,
-      headless: browserChoice.headless,
-      args: [...browserChoice.args, ...COMMON_FLAGS],
-      userDataDir: join(workDir, 'profile'),
-      env: { ...process.env, FONTCONFIG_FILE: fontConfig, TZ: 'UTC' },
-      timeout,
-      protocolTimeout: timeout,
-    });
+    // Chromium over a pipe, killed and its profile removed on every exit path (src/pdf/launch.ts)
+    launched = await launchBrowser(browserChoice, { timeoutMs: timeout, prepare: (workDir) => ({ FONTCONFIG_FILE: writeFontConfig(workDir), TZ: 'UTC' }) });
+    const browser = launched.browser;
     stage = 'print';
     const page = await browser.newPage();
     page.setDefaultTimeout(timeout);
@@ -227,9 +220,9 @@ export async function printPdf(html: string, browserChoice: BrowserChoice, optio
     const browserVersion = await browser.version();
     return { pdf: fixPdfDates(pdf, options.date), blockedRequests, browserVersion };
   } catch (error) {
-    throw new PdfError(describePdfFailure(error, browserChoice, timeout, stage), { cause: error });
+    // LaunchError: src/pdf/launch.ts has already said what happened (exit code and stderr, timeout)
+    throw new PdfError(error instanceof LaunchError ? error.message : describePdfFailure(error, browserChoice, timeout, stage), { cause: error });
   } finally {
-    await browser?.close().catch(() => undefined);
-    rmSync(workDir, { recursive: true, force: true });
+    await launched?.close();
   }
 }

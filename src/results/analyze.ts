@@ -3,7 +3,7 @@
  * method that produced it.
  */
 import type { StudyData } from '../data/studies.ts';
-import type { AnalysisSpec } from '../spec/schema.ts';
+import type { AnalysisSpec, ModelSettings } from '../spec/schema.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import type { Interval } from '../stats/types.ts';
 import { ENGINE_VERSION } from '../version.ts';
@@ -60,7 +60,8 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
   const pooled = poolStudies(counts, options);
   const excludeLabels = spec.sensitivity.exclude ?? [];
   const totals = { participants: diseased + nonDiseased, diseased, nonDiseased, groups: new Set(studies.map((s) => s.group ?? s.label)).size };
-  const deeks = deeksOrNull(counts, options);
+  // a data set that does not support Deeks' test gets a note with the model's (summary section)
+  const deeks = deeksOrNull(counts, options, pooled.model.notes);
   const findings = summaryOfFindings({ spec, studies, totals, pooled, deeks, level, quadas: extra.quadas ? { domains: extra.quadas.domains, provenance: spec.quadas?.provenance ?? 'real' } : null });
   const ratios = (measure: StudyRatioEstimates['measure']): StudyRatioEstimates | null => {
     const univariate = pooled.univariate[measure];
@@ -116,17 +117,25 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
 
 /** Model settings from the spec. */
 export function pooledOptions(spec: AnalysisSpec): PooledOptions {
+  return modelOptions(spec.model);
+}
+
+/**
+ * Pooling options from the `model:` settings (defaults filled in by ModelSettingsSchema): the one
+ * mapping used by `metadx report` and `metadx fit`, so both give the same answer for the same settings.
+ */
+export function modelOptions(model: ModelSettings): PooledOptions {
   return {
-    method: spec.model.method,
-    quadrature: spec.model.quadrature,
-    nodes: spec.model.nodes ?? defaultNodePlacement(spec.model.quadrature),
-    srocRange: spec.model.sroc_range,
-    correction: spec.model.correction,
-    correctionValue: spec.model.correction_value,
-    region: spec.model.region,
-    level: spec.model.level,
-    aucCi: spec.model.auc_ci,
-    bootstrap: spec.model.bootstrap,
-    seed: spec.model.seed,
+    method: model.method,
+    quadrature: model.quadrature,
+    nodes: model.nodes ?? defaultNodePlacement(model.quadrature),
+    srocRange: model.sroc_range,
+    correction: model.correction,
+    correctionValue: model.correction_value,
+    region: model.region,
+    level: model.level,
+    aucCi: model.auc_ci,
+    bootstrap: model.bootstrap,
+    seed: model.seed,
   };
 }

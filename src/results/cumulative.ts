@@ -17,7 +17,8 @@
  * that is unavailable. Pure; no formatting.
  */
 import type { AnalysisSpec } from '../spec/schema.ts';
-import type { Counts, Interval } from '../stats/types.ts';
+import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
+import type { Counts, Interval, StatsNote } from '../stats/types.ts';
 import { poolStudies, type PooledOptions } from './pooled.ts';
 
 export interface CumulativeStep {
@@ -37,6 +38,8 @@ export interface CumulativeStep {
   converged: boolean;
   sens: Interval | null;
   spec: Interval | null;
+  /** why this step could not be pooled (an expected numerical failure), shown in the report */
+  note?: StatsNote;
 }
 
 export interface CumulativeAnalysis {
@@ -92,13 +95,14 @@ function publications(studies: readonly CumulativeStudy[]): Publication[] {
 
 const finite = (interval: Interval): Interval | null => ([interval.est, interval.lo, interval.hi].every(Number.isFinite) ? { est: interval.est, lo: interval.lo, hi: interval.hi } : null);
 
-function pool(counts: Counts[], options: PooledOptions): Pick<CumulativeStep, 'method' | 'converged' | 'sens' | 'spec'> {
+function pool(counts: Counts[], options: PooledOptions): Pick<CumulativeStep, 'method' | 'converged' | 'sens' | 'spec' | 'note'> {
   if (counts.length < 2) return { method: 'none', converged: false, sens: null, spec: null };
   try {
     const pooled = poolStudies(counts, { ...options, aucCi: 'delta', bootstrap: Math.min(options.bootstrap, 200) });
     return { method: pooled.model.method, converged: pooled.model.converged, sens: finite(pooled.summary.sens), spec: finite(pooled.summary.spec) };
-  } catch {
-    return { method: 'none', converged: false, sens: null, spec: null };
+  } catch (error) {
+    if (!(error instanceof NotEstimableError)) throw error;
+    return { method: 'none', converged: false, sens: null, spec: null, note: notEstimableNote(`the pooled estimate of the first ${counts.length} tables`, error) };
   }
 }
 

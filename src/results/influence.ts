@@ -15,7 +15,8 @@
 import { bivariateBoxplot, type BivariateBoxplotResult } from '../stats/bivariate-boxplot.ts';
 import { applyContinuityCorrection } from '../stats/continuity.ts';
 import { chiSquareUpperTail } from '../stats/distributions.ts';
-import type { Counts, Matrix2 } from '../stats/types.ts';
+import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
+import type { Counts, Matrix2, StatsNote } from '../stats/types.ts';
 import { poolStudies, type PooledOptions, type PooledResult } from './pooled.ts';
 
 export interface StudyInfluence {
@@ -40,6 +41,8 @@ export interface InfluenceResult {
   /** leave-one-out was skipped (too many studies, or switched off) */
   leaveOneOutSkipped: 'disabled' | 'too-many-studies' | 'too-few-studies' | null;
   sensitivity: SensitivityAnalysis[];
+  /** statistics the data do not support (e.g. the bivariate box plot), shown in the report */
+  notes: StatsNote[];
 }
 
 /** Leave-one-out refits are skipped above this many studies (k refits of k studies each). */
@@ -89,10 +92,13 @@ export function influenceAnalysis(
 ): InfluenceResult {
   const k = counts.length;
   let boxplot: BivariateBoxplotResult | null = null;
+  const notes: StatsNote[] = [];
   if (k >= 4) {
     try {
       boxplot = bivariateBoxplot(counts, { correction: options.correction === 'none' ? 'single' : options.correction, correctionValue: options.correctionValue });
-    } catch {
+    } catch (error) {
+      if (!(error instanceof NotEstimableError)) throw error;
+      notes.push(notEstimableNote('the bivariate box plot (outliers)', error));
       boxplot = null;
     }
   }
@@ -130,5 +136,5 @@ export function influenceAnalysis(
     const excluded = [...settings.exclude].sort((a, b) => a - b);
     sensitivity.push({ reason: 'spec', excluded, pooled: fit(excluded) });
   }
-  return { boxplot, studies, leaveOneOutSkipped: skipped, sensitivity };
+  return { boxplot, studies, leaveOneOutSkipped: skipped, sensitivity, notes };
 }

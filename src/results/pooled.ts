@@ -20,6 +20,7 @@ import { clopperPearson } from '../stats/clopper-pearson.ts';
 import { deeksFunnelTest, type DeeksResult } from '../stats/deeks.ts';
 import type { SharedInterceptFit } from '../stats/glmm-shared-intercept.ts';
 import { conditionNumber, parameterUncertainty, thetaVcovFromPsi, type ParameterUncertainty } from '../stats/parameter-uncertainty.ts';
+import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
 
 export interface PooledOptions {
   method: 'glmm' | 'reitsma';
@@ -170,11 +171,16 @@ function srocPoints(
 
 const toPoints = (points: readonly RegionPoint[]): RocPointLite[] => points.map((p) => ({ fpr: p.fpr, sens: p.sens }));
 
-function univariateAll(counts: readonly Counts[], level: number): PooledResult['univariate'] {
-  const run = (measure: 'logitSens' | 'logitSpec' | 'logDor' | 'logLrPos' | 'logLrNeg'): UnivariateResult | null => {
+const UNIVARIATE_MEASURES = { logitSens: 'logit sensitivity', logitSpec: 'logit specificity', logDor: 'ln DOR', logLrPos: 'ln LR+', logLrNeg: 'ln LR−' } as const;
+
+/** Univariate REML pooling of each measure; one the data do not support is null, with a note. */
+function univariateAll(counts: readonly Counts[], level: number, notes: StatsNote[]): PooledResult['univariate'] {
+  const run = (measure: keyof typeof UNIVARIATE_MEASURES): UnivariateResult | null => {
     try {
       return univariateMetaAnalysis(counts, measure, { estimator: 'REML', level, add: 0.5, to: 'only0' });
-    } catch {
+    } catch (error) {
+      if (!(error instanceof NotEstimableError)) throw error;
+      notes.push(notEstimableNote(`univariate pooling of ${UNIVARIATE_MEASURES[measure]}`, error));
       return null;
     }
   };
@@ -184,9 +190,14 @@ function univariateAll(counts: readonly Counts[], level: number): PooledResult['
 /** Pool the tables; see the module comment. */
 export function poolStudies(counts: readonly Counts[], options: PooledOptions): PooledResult {
   const k = counts.length;
-  const univariate = univariateAll(counts, options.level);
+  /** statistics the data do not support (NotEstimableError), shown with the model's notes */
+  const notEstimable: StatsNote[] = [];
+  const univariate = univariateAll(counts, options.level, notEstimable);
   const minimum = options.minimumBivariate ?? 4;
-  if (k < minimum) return univariateFallback(counts, options, univariate);
+  if (k < minimum) {
+    const fallback = univariateFallback(counts, options, univariate);
+    return { ...fallback, model: { ...fallback.model, notes: [...fallback.model.notes, ...notEstimable] } };
+  }
 
   let model: ModelInfo;
   let mu: { sens: number; spec: number };
@@ -267,7 +278,10 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
   let predictionMidas: RocPointLite[] | null = null;
   try {
     predictionMidas = toPoints(midasCompatPredictionRegion(mu, vcov, tau2, rho ?? 0, { level: options.level, k }).points);
-  } catch {
+  } catch (error) {
+    if (!(error instanceof NotEstimableError)) throw error;
+    // drawn only with compat: midas, whose table notes the same failure (midas-compat.ts,
+    // 'prediction-region'); noting it here would add it to every report with τ² at 0
     predictionMidas = null;
   }
   const midas = midasAuc(parameters);
@@ -277,11 +291,13 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
   try {
     // as midas prints them: centred on its shared-random-intercept ("fixed-effects") model
     midasHeterogeneity = midasForestHeterogeneity(counts, options.level);
-  } catch {
+  } catch (error) {
+    if (!(error instanceof NotEstimableError)) throw error;
+    notEstimable.push(notEstimableNote("Cochran's Q and I² of the forest plot (midas)", error));
     midasHeterogeneity = null;
   }
   return {
-    model,
+    model: { ...model, notes: [...model.notes, ...notEstimable] },
     mu,
     vcov,
     se: { sens: Math.sqrt(vcov[0][0]), spec: Math.sqrt(vcov[1][1]) },
@@ -449,12 +465,17 @@ function univariateFallback(counts: readonly Counts[], options: PooledOptions, u
   };
 }
 
-/** Deeks' funnel-plot asymmetry test when it can be computed (k >= 3), else null. */
-export function deeksOrNull(counts: readonly Counts[], options: Pick<PooledOptions, 'correction' | 'correctionValue'>): DeeksResult | null {
+/**
+ * Deeks' funnel-plot asymmetry test when it can be computed (k >= 3), else null; a data set that
+ * does not support it (NotEstimableError) adds a note to `notes`.
+ */
+export function deeksOrNull(counts: readonly Counts[], options: Pick<PooledOptions, 'correction' | 'correctionValue'>, notes?: StatsNote[]): DeeksResult | null {
   if (counts.length < 3) return null;
   try {
     return deeksFunnelTest(counts, { correction: options.correction, correctionValue: options.correctionValue });
-  } catch {
+  } catch (error) {
+    if (!(error instanceof NotEstimableError)) throw error;
+    notes?.push(notEstimableNote("Deeks' funnel-plot asymmetry test", error));
     return null;
   }
 }

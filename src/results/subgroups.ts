@@ -9,6 +9,7 @@ import { chiSquareUpperTail } from '../stats/distributions.ts';
 import type { Counts, StatsNote } from '../stats/types.ts';
 import { metaRegression, type MetaRegressionResult } from './meta-regression.ts';
 import { poolStudies, type PooledOptions, type PooledResult } from './pooled.ts';
+import { NotEstimableError } from '../stats/errors.ts';
 
 export interface SubgroupLevel {
   level: string;
@@ -49,7 +50,7 @@ function tryRegression(fit: () => MetaRegressionResult, covariate: string, notes
   try {
     return fit();
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
+    if (!(error instanceof NotEstimableError)) throw error;
     notes.push({ code: 'meta-regression-not-fitted', detail: { covariate, reason: error.message } });
     return null;
   }

@@ -4,7 +4,7 @@
  * Pure: takes the text, returns the spec or diagnostics; reading the file happens in the caller.
  */
 import { LineCounter, isMap, isScalar, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
@@ -17,6 +17,8 @@ export interface SpecLoadResult {
   diagnostics: Diagnostic[];
   /** line/column of each key path, for later stages that want to point into the spec */
   locate: (path: readonly (string | number)[]) => { line: number; column: number } | undefined;
+  /** whether the spec writes this key path itself (not filled in by a default) */
+  written?: (path: readonly (string | number)[]) => boolean;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -25,6 +27,9 @@ type Issue = z.core.$ZodIssue;
 /** Tags of the YAML 1.2 core schema; every other tag (!!binary, !!js/function, !include, ...) is refused. */
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
+/** Problems described in full for one spec; more are only counted (spec.more-problems). */
+export const MAX_SPEC_DIAGNOSTICS = 100;
+
 /** Expanded aliases allowed before a spec counts as an alias bomb ("billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
 
@@ -32,7 +37,8 @@ const MAX_ALIAS_COUNT = 50;
 export function loadSpec(source: string, file: string): SpecLoadResult {
   const lineCounter = new LineCounter();
   // core schema whatever a %YAML directive says; no custom or "known" (YAML 1.1) tags; no merge keys
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [], resolveKnownTags: false, schema: 'core', merge: false });
+  // duplicate keys are found below (linear time); the parser's own check is quadratic
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: false, customTags: [], resolveKnownTags: false, schema: 'core', merge: false });
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number | undefined): { line: number; column: number } | undefined => {
     if (offset === undefined) return undefined;
@@ -50,6 +56,10 @@ export function loadSpec(source: string, file: string): SpecLoadResult {
   // the first syntax error only: the ones after it are usually consequences of it
   const syntax = doc.errors[0];
   if (syntax) diagnostics.push(yamlErrorDiagnostic(syntax, source, file, at));
+  else {
+    const duplicate = firstDuplicateKey(doc);
+    if (duplicate) diagnostics.push({ severity: 'error', code: 'spec.yaml-duplicate-key', message: M.yamlDuplicateKey(duplicate.key), hint: M.yamlDuplicateKeyHint(), file, ...at(duplicate.offset) });
+  }
   const tagged = new Set<number>();
   for (const warning of doc.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED') {
@@ -99,14 +109,44 @@ export function loadSpec(source: string, file: string): SpecLoadResult {
     return { diagnostics, locate };
   }
 
-  const parsed = AnalysisSpecSchema.safeParse(value);
+  // one Unicode form (NFC) for every key and text, as for data cells (src/data/csv.ts), so a label
+  // or level typed on a Mac (decomposed) matches the same text typed elsewhere
+  const parsed = AnalysisSpecSchema.safeParse(normaliseText(value));
   if (parsed.success) {
     diagnostics.push(...semanticChecks(parsed.data, file, locate));
-    return diagnostics.length > 0 ? { diagnostics, locate } : { spec: parsed.data, diagnostics, locate };
+    return diagnostics.length > 0 ? { diagnostics, locate } : { spec: parsed.data, diagnostics, locate, written: (path) => doc.hasIn(path) };
   }
 
-  for (const issue of parsed.error.issues) diagnostics.push(...issueToDiagnostics(issue, doc, file, at, value));
-  return { diagnostics: sortDiagnostics(dropMissingExplainedByTypos(diagnostics)), locate };
+  // at most MAX_SPEC_DIAGNOSTICS problems are described (each unknown key costs a suggestion
+  // search); the rest are counted, so a spec with 100,000 stray keys is answered at once
+  let omitted = 0;
+  let firstOmitted: number | undefined;
+  for (const issue of parsed.error.issues) {
+    const budget = MAX_SPEC_DIAGNOSTICS - diagnostics.length;
+    if (issue.code === 'unrecognized_keys' && issue.keys.length > budget) {
+      const path = issue.path as (string | number)[];
+      omitted += issue.keys.length - Math.max(budget, 0);
+      firstOmitted ??= keyRange(doc, path, issue.keys[Math.max(budget, 0)]!)?.[0];
+      if (budget > 0) diagnostics.push(...issueToDiagnostics({ ...issue, keys: issue.keys.slice(0, budget) }, doc, file, at, value));
+    } else if (budget <= 0) {
+      omitted++;
+    } else diagnostics.push(...issueToDiagnostics(issue, doc, file, at, value));
+  }
+  const sorted = sortDiagnostics(dropMissingExplainedByTypos(diagnostics));
+  if (omitted > 0) {
+    sorted.push({ severity: 'error', code: 'spec.more-problems', message: M.moreProblems(omitted), hint: M.moreProblemsHint(), file, ...(at(firstOmitted) ?? { line: 1, column: 1 }) });
+  }
+  return { diagnostics: sorted, locate };
+}
+
+/** Every string (keys and values) of parsed YAML in Unicode normal form C. */
+function normaliseText(value: unknown): unknown {
+  if (typeof value === 'string') return value.normalize('NFC');
+  if (Array.isArray(value)) return value.map(normaliseText);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.normalize('NFC'), normaliseText(item)]));
+  }
+  return value;
 }
 
 /** A YAML parse error as a diagnostic, reworded for the common mistakes. */
@@ -177,14 +217,45 @@ function nodeRange(doc: Document, path: readonly (string | number)[]): [number, 
   return undefined;
 }
 
+/** Key → range of its key token, per mapping node, built once (so many unknown keys stay linear). */
+const keyIndexes = new WeakMap<object, Map<string, [number, number, number]>>();
+
 /** Range of the key token `key` inside the mapping at `path` (for unknown-key errors). */
 function keyRange(doc: Document, path: readonly (string | number)[], key: string): [number, number, number] | undefined {
   const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
   if (!isMap(map)) return undefined;
-  for (const pair of map.items) {
-    if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) return pair.key.range;
+  let index = keyIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && pair.key.range && !index.has(String(pair.key.value))) index.set(String(pair.key.value), pair.key.range);
+    }
+    keyIndexes.set(map, index);
   }
-  return undefined;
+  return index.get(key);
+}
+
+/**
+ * The first key that appears twice in one mapping, found in linear time (the yaml package's own
+ * uniqueKeys check compares every pair: minutes for a spec with 100,000 keys).
+ */
+function firstDuplicateKey(doc: Document): { key: string; offset: number | undefined } | undefined {
+  let found: { key: string; offset: number | undefined } | undefined;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (seen.has(key)) {
+          const offset = (pair.key as { range?: [number, number, number] } | null)?.range?.[0];
+          if (found === undefined || (offset ?? Infinity) < (found.offset ?? Infinity)) found = { key, offset };
+          return;
+        }
+        seen.add(key);
+      }
+    },
+  });
+  return found;
 }
 
 function describePath(path: readonly PropertyKey[]): string {
@@ -321,7 +392,18 @@ function expectedName(expected: string): string {
 
 export type SpecInputPath =
   | { ok: true; absolute: string }
-  | { ok: false; reason: 'outside' | 'symlink-outside' | 'missing' | 'not-a-file'; absolute: string; target?: string };
+  | { ok: false; reason: 'outside' | 'symlink-outside' | 'missing' | 'not-a-file'; absolute: string; target?: string; kind?: FileKind };
+
+export type FileKind = 'folder' | 'named pipe' | 'socket' | 'device' | 'special';
+
+/** What a path that is not a regular file is, for messages. */
+export function fileKind(stat: Stats): FileKind {
+  if (stat.isDirectory()) return 'folder';
+  if (stat.isFIFO()) return 'named pipe';
+  if (stat.isSocket()) return 'socket';
+  if (stat.isBlockDevice() || stat.isCharacterDevice()) return 'device';
+  return 'special';
+}
 
 const inside = (folder: string, path: string): boolean => {
   const rel = relative(folder, path);
@@ -341,6 +423,7 @@ export function resolveSpecInput(directory: string, path: string, options: { all
     const target = realpathSync(absolute);
     if (!inside(realpathSync(directory), target)) return { ok: false, reason: 'symlink-outside', absolute, target };
   }
-  if (!statSync(absolute).isFile()) return { ok: false, reason: 'not-a-file', absolute };
+  const stat = statSync(absolute);
+  if (!stat.isFile()) return { ok: false, reason: 'not-a-file', absolute, kind: fileKind(stat) };
   return { ok: true, absolute };
 }

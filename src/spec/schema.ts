@@ -290,7 +290,7 @@ export const AnalysisSpecSchema = z
     subtitle: text.optional(),
     authors: z.array(text).default([]),
     version: z
-      .union([z.number().int().nonnegative(), z.string().regex(/^(?!latest$)[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-", not starting with "." and not "latest"')])
+      .union([z.number().int().nonnegative(), z.string().regex(/^(?!latest$)[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-", starting with a letter or digit, and not "latest"')])
       .describe('Version of this analysis (e.g. 1, 2 or a search date); names the output folder'),
     date: z
       .string()
@@ -343,3 +343,8 @@ export function analysisJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(AnalysisSpecSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return { ...schema, $id: 'https://metadx.invalid/schema/analysis.schema.json', title: 'metadx analysis spec' };
 }
+
+/** The `model:` section alone: its defaults are the defaults of every entry point (report, fit). */
+export const ModelSettingsSchema = model;
+/** Model settings with defaults filled in. */
+export type ModelSettings = z.infer<typeof model>;

@@ -28,6 +28,7 @@ import type { Counts, StatsNote } from './types.ts';
 import { applyContinuityCorrection, type CorrectionPolicy } from './continuity.ts';
 import { weightedLeastSquares } from './linear-model.ts';
 import { expit } from './distributions.ts';
+import { NotEstimableError } from './errors.ts';
 
 export interface BoxplotPoint {
   logitSens: number;
@@ -92,8 +93,8 @@ export function bivariateBoxplotXY(
 ): Omit<BivariateBoxplotResult, 'correction'> {
   const n = y.length;
   if (x.length !== n || index.length !== n) throw new RangeError('x, y and index must have the same length');
-  if (n < 4) throw new RangeError(`the bivariate boxplot needs at least 4 studies, got ${n}`);
-  if (![...x, ...y].every(Number.isFinite)) throw new RangeError('coordinates must be finite');
+  if (n < 4) throw new NotEstimableError(`the bivariate boxplot needs at least 4 studies, got ${n}`);
+  if (![...x, ...y].every(Number.isFinite)) throw new NotEstimableError('coordinates must be finite');
   const ymed = median(y);
   const xmed = median(x);
   const ymad = mad(y);

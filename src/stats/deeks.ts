@@ -26,6 +26,7 @@
 import type { Counts, StatsNote } from './types.ts';
 import { applyContinuityCorrection, type CorrectionPolicy } from './continuity.ts';
 import { weightedLeastSquares } from './linear-model.ts';
+import { NotEstimableError } from './errors.ts';
 
 export interface DeeksOptions {
   correction?: CorrectionPolicy;
@@ -94,7 +95,7 @@ export function deeksFunnelTest(counts: readonly Counts[], options: DeeksOptions
     points.push({ study: i, lnDor, dor: Math.exp(lnDor), ess, invSqrtEss: 1 / Math.sqrt(ess) });
   });
   const k = points.length;
-  if (k < 3) throw new RangeError(`Deeks' test needs at least 3 usable studies, got ${k}`);
+  if (k < 3) throw new NotEstimableError(`Deeks' test needs at least 3 usable studies, got ${k}`);
   const xs0 = points.map((p) => p.invSqrtEss);
   const ys0 = points.map((p) => p.lnDor);
   const spread = (v: number[]) => Math.max(...v) - Math.min(...v);

@@ -12,6 +12,7 @@
  * Edge cases: missing values (null/undefined/'' or NaN) throw — the caller decides which studies to
  * drop; a categorical covariate with one level throws (nothing to estimate).
  */
+import { NotEstimableError } from './errors.ts';
 
 export interface BivariateDesign {
   /** column names, shared by `sens` and `spec`; the first column is the intercept */
@@ -51,9 +52,9 @@ export function categoricalDesign(
     return String(v);
   });
   const levels = [...new Set(labels)].sort();
-  if (levels.length < 2) throw new RangeError('a categorical covariate needs at least two levels');
+  if (levels.length < 2) throw new NotEstimableError('a categorical covariate needs at least two levels');
   const ref = reference ?? levels[0]!;
-  if (!levels.includes(ref)) throw new RangeError(`reference level "${ref}" does not occur`);
+  if (!levels.includes(ref)) throw new NotEstimableError(`reference level "${ref}" does not occur`);
   const others = levels.filter((l) => l !== ref);
   const rows = labels.map((l) => [1, ...others.map((o) => (l === o ? 1 : 0))]);
   return {

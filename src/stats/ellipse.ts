@@ -27,6 +27,7 @@
 import type { Matrix2, StatsNote } from './types.ts';
 import { chiSquareQuantile, expit, fQuantile } from './distributions.ts';
 import { checkCovariance2 } from './summary-measures.ts';
+import { NotEstimableError } from './errors.ts';
 
 export type CriticalValueKind = 'F' | 'chi2';
 
@@ -45,7 +46,7 @@ export function ellipseCriticalValue(options: CriticalValueOptions = {}): number
   if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
   if (kind === 'chi2') return Math.sqrt(chiSquareQuantile(level, 2));
   const k = options.k;
-  if (k === undefined || !Number.isInteger(k) || k < 3) throw new RangeError(`the F critical value needs the number of studies k >= 3, got ${k}`);
+  if (k === undefined || !Number.isInteger(k) || k < 3) throw new NotEstimableError(`the F critical value needs the number of studies k >= 3, got ${k}`);
   return Math.sqrt(2 * fQuantile(level, 2, k - 2));
 }
 
@@ -76,7 +77,7 @@ export function ellipseBoundary(center: [number, number], covariance: Matrix2, r
   const sA = Math.sqrt(c[0][0]);
   const sB = Math.sqrt(c[1][1]);
   const degenerate = !(sA > 0 && sB > 0) || Math.abs(c[0][1]) >= sA * sB * (1 - 1e-14);
-  if (Math.abs(c[0][1]) > sA * sB * (1 + 1e-10)) throw new RangeError('covariance must be positive semi-definite');
+  if (Math.abs(c[0][1]) > sA * sB * (1 + 1e-10)) throw new NotEstimableError('covariance must be positive semi-definite');
   const r = sA > 0 && sB > 0 ? Math.max(-1, Math.min(1, c[0][1] / (sA * sB))) : 0;
   const d = Math.acos(r);
   const points: RegionPoint[] = [];
@@ -97,7 +98,7 @@ function region(
   cov: Matrix2,
   options: CriticalValueOptions & { npoints?: number },
 ): RegionResult {
-  if (!Number.isFinite(mu.sens) || !Number.isFinite(mu.spec)) throw new RangeError('mu must be finite');
+  if (!Number.isFinite(mu.sens) || !Number.isFinite(mu.spec)) throw new NotEstimableError('mu must be finite');
   const radius = ellipseCriticalValue(options);
   const center: [number, number] = [mu.sens, mu.spec];
   if (cov.flat().some(Number.isNaN)) {
@@ -144,8 +145,8 @@ export function predictionRegion(
  * ρ·ln σ_A·ln σ_B + V_AB (METHODS (i), quirk Q2). For reproducing midas figures only.
  */
 export function midasCompatPredictionCovariance(tau2: { sens: number; spec: number }, rho: number, vcov: Matrix2): Matrix2 {
-  if (!(tau2.sens > 0 && tau2.spec > 0)) throw new RangeError('midas prediction covariance needs tau2 > 0 (it takes log SDs)');
-  if (!(rho >= -1 && rho <= 1)) throw new RangeError('rho must be in [-1, 1]');
+  if (!(tau2.sens > 0 && tau2.spec > 0)) throw new NotEstimableError('midas prediction covariance needs tau2 > 0 (it takes log SDs)');
+  if (!(rho >= -1 && rho <= 1)) throw new NotEstimableError('rho must be in [-1, 1]');
   const v = checkCovariance2(vcov);
   const cov = rho * Math.log(Math.sqrt(tau2.sens)) * Math.log(Math.sqrt(tau2.spec)) + v[0][1];
   return [

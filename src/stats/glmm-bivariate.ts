@@ -34,6 +34,7 @@ import { type GlmmDesign, orthogonalizeDesign, validateDesign, coefficientName }
 import { glmmInference } from './glmm-bivariate-inference.ts';
 import { minimize, type MinimizeResult } from './optimize.ts';
 import { type NodePlacement, swapArms, swapDesign, unswapFit } from './glmm-node-placement.ts';
+import { NotEstimableError } from './errors.ts';
 
 export type { GlmmDesign } from './glmm-design.ts';
 export { covariateDesign } from './glmm-design.ts';
@@ -100,8 +101,8 @@ function checkInputs(studies: Counts[], quadrature: number): void {
       if (!(Number.isFinite(s[cell]) && s[cell] >= 0)) throw new RangeError(`fitBivariateGlmm: study ${i + 1}: ${cell} must be a finite count >= 0, got ${s[cell]}`);
     }
   });
-  if (!studies.some((s) => s.tp + s.fn > 0)) throw new RangeError('fitBivariateGlmm: no study has diseased participants (TP + FN > 0)');
-  if (!studies.some((s) => s.tn + s.fp > 0)) throw new RangeError('fitBivariateGlmm: no study has non-diseased participants (TN + FP > 0)');
+  if (!studies.some((s) => s.tp + s.fn > 0)) throw new NotEstimableError('fitBivariateGlmm: no study has diseased participants (TP + FN > 0)');
+  if (!studies.some((s) => s.tn + s.fp > 0)) throw new NotEstimableError('fitBivariateGlmm: no study has non-diseased participants (TN + FP > 0)');
 }
 
 /**

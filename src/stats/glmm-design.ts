@@ -14,6 +14,7 @@
  * different scales" for the same reason). Estimates and covariances are mapped back with M.
  */
 import { categoricalDesign, continuousDesign, type BivariateDesign } from './design.ts';
+import { NotEstimableError } from './errors.ts';
 
 /** Per-study design rows for the two linear predictors; `names` label the columns (see design.ts). */
 export type GlmmDesign = BivariateDesign;
@@ -26,12 +27,12 @@ export type GlmmDesign = BivariateDesign;
 export function covariateDesign(values: Array<string | number>, options: { name: string; type: 'categorical' | 'continuous' }): GlmmDesign {
   if (options.type === 'continuous') {
     const numbers = values.map(Number);
-    if (numbers.some((v) => !Number.isFinite(v))) throw new RangeError(`covariateDesign: non-numeric value in continuous covariate "${options.name}"`);
+    if (numbers.some((v) => !Number.isFinite(v))) throw new NotEstimableError(`covariateDesign: non-numeric value in continuous covariate "${options.name}"`);
     const { names, sens, spec } = continuousDesign(numbers);
     return { names: [names[0]!, options.name], sens, spec };
   }
   const labels = values.map(String);
-  if (new Set(labels).size < 2) throw new RangeError(`covariateDesign: categorical covariate "${options.name}" has fewer than 2 levels`);
+  if (new Set(labels).size < 2) throw new NotEstimableError(`covariateDesign: categorical covariate "${options.name}" has fewer than 2 levels`);
   const { names, sens, spec } = categoricalDesign(labels);
   return { names: [names[0]!, ...names.slice(1).map((n) => `${options.name}${n.replace(/^level_/, '')}`)], sens, spec };
 }
@@ -70,7 +71,7 @@ export function orthogonalizeDesign(rows: number[][], label: string): Orthogonal
     }
     const norm = Math.sqrt(column.reduce((s, v) => s + v * v, 0));
     if (!(norm > 1e-10 * Math.max(norms[c] ?? 0, 1e-300))) {
-      throw new RangeError(`design for ${label}: column ${c + 1} is a linear combination of the others (rank-deficient design)`);
+      throw new NotEstimableError(`design for ${label}: column ${c + 1} is a linear combination of the others (rank-deficient design)`);
     }
     (r[c] as number[])[c] = norm;
     for (let i = 0; i < k; i++) column[i] = (column[i] ?? 0) / norm;

@@ -25,6 +25,7 @@ import { minimize } from './optimize.ts';
 import { hessianFromGradient } from './derivatives.ts';
 import { invertSymmetric, sandwich } from './glmm-inference.ts';
 import { orthogonalizeDesign } from './glmm-design.ts';
+import { NotEstimableError } from './errors.ts';
 
 export interface UnivariateGlmmFit {
   method: 'glmm-univariate';
@@ -157,7 +158,7 @@ export function univariateRandomInterceptGlmm(
     if (!(Number.isFinite(y) && Number.isFinite(n) && y >= 0 && n >= y)) throw new RangeError(`univariateRandomInterceptGlmm: invalid counts at study ${i + 1}: ${y} of ${n}`);
   });
   const keep = totals.map((n, i) => (n > 0 ? i : -1)).filter((i) => i >= 0);
-  if (keep.length === 0) throw new RangeError('univariateRandomInterceptGlmm: every study has n = 0');
+  if (keep.length === 0) throw new NotEstimableError('univariateRandomInterceptGlmm: every study has n = 0');
   const fullDesign = options.design ?? events.map(() => [1]);
   if (fullDesign.length !== events.length || fullDesign.some((row) => row.length !== (fullDesign[0]?.length ?? 0) || row.length === 0 || row.some((v) => !Number.isFinite(v)))) {
     throw new RangeError('univariateRandomInterceptGlmm: design must have one finite, non-empty row of equal length per study');

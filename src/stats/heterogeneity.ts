@@ -44,6 +44,7 @@ import { type BivariateParameters, checkBivariateParameters } from './bivariate-
 import { chiSquareUpperTail, normalCritical } from './distributions.ts';
 import { effectSizes } from './univariate.ts';
 import { fitSharedInterceptGlmm, type SharedInterceptFit } from './glmm-shared-intercept.ts';
+import { NotEstimableError } from './errors.ts';
 
 export interface HigginsThompsonResult {
   method: 'higgins-thompson-test-based-i2';
@@ -61,8 +62,8 @@ export interface HigginsThompsonResult {
 
 /** I² with the Higgins–Thompson test-based interval, exactly as midas `homogeni`. */
 export function higginsThompsonI2(Q: number, df: number, level = 0.95): HigginsThompsonResult {
-  if (!Number.isFinite(Q) || Q < 0) throw new RangeError(`Q must be finite and >= 0, got ${Q}`);
-  if (!Number.isInteger(df) || df < 1) throw new RangeError(`df must be an integer >= 1, got ${df}`);
+  if (!Number.isFinite(Q) || Q < 0) throw new NotEstimableError(`Q must be finite and >= 0, got ${Q}`);
+  if (!Number.isInteger(df) || df < 1) throw new NotEstimableError(`df must be an integer >= 1, got ${df}`);
   const K = df + 1;
   let H2 = Q / df;
   const I2 = Math.min(1, Math.max(0, (H2 - 1) / H2));
@@ -119,7 +120,7 @@ export function midasProportionHeterogeneity(
     studiesUsed.push(i);
   });
   const pooled = options.pooled ?? xs.reduce((s, v) => s + v, 0) / ns.reduce((s, v) => s + v, 0);
-  if (!(pooled > 0 && pooled < 1)) throw new RangeError(`pooled proportion must be in (0, 1), got ${pooled}`);
+  if (!(pooled > 0 && pooled < 1)) throw new NotEstimableError(`pooled proportion must be in (0, 1), got ${pooled}`);
   const Q = xs.reduce((s, x, i) => s + (x / ns[i]! - pooled) ** 2 / ((pooled * (1 - pooled)) / ns[i]!), 0);
   const ht = higginsThompsonI2(Q, xs.length - 1, options.level);
   return { ...ht, notes: [...notes, ...ht.notes], panel: outcome, pooled, studiesUsed };
@@ -140,7 +141,7 @@ export interface MidasForestHeterogeneity {
 export function midasForestHeterogeneity(counts: readonly Counts[], level = 0.95): MidasForestHeterogeneity {
   checkCounts(counts);
   const centre = fitSharedInterceptGlmm(counts, 7);
-  if (!centre.converged) throw new RangeError('the shared-random-intercept model did not converge');
+  if (!centre.converged) throw new NotEstimableError('the shared-random-intercept model did not converge');
   const expitOf = (x: number) => 1 / (1 + Math.exp(-x));
   return {
     sens: midasProportionHeterogeneity(counts, 'sens', { pooled: expitOf(centre.beta.sens), level }),
@@ -152,7 +153,7 @@ export function midasForestHeterogeneity(counts: readonly Counts[], level = 0.95
 type LogPanel = 'logLrPos' | 'logLrNeg' | 'logDor';
 
 function logDeviations(counts: readonly Counts[], panel: LogPanel, pooledLog: number): { terms: number[]; studiesUsed: number[]; notes: StatsNote[] } {
-  if (!Number.isFinite(pooledLog)) throw new RangeError('pooled log value must be finite');
+  if (!Number.isFinite(pooledLog)) throw new NotEstimableError('pooled log value must be finite');
   const es = effectSizes(counts, panel, { add: 0.5, to: 'only0' });
   return { terms: es.yi.map((y, i) => (y - pooledLog) ** 2 / es.vi[i]!), studiesUsed: es.studiesUsed, notes: es.notes };
 }
@@ -222,7 +223,7 @@ export function zhouDendukuriI2(p: BivariateParameters, counts: readonly Counts[
     }
     if (n1 === 0 || n0 === 0) notes.push({ code: 'study_excluded', detail: { study: i, reason: 'empty_arm' } });
   });
-  if (sensIdx.length === 0 || specIdx.length === 0) throw new RangeError('need studies with diseased and non-diseased participants');
+  if (sensIdx.length === 0 || specIdx.length === 0) throw new NotEstimableError('need studies with diseased and non-diseased participants');
   const within = (tau2: number, theta: number, meanInv: number): number => (Math.exp(tau2 / 2 - theta) + Math.exp(tau2 / 2 + theta) + 2) * meanInv;
   const sigma2Sens = within(p.tau2.sens, p.mu.sens, inv1 / sensIdx.length);
   const sigma2Spec = within(p.tau2.spec, p.mu.spec, inv0 / specIdx.length);

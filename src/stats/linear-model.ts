@@ -15,6 +15,7 @@
  */
 import { cholesky, choleskyInverse, choleskySolve, zeros } from './linear-algebra.ts';
 import { tTwoSidedP } from './distributions.ts';
+import { NotEstimableError } from './errors.ts';
 
 export interface LinearModelResult {
   method: 'weighted-least-squares';
@@ -36,10 +37,10 @@ export function weightedLeastSquares(X: readonly (readonly number[])[], y: reado
   const n = y.length;
   const p = X[0]?.length ?? 0;
   if (X.length !== n) throw new RangeError('X and y must have the same number of rows');
-  if (p === 0 || n <= p) throw new RangeError(`need more observations (${n}) than coefficients (${p})`);
+  if (p === 0 || n <= p) throw new NotEstimableError(`need more observations (${n}) than coefficients (${p})`);
   const w = weights ?? new Array<number>(n).fill(1);
-  if (w.length !== n || !w.every((v) => Number.isFinite(v) && v > 0)) throw new RangeError('weights must be finite and > 0');
-  if (!y.every(Number.isFinite) || !X.every((r) => r.length === p && r.every(Number.isFinite))) throw new RangeError('X and y must be finite');
+  if (w.length !== n || !w.every((v) => Number.isFinite(v) && v > 0)) throw new NotEstimableError('weights must be finite and > 0');
+  if (!y.every(Number.isFinite) || !X.every((r) => r.length === p && r.every(Number.isFinite))) throw new NotEstimableError('X and y must be finite');
   const xtwx = zeros(p);
   const xtwy = new Array<number>(p).fill(0);
   for (let i = 0; i < n; i++) {
@@ -52,7 +53,7 @@ export function weightedLeastSquares(X: readonly (readonly number[])[], y: reado
     }
   }
   const l = cholesky(xtwx);
-  if (!l) throw new RangeError('design matrix is rank deficient');
+  if (!l) throw new NotEstimableError('design matrix is rank deficient');
   const coefficients = choleskySolve(l, xtwy);
   const fitted = X.map((xi) => xi.reduce((s, v, j) => s + v * coefficients[j]!, 0));
   const residuals = y.map((v, i) => v - fitted[i]!);

@@ -37,6 +37,7 @@ import { applyContinuityCorrection, type CorrectionPolicy } from './continuity.t
 import { type BivariateDesign, interceptDesign } from './design.ts';
 import { cholesky, choleskyInverse, choleskyLogDet, choleskySolve, traceProduct, matMul, inverseSpd, zeros } from './linear-algebra.ts';
 import { chiSquareUpperTail } from './distributions.ts';
+import { NotEstimableError } from './errors.ts';
 
 export type ReitsmaEstimation = 'reml' | 'ml';
 
@@ -446,7 +447,7 @@ export function fitReitsma(counts: readonly Counts[], options: ReitsmaOptions = 
   const ps = design.names.length;
   const p = 2 * ps;
   const k = studies.length;
-  if (k < ps + 2) throw new RangeError(`the Reitsma model with ${p} coefficients needs at least ${ps + 2} usable studies, got ${k}`);
+  if (k < ps + 2) throw new NotEstimableError(`the Reitsma model with ${p} coefficients needs at least ${ps + 2} usable studies, got ${k}`);
 
   // ln|X'X| (REML constant of metafor)
   const xtx = zeros(p);
@@ -459,12 +460,12 @@ export function fitReitsma(counts: readonly Counts[], options: ReitsmaOptions = 
     }
   }
   const xtxChol = cholesky(xtx);
-  if (!xtxChol) throw new RangeError('design matrix is rank deficient');
+  if (!xtxChol) throw new NotEstimableError('design matrix is rank deficient');
   const logDetXtX = choleskyLogDet(xtxChol);
 
   // fixed-effect fit (Ψ = 0): QE and starting values
   const fe = evaluate(studies, ps, p, [0, 0, 0], false, logDetXtX);
-  if (!fe) throw new RangeError('design matrix is rank deficient');
+  if (!fe) throw new NotEstimableError('design matrix is rank deficient');
   const meanS = [0, 1].map((j) => studies.reduce((s, st) => s + st.s[j]!, 0) / k);
   const starts: number[][] = [];
   const t = [0, 1].map((j) => {
@@ -483,7 +484,7 @@ export function fitReitsma(counts: readonly Counts[], options: ReitsmaOptions = 
     if (r && (!best || r.ev.ll > best.ev.ll + 1e-9 || (!best.converged && r.converged && r.ev.ll > best.ev.ll - 1e-9))) best = r;
     if (best?.converged) break;
   }
-  if (!best) throw new RangeError('the Reitsma likelihood could not be evaluated (non-positive-definite design)');
+  if (!best) throw new NotEstimableError('the Reitsma likelihood could not be evaluated (non-positive-definite design)');
   if (!best.converged) notes.push({ code: 'not_converged', detail: { iterations: best.iterations } });
 
   const psiV = psiFromL(best.l);

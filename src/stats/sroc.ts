@@ -44,6 +44,7 @@ import type { Counts, StatsNote } from './types.ts';
 import { type BivariateParameters, checkBivariateParameters } from './bivariate-parameters.ts';
 import { expit, logit, normalCritical } from './distributions.ts';
 import { createRng } from './random.ts';
+import { NotEstimableError } from './errors.ts';
 
 export interface SrocPoint {
   fpr: number;
@@ -171,7 +172,7 @@ export function aucMadaGrid(p: BivariateParameters): AucResult {
 /** Range of the observed (raw) false-positive rates FP/(FP+TN); studies with FP+TN = 0 are skipped. */
 export function observedFprRange(counts: readonly Counts[]): [number, number] {
   const f = counts.filter((c) => c.fp + c.tn > 0).map((c) => c.fp / (c.fp + c.tn));
-  if (f.length === 0) throw new RangeError('no study has non-diseased participants');
+  if (f.length === 0) throw new NotEstimableError('no study has non-diseased participants');
   return [Math.min(...f), Math.max(...f)];
 }
 

@@ -24,6 +24,7 @@
  */
 import type { Matrix2 } from './types.ts';
 import { expit, normalCritical } from './distributions.ts';
+import { NotEstimableError } from './errors.ts';
 
 export interface SummaryMeasure {
   est: number;
@@ -55,8 +56,8 @@ export interface SummaryMeasuresResult {
 /** Validates a 2x2 covariance matrix and returns its symmetrised copy. */
 export function checkCovariance2(vcov: Matrix2, name = 'vcov'): Matrix2 {
   const [[a, b], [c, d]] = vcov;
-  for (const v of [a, b, c, d]) if (!Number.isFinite(v)) throw new RangeError(`${name} must be finite`);
-  if (a < 0 || d < 0) throw new RangeError(`${name} must have a non-negative diagonal`);
+  for (const v of [a, b, c, d]) if (!Number.isFinite(v)) throw new NotEstimableError(`${name} must be finite`);
+  if (a < 0 || d < 0) throw new NotEstimableError(`${name} must have a non-negative diagonal`);
   if (Math.abs(b - c) > 1e-8 * Math.max(1, Math.abs(b), Math.abs(c))) throw new RangeError(`${name} must be symmetric`);
   const off = (b + c) / 2;
   return [
@@ -79,7 +80,7 @@ function logScale(est: number, se: number, z: number): SummaryMeasure {
  * perfect) gives the point estimates with NaN intervals; the fit's notes say why.
  */
 export function summaryMeasures(mu: { sens: number; spec: number }, vcov: Matrix2, level = 0.95): SummaryMeasuresResult {
-  if (!Number.isFinite(mu.sens) || !Number.isFinite(mu.spec)) throw new RangeError('mu must be finite');
+  if (!Number.isFinite(mu.sens) || !Number.isFinite(mu.spec)) throw new NotEstimableError('mu must be finite');
   const unavailable = vcov.flat().some(Number.isNaN);
   const v: Matrix2 = unavailable ? [[Number.NaN, Number.NaN], [Number.NaN, Number.NaN]] : checkCovariance2(vcov);
   const z = normalCritical(level);

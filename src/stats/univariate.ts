@@ -36,6 +36,7 @@
 import type { Counts, StatsNote } from './types.ts';
 import { checkCounts } from './continuity.ts';
 import { chiSquareUpperTail, expit, normalCritical, normalTwoSidedP } from './distributions.ts';
+import { NotEstimableError } from './errors.ts';
 
 export type UnivariateMeasure = 'logDor' | 'logLrPos' | 'logLrNeg' | 'logitSens' | 'logitSpec';
 export type UnivariateEstimator = 'FE' | 'DL' | 'REML';
@@ -181,9 +182,9 @@ export function poolUnivariate(
   const estimator = options.estimator ?? 'REML';
   const level = options.level ?? 0.95;
   const k = yi.length;
-  if (k === 0) throw new RangeError('no studies to pool');
+  if (k === 0) throw new NotEstimableError('no studies to pool');
   if (vi.length !== k) throw new RangeError('yi and vi must have the same length');
-  if (!yi.every(Number.isFinite) || !vi.every((v) => Number.isFinite(v) && v > 0)) throw new RangeError('yi must be finite and vi finite and > 0');
+  if (!yi.every(Number.isFinite) || !vi.every((v) => Number.isFinite(v) && v > 0)) throw new NotEstimableError('yi must be finite and vi finite and > 0');
   const notes: StatsNote[] = [];
   const df = k - 1;
   const w0 = vi.map((v) => 1 / v);

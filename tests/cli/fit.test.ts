@@ -53,7 +53,7 @@ describe.each(referenceDatasets())('metadx fit --json: %s', (name) => {
 
   it('--method reitsma matches mada::reitsma (REML, correction 0.5 to all cells if any zero)', async () => {
     const reference = expected.reitsma_mada_reml;
-    const fit = await fitJson([file, '--method', 'reitsma']);
+    const fit = await fitJson([file, '--method', 'reitsma', '--correction', 'all']);
     expect(fit.method).toBe('reitsma');
     const tolerance = { name: 'Reitsma vs mada (1e-4 relative, floor 0.05)', rel: 1e-4, floor: 0.05 };
     expectClose(`${name} reitsma mu sens`, fit.mu.sens, reference.mu_logit_sens, tolerance);

@@ -9,6 +9,8 @@
  *   expected-html.txt    report cases: lines that must each appear in supplement.html
  *   no-location, no-line why the error cannot name a file (no spec found) or a line (a damaged
  *                        workbook); otherwise every error must name file and line
+ *   env                  NAME=value lines added to the environment (e.g. a lowered limit, so a
+ *                        small file stands for an oversized one)
  *
  * Goldens are rewritten with UPDATE_GOLDEN=1 (review the diff). The working folder is the corpus
  * folder, so files are shown as <case>/analysis.yaml, as a user running `metadx validate <case>` sees.
@@ -53,7 +55,9 @@ export interface CaseOutcome {
 export async function runCase(c: CorpusCase, env: NodeJS.ProcessEnv = {}): Promise<CaseOutcome> {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), cwd: corpusRoot, env: { SOURCE_DATE_EPOCH: '1705276800', ...env } };
+  const envFile = join(c.directory, 'env');
+  const caseEnv = existsSync(envFile) ? Object.fromEntries(readFileSync(envFile, 'utf8').split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()])) : {};
+  const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), cwd: corpusRoot, env: { SOURCE_DATE_EPOCH: '1705276800', ...caseEnv, ...env } };
   if (c.command === 'validate') {
     const code = await main(['validate', c.name], io);
     return { code, out: out.join('\n'), err: err.join('\n') };

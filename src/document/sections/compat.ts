@@ -4,6 +4,7 @@
  */
 import { formatInterval, formatNumber, formatPercent, formatPValue } from '../../format/numbers.ts';
 import type { CompatItem } from '../../results/midas-compat.ts';
+import { noteMessage } from '../../messages.ts';
 import type { AnalysisResults } from '../../results/types.ts';
 import { cell, type Numbering, type SectionView, type TableView } from '../model.ts';
 
@@ -120,7 +121,7 @@ export function compatSection(results: AnalysisResults, numbering: Numbering): S
           ],
           rows: items.map((item) => ({
             flag: false,
-            cells: [cell(item.quantity), cell(show(item.midas, item.kind), true), cell(show(item.correct, item.kind), true), cell(difference(item), true), cell(REASONS[item.id]?.(item, results.options.quadrature) ?? '')],
+            cells: [cell(item.quantity), cell(show(item.midas, item.kind), true), cell(show(item.correct, item.kind), true), cell(difference(item), true), cell(item.note ? noteMessage(item.note) : (REASONS[item.id]?.(item, results.options.quadrature) ?? ''))],
           })),
         },
       },

@@ -103,7 +103,7 @@ function influenceTable(results: AnalysisResults, numbering: Numbering): TableVi
 }
 
 export function influenceSection(results: AnalysisResults, numbering: Numbering, figures: { boxplot: Block[]; leaveOneOut: () => Block[] }): SectionView | undefined {
-  const blocks: Block[] = [...figures.boxplot];
+  const blocks: Block[] = [...(results.influence.notes ?? []).map((note) => ({ warning: noteMessage(note) })), ...figures.boxplot];
   const sensitivity = sensitivityTable(results, numbering);
   if (sensitivity) blocks.push({ table: sensitivity });
   const influence = influenceTable(results, numbering);
