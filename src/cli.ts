@@ -28,8 +28,11 @@ Usage:
       What changed from version A to version B: 2x2 tables, pooled estimates, figures.
   metadx validate [ANALYSIS...]
       Check specs and data; print every problem with file:line:column.
-  metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--covariate NAME] [--json]
+  metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--covariate NAME]
+             [--group COLUMN [--structure independent|shared|nested]] [--label COLUMN|TEMPLATE] [--json]
       Fit the bivariate model to one data file and print a summary (or one JSON object).
+      --group names the study of each 2x2 table; --structure says how the tables of one
+      study are modelled (default with --group: nested); --label the table label column.
   metadx --help | --version
 
 Options:
@@ -75,6 +78,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         correction: { type: 'string' },
         region: { type: 'string' },
         covariate: { type: 'string' },
+        group: { type: 'string' },
+        structure: { type: 'string' },
+        label: { type: 'string' },
         'allow-outside-data': { type: 'boolean', default: false },
       },
     });

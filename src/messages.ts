@@ -61,6 +61,13 @@ export const specMessages = {
   notUtf8Hint: () => 'save analysis.yaml with the UTF-8 encoding (most editors: "Save with encoding" > UTF-8)',
   yamlUnclosedQuote: (quoteChar: string) => `YAML syntax error: the quoted value starting here (${quoteChar}) is never closed`,
   yamlUnclosedQuoteHint: () => 'add the closing quote at the end of the value; a quote inside the value is written \\" (in "...") or \'\' (in \'...\')',
+  structureNeedsGroup: (structure: string) => `model.structure: ${quote(structure)} groups the tables by study, but data.group names no study column`,
+  structureNeedsGroupHint: () => 'add "group: <column>" under data: (the column naming the study of each 2x2 table), or remove model.structure',
+  structureNeedsGlmm: (structure: string, method: string) => `model.structure: ${quote(structure)} needs the bivariate GLMM, but model.method is ${quote(method)} (the Reitsma model has no grouped version here)`,
+  structureNeedsGlmmHint: () => 'use "method: glmm", or "structure: independent" to treat every table as its own study',
+  sharedTestSetNeedsGroup: () => 'data.shared_test_set lists studies, but data.group names no study column',
+  unknownSharedTestSet: (id: string, suggestion?: string) => `data.shared_test_set: no study ${quote(id)} in the data.group column${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
+  unknownSharedTestSetHint: (known: readonly string[]) => `list values of the data.group column: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`,
 } as const;
 
 export const dataMessages = {
@@ -214,6 +221,13 @@ const noteTexts: Record<string, (detail: NoteDetail) => string> = {
   'auc-ci-not-estimable-at-bound': () => 'no confidence interval for the AUC: the AUC is estimated at its bound (0 or 1)',
   'region-not-estimable': () => 'no confidence or prediction region: the covariance of the pooled logits is not available',
   'bvbox-zero-mad': () => 'the bivariate box plot is not drawn: the study logits do not vary (median absolute deviation 0)',
+  // several 2x2 tables per study (src/results/grouping.ts, src/stats/glmm-nested.ts)
+  'grouping-no-repeated-studies': (d) => `no study has two or more tables among these, so the ${d?.structure ?? 'grouped'} model is the same as independent tables and was fitted as such`,
+  'few-studies-grouped': (d) => `only ${num(d, 'k')} studies: the between-study (co)variances rest on very few studies`,
+  'level-tau2-at-zero': (d) => `the ${d?.level === 'table' ? 'within-study (between-table)' : 'between-study'} variance of ${d?.parameter === 'spec' ? 'specificity' : 'sensitivity'} is estimated at 0 (boundary)`,
+  'level-rho-at-boundary': (d) => `the ${d?.level === 'table' ? 'within-study (between-table)' : 'between-study'} correlation is estimated at ${num(d, 'rho')} (boundary ±1)`,
+  'nested-level-fixed-for-se': (d) => `standard errors hold the (co)variances of the ${d?.levels} level at their boundary estimate (the information matrix is singular there)`,
+  'auc-bootstrap-not-grouped': () => 'the AUC interval is by the delta method: the parametric bootstrap simulates independent tables, not the grouped model',
 };
 
 export function noteMessage(note: { code: string; detail?: NoteDetail }): string {

@@ -5,11 +5,11 @@ import { formatDiagnostic } from '../diagnostics.ts';
 import { specMessages } from '../messages.ts';
 import { printDiagnostics, type CliIo } from './common.ts';
 
-export const FIT_USAGE = 'usage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--covariate NAME] [--json]';
+export const FIT_USAGE = 'usage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--correction single|all|none] [--covariate NAME] [--group COLUMN [--structure independent|shared|nested]] [--label COLUMN|TEMPLATE] [--json]';
 
 export async function commandFit(
   targets: string[],
-  values: { json?: boolean; method?: string; quadrature?: string; correction?: string; region?: string; covariate?: string },
+  values: { json?: boolean; method?: string; quadrature?: string; correction?: string; region?: string; covariate?: string; group?: string; structure?: string; label?: string },
   io: CliIo,
 ): Promise<number> {
   const usage = (message: string): number => {
@@ -25,6 +25,11 @@ export async function commandFit(
   if (correction !== 'single' && correction !== 'all' && correction !== 'none') return usage(`--correction must be single, all or none, not "${correction}"`);
   const region = values.region ?? 'F';
   if (region !== 'F' && region !== 'chi2') return usage(`--region must be F or chi2, not "${region}"`);
+  const structure = values.structure ?? (values.group !== undefined && method === 'glmm' ? 'nested' : 'independent');
+  if (structure !== 'independent' && structure !== 'shared' && structure !== 'nested') return usage(`--structure must be independent, shared or nested, not "${structure}"`);
+  if (structure !== 'independent' && values.group === undefined) return usage(`--structure ${structure} groups the tables by study: give the study column with --group COLUMN`);
+  if (structure !== 'independent' && method !== 'glmm') return usage(`--structure ${structure} needs --method glmm (the Reitsma model has no grouped version here)`);
+  const label = values.label === undefined ? undefined : values.label.includes('{') ? values.label : `{${values.label}}`;
   const { loadStudyData } = await import('../data/load.ts');
   const { runFit, fitToText } = await import('../fit.ts');
   const file = targets[0]!;
@@ -33,7 +38,7 @@ export async function commandFit(
     io.err(formatDiagnostic({ severity: 'error', code: 'data.not-found', message: specMessages.fileMissing('data', file), file }));
     return 1;
   }
-  const loaded = await loadStudyData(readFileSync(path), { file, spec: { data: { file }, covariates: {}, subgroups: [] } });
+  const loaded = await loadStudyData(readFileSync(path), { file, spec: { data: { file, ...(values.group !== undefined ? { group: values.group } : {}), ...(label !== undefined ? { label } : {}) }, covariates: {}, subgroups: [] } });
   printDiagnostics(loaded.diagnostics, io);
   if (!loaded.data) return 1;
   const covariate = values.covariate;
@@ -52,6 +57,7 @@ export async function commandFit(
     aucCi: 'delta',
     bootstrap: 1000,
     seed: 20231201,
+    structure,
   }, covariate?.toLowerCase());
   io.out(values.json ? JSON.stringify(fit, null, 2) : fitToText(fit, file));
   return 0;

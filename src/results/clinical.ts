@@ -2,7 +2,8 @@
  * Clinical utility displays from the pooled results (midas `fagan`, `lrmatrix`):
  * - Fagan nomogram: post-test probability = odds⁻¹(odds(prior) · LR) for LR+ and LR−, with the
  *   range implied by the LR confidence limits; prior from the spec, else the pooled prevalence
- *   Σ(TP+FN) / Σ(TP+FP+FN+TN) of the included studies (midas's default).
+ *   Σ(TP+FN) / Σ(TP+FP+FN+TN) of the included studies (midas's default; with `participants`,
+ *   the counts with a shared test set counted once, see grouping.ts).
  * - Likelihood-ratio scattergram: per-study LR+ and LR− (0.5 added to the cells of tables with a
  *   zero cell) with log-scale Wald CIs, and the summary LRs with their CIs.
  * Pure; no formatting.
@@ -31,12 +32,12 @@ const post = (prior: number, lr: number): number => {
   return odds / (1 + odds);
 };
 
-export function faganNomogram(counts: readonly Counts[], pooled: PooledResult, prior?: number): FaganResult | null {
+export function faganNomogram(counts: readonly Counts[], pooled: PooledResult, prior?: number, participants?: { diseased: number; participants: number }): FaganResult | null {
   const pos = pooled.summary.lrPositive;
   const neg = pooled.summary.lrNegative;
   if (![pos.est, pos.lo, pos.hi, neg.est, neg.lo, neg.hi].every(Number.isFinite)) return null;
-  const diseased = counts.reduce((s, c) => s + c.tp + c.fn, 0);
-  const total = counts.reduce((s, c) => s + c.tp + c.fp + c.fn + c.tn, 0);
+  const diseased = participants?.diseased ?? counts.reduce((s, c) => s + c.tp + c.fn, 0);
+  const total = participants?.participants ?? counts.reduce((s, c) => s + c.tp + c.fp + c.fn + c.tn, 0);
   const p = prior ?? diseased / total;
   return {
     prior: p,

@@ -17,6 +17,8 @@ import { univariateMetaAnalysis, type UnivariateResult } from '../stats/univaria
 import { expit } from '../stats/distributions.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import { deeksFunnelTest, type DeeksResult } from '../stats/deeks.ts';
+import { fitNestedGlmm, type NestedGlmmFit } from '../stats/glmm-nested.ts';
+import { effectiveStructure, tableGroups, type GroupedCounts, type Structure } from './grouping.ts';
 
 export interface PooledOptions {
   method: 'glmm' | 'reitsma';
@@ -30,6 +32,8 @@ export interface PooledOptions {
   seed: number;
   /** fewer studies than this: univariate pooling instead of the bivariate model */
   minimumBivariate?: number;
+  /** how several tables of one study (GroupedCounts.group) are modelled by the GLMM (default independent; see grouping.ts) */
+  structure?: Structure;
 }
 
 export interface ModelInfo {
@@ -46,6 +50,12 @@ export interface ModelInfo {
   correction?: { policy: CorrectionPolicy; value: number; correctedStudies: number[] };
   optimizer?: BivariateGlmmFit['optimizer'];
   boundary?: BivariateGlmmFit['boundary'];
+  /** how tables of one study were modelled (absent: independent tables) */
+  structure?: Structure;
+  /** studies (groups of tables) in a shared or nested fit */
+  studies?: number;
+  /** nested: the between-study and the within-study (between-table) components; tau2/covRe/rho are their sum */
+  levels?: NestedGlmmFit['levels'];
 }
 
 export interface PooledSummary {
@@ -127,8 +137,8 @@ function univariateAll(counts: readonly Counts[], level: number): PooledResult['
   return { logitSens: run('logitSens'), logitSpec: run('logitSpec'), logDor: run('logDor'), logLrPos: run('logLrPos'), logLrNeg: run('logLrNeg') };
 }
 
-/** Pool the tables; see the module comment. */
-export function poolStudies(counts: readonly Counts[], options: PooledOptions): PooledResult {
+/** Pool the tables; see the module comment. Tables carrying a `group` are grouped by `options.structure`. */
+export function poolStudies(counts: readonly GroupedCounts[], options: PooledOptions): PooledResult {
   const k = counts.length;
   const univariate = univariateAll(counts, options.level);
   const minimum = options.minimumBivariate ?? 4;
@@ -143,19 +153,26 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
   let glmm: BivariateGlmmFit | undefined;
   let reitsma: ReitsmaResult | undefined;
   if (options.method === 'glmm') {
-    glmm = fitBivariateGlmm([...counts], { quadrature: options.quadrature });
+    const structure = effectiveStructure(options.structure, counts);
+    const groups = tableGroups(counts);
+    glmm = structure === 'nested'
+      ? fitNestedGlmm([...counts], { quadrature: options.quadrature, groups })
+      : fitBivariateGlmm([...counts], { quadrature: options.quadrature, ...(structure === 'shared' ? { groups } : {}) });
+    const groupingNotes: StatsNote[] = options.structure && options.structure !== structure ? [{ code: 'grouping-no-repeated-studies', detail: { structure: options.structure } }] : [];
     model = {
       method: 'glmm',
       label: glmm.label,
       k: glmm.k,
       converged: glmm.converged,
-      notes: glmm.notes,
+      notes: [...groupingNotes, ...glmm.notes],
       logLik: glmm.logLik,
       nParams: glmm.nParams,
       quadrature: glmm.quadrature,
       estimation: 'ML',
       optimizer: glmm.optimizer,
       boundary: glmm.boundary,
+      ...(structure !== 'independent' ? { structure, studies: glmm.studies ?? k } : {}),
+      ...('levels' in glmm ? { levels: (glmm as NestedGlmmFit).levels } : {}),
     };
     ({ mu, vcov, tau2, covRe, rho } = glmm);
   } else {
@@ -249,7 +266,12 @@ function aucInterval(
   const exact = aucExact(parameters);
   const thetaVcov = glmm?.theta.vcov;
   const deltaAvailable = glmm !== undefined && thetaVcov !== null && thetaVcov !== undefined && thetaVcov.length >= 4 && !glmm.boundary.tau2SensZero && !glmm.boundary.tau2SpecZero;
-  if (options.aucCi === 'bootstrap' || !deltaAvailable) {
+  const grouped = glmm?.structure === 'shared' || glmm?.structure === 'nested';
+  // the parametric bootstrap simulates independent tables, not the grouped model (and a grouped refit per replicate is too slow)
+  const groupedNotes: StatsNote[] = grouped && options.aucCi === 'bootstrap' ? [{ code: 'auc-bootstrap-not-grouped' }] : [];
+  if (grouped) {
+    if (!deltaAvailable) return { est: exact.auc, lo: null, hi: null, method: 'exact SROC AUC (no interval: the delta method is not available at this boundary fit, and the bootstrap does not simulate grouped tables)', notes: [...exact.notes, ...groupedNotes, { code: 'auc_ci_not_estimable' }] };
+  } else if (options.aucCi === 'bootstrap' || !deltaAvailable) {
     const refit = (simulated: Counts[]) => {
       if (options.method === 'glmm') {
         const fit = fitBivariateGlmm(simulated, { quadrature: options.quadrature });
@@ -271,7 +293,7 @@ function aucInterval(
   if (thetaVcov) {
     const cov = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => thetaVcov[i]![j]!));
     const delta = aucDeltaMethodCi(parameters, cov, { scale: 'logSd', level: options.level });
-    return { est: exact.auc, lo: delta.lo, hi: delta.hi, method: 'delta method (logit scale) on the exact SROC AUC', notes: [...exact.notes, ...delta.notes] };
+    return { est: exact.auc, lo: delta.lo, hi: delta.hi, method: 'delta method (logit scale) on the exact SROC AUC', notes: [...exact.notes, ...groupedNotes, ...delta.notes] };
   }
   return { est: exact.auc, lo: null, hi: null, method: 'exact SROC AUC (no interval: parameter covariance not available)', notes: [...exact.notes, { code: 'auc_ci_not_estimable' }] };
 }

@@ -6,6 +6,7 @@ import { formatCount, formatInterval, formatLevel, formatPStatement } from '../.
 import type { AnalysisResults } from '../../results/types.ts';
 import type { AnalysisSpec } from '../../spec/schema.ts';
 import type { Block, SectionView } from '../model.ts';
+import { groupingMethods, participantsSentence } from './grouping.ts';
 
 export interface SoftwareVersions {
   metadx: string;
@@ -46,6 +47,7 @@ export function methodsParagraphs(results: AnalysisResults): string[] {
       `With fewer than 4 tables the bivariate model was not fitted; sensitivity, specificity, likelihood ratios and the diagnostic odds ratio were each pooled separately with a univariate random-effects model (REML), with 0.5 added to every cell of tables with a zero cell.`,
     );
   }
+  paragraphs.push(...groupingMethods(results));
   paragraphs.push(
     `Heterogeneity is described by the between-study variances and correlation, the prediction region, and the plug-in I² of Zhou & Dendukuri (2014); Cochran's Q and I² of the study proportions are shown on the forest plot for comparison with midas output. Publication bias was assessed with Deeks' funnel-plot asymmetry test (weighted regression of the log DOR on 1/√ESS; continuity correction: ${correctionText(options.correction, options.correctionValue)}).`,
   );
@@ -57,6 +59,7 @@ export function resultsParagraph(results: AnalysisResults): string {
   const level = formatLevel(results.level);
   const parts = [
     `In total, ${results.k} 2x2 tables from ${results.totals.groups} ${results.totals.groups === 1 ? 'study' : 'studies'} were included (${formatCount(results.totals.participants)} participants, ${formatCount(results.totals.diseased)} with the target condition).`,
+    ...(participantsSentence(results) ? [participantsSentence(results)!] : []),
     `Pooled sensitivity was ${formatInterval(pooled.summary.sens)} and specificity ${formatInterval(pooled.summary.spec)} (${level} CI); LR+ ${formatInterval(pooled.summary.lrPositive, 'ratio')}, LR− ${formatInterval(pooled.summary.lrNegative, 'ratio')} and DOR ${formatInterval(pooled.summary.dor, 'ratio')}.`,
   ];
   if (pooled.auc && pooled.auc.est !== null) {

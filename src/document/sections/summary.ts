@@ -8,6 +8,7 @@ import type { PooledResult } from '../../results/pooled.ts';
 import type { AnalysisResults } from '../../results/types.ts';
 import type { AnalysisSpec } from '../../spec/schema.ts';
 import { cell, type Block, type Numbering, type SectionView, type TableView } from '../model.ts';
+import { groupingTable, levelRows } from './grouping.ts';
 
 type Kind = QuantityKind | 'ratio';
 
@@ -67,10 +68,12 @@ function summaryTable(results: AnalysisResults, numbering: Numbering): TableView
 function heterogeneityTable(results: AnalysisResults, numbering: Numbering): TableView | undefined {
   const pooled = results.pooled;
   if (pooled.model.method === 'univariate') return undefined;
+  const total = pooled.model.levels ? ', between plus within studies' : '';
   const rows: { label: string; value: string }[] = [
-    { label: 'Between-study variance of logit sensitivity (τ²)', value: formatNumber(pooled.tau2.sens, 'variance') },
-    { label: 'Between-study variance of logit specificity (τ²)', value: formatNumber(pooled.tau2.spec, 'variance') },
-    { label: 'Between-study correlation (ρ)', value: pooled.rho === null ? 'not estimable' : formatNumber(pooled.rho, 'correlation') },
+    { label: `Between-study variance of logit sensitivity (τ²${total})`, value: formatNumber(pooled.tau2.sens, 'variance') },
+    { label: `Between-study variance of logit specificity (τ²${total})`, value: formatNumber(pooled.tau2.spec, 'variance') },
+    { label: `Between-study correlation (ρ${total})`, value: pooled.rho === null ? 'not estimable' : formatNumber(pooled.rho, 'correlation') },
+    ...levelRows(pooled),
   ];
   const zd = pooled.heterogeneity.zhouDendukuri;
   if (zd) {
@@ -173,6 +176,8 @@ export function summarySection(
     blocks.push({ warning: noteMessage({ code: 'glmm-not-converged', detail: { message: pooled.model.optimizer?.message ?? 'not converged' } }) });
   }
   blocks.push({ table: summaryTable(results, numbering) });
+  const grouping = groupingTable(results, numbering);
+  if (grouping) blocks.push({ table: grouping });
   blocks.push(...figures.sroc());
   const heterogeneity = heterogeneityTable(results, numbering);
   if (heterogeneity) blocks.push({ table: heterogeneity });
