@@ -66,6 +66,7 @@ export const specMessages = {
   structureNeedsGlmm: (structure: string, method: string) => `model.structure: ${quote(structure)} needs the bivariate GLMM, but model.method is ${quote(method)} (the Reitsma model has no grouped version here)`,
   structureNeedsGlmmHint: () => 'use "method: glmm", or "structure: independent" to treat every table as its own study',
   sharedTestSetNeedsGroup: () => 'data.shared_test_set lists studies, but data.group names no study column',
+  sharedTestSetNeedsGroupHint: () => 'add "group: <column>" under data: (the column naming the study of each 2x2 table), or remove shared_test_set',
   unknownSharedTestSet: (id: string, suggestion?: string) => `data.shared_test_set: no study ${quote(id)} in the data.group column${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
   unknownSharedTestSetHint: (known: readonly string[]) => `list values of the data.group column: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`,
 } as const;
@@ -223,6 +224,7 @@ const noteTexts: Record<string, (detail: NoteDetail) => string> = {
   'bvbox-zero-mad': () => 'the bivariate box plot is not drawn: the study logits do not vary (median absolute deviation 0)',
   // several 2x2 tables per study (src/results/grouping.ts, src/stats/glmm-nested.ts)
   'grouping-no-repeated-studies': (d) => `no study has two or more tables among these, so the ${d?.structure ?? 'grouped'} model is the same as independent tables and was fitted as such`,
+  'grouping-single-study': (d) => `all tables come from one study, so the ${d?.structure ?? 'grouped'} model has no between-study variation to estimate; the tables were fitted as independent`,
   'few-studies-grouped': (d) => `only ${num(d, 'k')} studies: the between-study (co)variances rest on very few studies`,
   'level-tau2-at-zero': (d) => `the ${d?.level === 'table' ? 'within-study (between-table)' : 'between-study'} variance of ${d?.parameter === 'spec' ? 'specificity' : 'sensitivity'} is estimated at 0 (boundary)`,
   'level-rho-at-boundary': (d) => `the ${d?.level === 'table' ? 'within-study (between-table)' : 'between-study'} correlation is estimated at ${num(d, 'rho')} (boundary ±1)`,

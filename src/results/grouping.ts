@@ -27,7 +27,6 @@
  * labelled so.
  */
 import type { Counts, StatsNote } from '../stats/types.ts';
-import type { SummaryMeasure } from '../stats/summary-measures.ts';
 import type { PooledOptions, PooledResult } from './pooled.ts';
 
 export type Structure = 'independent' | 'shared' | 'nested';
@@ -53,10 +52,14 @@ export function hasRepeatedStudies(counts: readonly GroupedCounts[]): boolean {
   return false;
 }
 
-/** The structure actually fitted to these tables: the requested one, or independent without repeated studies. */
+/**
+ * The structure actually fitted to these tables: the requested one, or independent when no study
+ * has two tables (the structures coincide) or all tables come from one study (no between-study
+ * variation to estimate).
+ */
 export function effectiveStructure(requested: Structure | undefined, counts: readonly GroupedCounts[]): Structure {
   if (!requested || requested === 'independent') return 'independent';
-  return hasRepeatedStudies(counts) ? requested : 'independent';
+  return hasRepeatedStudies(counts) && new Set(tableGroups(counts)).size >= 2 ? requested : 'independent';
 }
 
 /** Tables grouped by study, in order of first appearance. */
@@ -146,9 +149,11 @@ export interface GroupingFit {
   nParams: number | null;
   mu: { sens: number; spec: number };
   se: { sens: number; spec: number };
-  sens: SummaryMeasure;
-  spec: SummaryMeasure;
-  dor: SummaryMeasure;
+  /** sensitivity, specificity, LRs and DOR with CIs; the AUC (and its midas-compatible value) */
+  summary: PooledResult['summary'];
+  auc: PooledResult['auc'];
+  pauc: PooledResult['pauc'];
+  aucMidas: PooledResult['aucMidas'];
   tau2: { sens: number; spec: number };
   rho: number | null;
   levels?: PooledResult['model']['levels'];
@@ -184,9 +189,10 @@ export function groupingFit(analysis: GroupingFit['analysis'], pooled: PooledRes
     nParams: pooled.model.nParams,
     mu: pooled.mu,
     se: pooled.se,
-    sens: pooled.summary.sens,
-    spec: pooled.summary.spec,
-    dor: pooled.summary.dor,
+    summary: pooled.summary,
+    auc: pooled.auc,
+    pauc: pooled.pauc,
+    aucMidas: pooled.aucMidas,
     tau2: pooled.tau2,
     rho: pooled.rho,
     ...(pooled.model.levels ? { levels: pooled.model.levels } : {}),

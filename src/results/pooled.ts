@@ -158,7 +158,10 @@ export function poolStudies(counts: readonly GroupedCounts[], options: PooledOpt
     glmm = structure === 'nested'
       ? fitNestedGlmm([...counts], { quadrature: options.quadrature, groups })
       : fitBivariateGlmm([...counts], { quadrature: options.quadrature, ...(structure === 'shared' ? { groups } : {}) });
-    const groupingNotes: StatsNote[] = options.structure && options.structure !== structure ? [{ code: 'grouping-no-repeated-studies', detail: { structure: options.structure } }] : [];
+    const groupingNotes: StatsNote[] =
+      options.structure && options.structure !== structure
+        ? [{ code: new Set(groups).size < 2 ? 'grouping-single-study' : 'grouping-no-repeated-studies', detail: { structure: options.structure } }]
+        : [];
     model = {
       method: 'glmm',
       label: glmm.label,

@@ -24,6 +24,9 @@
  * with a note. A pooled logit whose linear predictor exceeds ±15 (no finite ML estimate, e.g.
  * every sensitivity 100%) gives 'mu-at-bound' and converged = false.
  *
+ * Several tables per study: with `groups`, the tables of a study share one random-effect pair
+ * (`glmm-grouped-likelihood.ts`, glmer `(0 + sens + spec | study)`; same parameters and fitting);
+ * study and table-within-study effects are `glmm-nested.ts`.
  * Edge cases: arms with n = 0 carry no likelihood; a study with n1 = n0 = 0 is dropped; k < 4
  * gives the note 'fewer-than-4-studies' (metandi refuses; midas switches to Laplace).
  */

@@ -16,7 +16,7 @@ const finiteInterval = (i: { est: number | null; lo: number | null; hi: number |
   i && i.est !== null && i.lo !== null && i.hi !== null && Number.isFinite(i.est) ? { est: i.est, lo: i.lo, hi: i.hi } : null;
 
 /** The rows of the summary table: label, interval, kind, method note. */
-export function summaryRows(pooled: PooledResult, compat: 'none' | 'midas'): { key: string; label: string; value: IntervalLike | null; kind: Kind; method: string }[] {
+export function summaryRows(pooled: Pick<PooledResult, 'summary' | 'auc' | 'pauc' | 'aucMidas'>, compat: 'none' | 'midas'): { key: string; label: string; value: IntervalLike | null; kind: Kind; method: string }[] {
   const s = pooled.summary;
   const rows = [
     { key: 'sens', label: 'Sensitivity', value: s.sens as IntervalLike, kind: 'proportion' as Kind, method: 'logit-scale Wald interval' },
@@ -118,7 +118,12 @@ const PUBLISHED_KEYS: { key: 'sens' | 'spec' | 'lr_positive' | 'lr_negative' | '
 function publishedTable(results: AnalysisResults, spec: AnalysisSpec, numbering: Numbering): TableView | undefined {
   const published = spec.published;
   if (!published) return undefined;
-  const rows = summaryRows(results.pooled, results.options.compat);
+  // with several tables per study and a grouped main analysis, the like-for-like reproduction of a
+  // published analysis (which treated every table as a study) is the independent-tables fit
+  const independent = results.grouping && results.grouping.structure !== 'independent' ? results.grouping.fits.find((f) => f.analysis === 'independent') : undefined;
+  const reproduced = independent ?? results.pooled;
+  const reproducedLabel = independent ? `${independent.label}, every table treated as a separate study as in the published analysis; the main analysis groups the tables by study` : results.pooled.model.label;
+  const rows = summaryRows(reproduced, results.options.compat);
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const tableRows = PUBLISHED_KEYS.filter((p) => published[p.key]).map((p) => {
     const mine = p.key === 'auc' && results.options.compat === 'midas' ? (byKey.get('auc_midas') ?? byKey.get('auc')) : byKey.get(p.key);
@@ -144,7 +149,7 @@ function publishedTable(results: AnalysisResults, spec: AnalysisSpec, numbering:
     id: 'table-published',
     number: numbering.nextTable(),
     title: 'Published and reproduced results',
-    caption: `Published: ${published.source ?? 'the published analysis'}${published.software ? ` (${published.software})` : ''}. Reproduced: this analysis (${results.pooled.model.label}). Difference: reproduced minus published (relative difference for ratios). Shaded rows differ by more than 10%.${results.options.compat === 'midas' ? ' The AUC row uses the midas-compatible value and "CI".' : ''}`,
+    caption: `Published: ${published.source ?? 'the published analysis'}${published.software ? ` (${published.software})` : ''}. Reproduced: this analysis (${reproducedLabel}). Difference: reproduced minus published (relative difference for ratios). Shaded rows differ by more than 10%.${results.options.compat === 'midas' ? ' The AUC row uses the midas-compatible value and "CI".' : ''}`,
     columns: [
       { label: 'Measure', numeric: false },
       { label: 'Published', numeric: true },
