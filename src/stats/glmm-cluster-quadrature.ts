@@ -49,6 +49,8 @@ export interface ClusterWorkspace {
   readonly nodeD2: Float64Array; // per table × grid node
   readonly nodeV2: Float64Array;
   readonly h: Float64Array;
+  /** scratch for the gradient directions (no allocation per call) */
+  readonly context: DirectionContext;
 }
 
 export function clusterWorkspace(rule: GaussHermiteRule, capacity: number): ClusterWorkspace {
@@ -72,6 +74,7 @@ export function clusterWorkspace(rule: GaussHermiteRule, capacity: number): Clus
     nodeD2: new Float64Array(m * q * q),
     nodeV2: new Float64Array(q * q),
     h: new Float64Array(q * q),
+    context: { A11: 0, A12: 0, A22: 0, R11: 0, R21: 0, R22: 0, L11: 0, L21: 0, L22: 0, W1: 0, W2: 0, SWd1: 0, SWd2: 0, Gu1: 0, Gu2: 0, GR11: 0, GR21: 0, GR22: 0 },
   };
 }
 
@@ -268,7 +271,9 @@ export function clusterLogIntegral(
       GR11 += gn1 * za; GR21 += gn2 * za; GR22 += gn2 * (nodes[b] as number);
     }
   }
-  const c: DirectionContext = { A11, A12, A22, R11, R21, R22, L11, L21, L22, W1, W2, SWd1, SWd2, Gu1, Gu2, GR11, GR21, GR22 };
+  const c = ws.context;
+  c.A11 = A11; c.A12 = A12; c.A22 = A22; c.R11 = R11; c.R21 = R21; c.R22 = R22; c.L11 = L11; c.L21 = L21; c.L22 = L22;
+  c.W1 = W1; c.W2 = W2; c.SWd1 = SWd1; c.SWd2 = SWd2; c.Gu1 = Gu1; c.Gu2 = Gu2; c.GR11 = GR11; c.GR21 = GR21; c.GR22 = GR22;
   for (let t = 0; t < m; t++) {
     const W1t = w1[t] as number, W2t = w2[t] as number;
     dEta1[t] = direction(c, -L11 * W1t, 0, wd1[t] as number, 0, 0, 0, 0, dEta1[t] as number);
