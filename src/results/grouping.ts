@@ -59,7 +59,9 @@ export function hasRepeatedStudies(counts: readonly GroupedCounts[]): boolean {
  */
 export function effectiveStructure(requested: Structure | undefined, counts: readonly GroupedCounts[]): Structure {
   if (!requested || requested === 'independent') return 'independent';
-  return hasRepeatedStudies(counts) && new Set(tableGroups(counts)).size >= 2 ? requested : 'independent';
+  // tables without participants carry no likelihood (the GLMM drops them)
+  const used = counts.filter((c) => c.tp + c.fp + c.fn + c.tn > 0);
+  return hasRepeatedStudies(used) && new Set(tableGroups(used)).size >= 2 ? requested : 'independent';
 }
 
 /** Tables grouped by study, in order of first appearance. */
