@@ -7,7 +7,10 @@
 # and the same with one categorical covariate on both arms (meta-regression:
 # + sens:x_<level> + spec:x_<level> for each non-reference level; reference = first level in
 # sorted order). Tight settings: bobyqa, maxfun 1e5, PIRLS tolerance 1e-12; convergence checked
-# (optimizer code and lme4's convergence messages are recorded; a fit with either is flagged).
+# (optimizer code and lme4's convergence messages are recorded; a fit with either is flagged; "boundary
+# (singular) fit" reports a variance at its boundary and is kept as `singular`). SEs: `se` from
+# vcov(use.hessian = TRUE) (the tests use these); `se_rx` from the RX approximation, for which lme4
+# warns that it differs from the Hessian-based one by > 1e-4 (the run's 44 warnings are all this one).
 #
 # Independent check of the quadrature for Q > 1 (never values computed by metadx): at glmer's
 # estimates, the marginal log-likelihood of the shared and nested models computed by an own
