@@ -25,6 +25,9 @@ const OPTIONS = {
   json: { type: 'boolean', help: 'print one JSON object on stdout (README.md, "Machine-readable\noutput"); usage errors stay text on stderr' },
   method: { type: 'string', value: 'glmm|reitsma', help: 'model (default: glmm), as model.method in a spec' },
   quadrature: { type: 'string', value: 'N', help: 'adaptive Gauss–Hermite points of the GLMM, 1–41 (default: 7)' },
+  group: { type: 'string', value: 'COLUMN', help: 'the column naming the study of each 2x2 table (tables of one study are then grouped)' },
+  structure: { type: 'string', value: 'independent|shared|nested', help: 'how the tables of one study are modelled (default with --group: nested)' },
+  label: { type: 'string', value: 'COLUMN|TEMPLATE', help: 'the column (or a template such as "{author} {year}") that labels each table' },
   nodes: { type: 'string', value: 'upper|lower', help: 'placement of the quadrature nodes: upper (as Stata for metandi; default at 5 points) or lower (default otherwise)' },
   correction: { type: 'string', value: 'single|all|none', help: 'continuity correction (default: single)' },
   region: { type: 'string', value: 'F|chi2', help: 'critical value of confidence and prediction regions (default: F)' },
@@ -54,9 +57,9 @@ export const COMMANDS: Record<'report' | 'validate' | 'fit' | 'verify' | 'diff',
     options: ['allow-outside-data', 'json'],
   },
   fit: {
-    usage: 'metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--nodes upper|lower] [--correction single|all|none] [--region F|chi2] [--covariate NAME] [--sheet NAME] [--json]',
+    usage: 'metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--nodes upper|lower] [--correction single|all|none] [--region F|chi2] [--covariate NAME] [--group COLUMN [--structure independent|shared|nested]] [--label COLUMN|TEMPLATE] [--sheet NAME] [--json]',
     summary: 'Fit the bivariate model to one data file (.csv or .xlsx) and print a summary (or one JSON\nobject). Settings and their defaults are those of the model: section of a spec.',
-    options: ['method', 'quadrature', 'nodes', 'correction', 'region', 'covariate', 'sheet', 'json'],
+    options: ['method', 'quadrature', 'nodes', 'correction', 'region', 'covariate', 'group', 'structure', 'label', 'sheet', 'json'],
   },
   verify: {
     usage: 'metadx verify VERSION_DIR',
@@ -235,7 +238,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       case 'fit': {
         const { commandFit } = await import('./commands/fit.ts');
         const fitValues: Parameters<typeof commandFit>[1] = { json: flag('json'), limits };
-        for (const name of ['method', 'quadrature', 'nodes', 'correction', 'region', 'covariate', 'sheet'] as const) {
+        for (const name of ['method', 'quadrature', 'nodes', 'correction', 'region', 'covariate', 'group', 'structure', 'label', 'sheet'] as const) {
           const value = text(name);
           if (value !== undefined) fitValues[name] = value;
         }

@@ -4,7 +4,9 @@
  *   k, method, quadrature, correction, converged, warnings, logLik, mu {sens, spec} (logit),
  *   vcov (2x2 of mu), se, tau2 {sens, spec}, rho, summary {sens, spec, lrPositive, lrNegative, dor}
  *   each {est, lo, hi}, hsroc {Lambda, Theta, beta, sigma2Alpha, sigma2Theta}, auc {est, lo, hi,
- *   method}, aucMidas {est, lo, hi}, heterogeneity, deeks {intercept, slope, se, t, df, p}.
+ *   method}, aucMidas {est, lo, hi}, heterogeneity, deeks {intercept, slope, se, t, df, p};
+ *   with --group: structure (independent | shared | nested), studies, and for nested the
+ *   between-study and within-study components `levels` (tau2/rho are then their sum).
  */
 import type { StudyData } from './data/studies.ts';
 import { formatInterval, formatNumber, formatPercent, formatPStatement, formatScientific } from './format/numbers.ts';
@@ -13,9 +15,14 @@ import { deeksOrNull, poolStudies, type ConvergenceReport, type FitStatistics, t
 import type { ParameterUncertainty } from './stats/parameter-uncertainty.ts';
 import type { DeeksResult } from './stats/deeks.ts';
 import { metaRegression } from './results/meta-regression.ts';
+import type { GroupedCounts } from './results/grouping.ts';
 
 export interface FitJson {
   k: number;
+  /** how tables of one study were modelled, and the number of studies (with --group) */
+  structure: 'independent' | 'shared' | 'nested';
+  studies?: number;
+  levels?: PooledResult['model']['levels'];
   method: string;
   label: string;
   quadrature: number | null;
@@ -70,6 +77,9 @@ export function fitToJson(pooled: PooledResult, deeks: DeeksResult | null, optio
   const notes = [...pooled.model.notes, ...(pooled.auc?.notes ?? [])];
   return {
     k: pooled.model.k,
+    structure: pooled.model.structure ?? 'independent',
+    ...(pooled.model.studies !== undefined ? { studies: pooled.model.studies } : {}),
+    ...(pooled.model.levels ? { levels: pooled.model.levels } : {}),
     method: pooled.model.method,
     label: pooled.model.label,
     quadrature: pooled.model.method === 'glmm' ? (pooled.model.quadrature ?? options.quadrature) : null,
@@ -111,7 +121,7 @@ export function fitToJson(pooled: PooledResult, deeks: DeeksResult | null, optio
 }
 
 export function runFit(data: StudyData, options: PooledOptions, covariate?: string): FitJson {
-  const counts = data.studies.map((s) => s.counts);
+  const counts: GroupedCounts[] = data.studies.map((s) => (s.group !== undefined ? { ...s.counts, group: s.group } : { ...s.counts }));
   const pooled = poolStudies(counts, options);
   const fit = fitToJson(pooled, deeksOrNull(counts, options), options);
   if (covariate === undefined) return fit;
@@ -142,6 +152,7 @@ export function fitToText(fit: FitJson, file: string): string {
   const lines: string[] = [];
   lines.push(`${file}: k = ${fit.k}`);
   lines.push(`Model: ${fit.label}${fit.converged ? '' : ' — NOT CONVERGED'}`);
+  if (fit.studies !== undefined) lines.push(`Tables of one study: ${fit.structure} (${fit.k} tables from ${fit.studies} studies)`);
   if (fit.logLik !== null) lines.push(`Log-likelihood: ${formatNumber(fit.logLik, 'statistic')}`);
   lines.push('');
   lines.push(`  Sensitivity   ${formatInterval(fit.summary.sens)}`);
@@ -156,7 +167,12 @@ export function fitToText(fit: FitJson, file: string): string {
   if (fit.pauc && fit.pauc.est !== null) lines.push(`  AUC, observed FPR ${formatNumber(fit.pauc.fprRange[0], 'proportion')}–${formatNumber(fit.pauc.fprRange[1], 'proportion')}   ${formatNumber(fit.pauc.est, 'proportion')}   [partial AUC, normalised (mada rule); the AUC above covers the full FPR range, extrapolated beyond the observed one]`);
   if (fit.aucMidas) lines.push(`  AUC (midas)   ${formatInterval(fit.aucMidas)}   [midas-compatible; its "CI" is a Wilson interval with N = 500, not a CI]`);
   lines.push('');
-  lines.push(`  tau² sens ${formatNumber(fit.tau2.sens, 'variance')}, tau² spec ${formatNumber(fit.tau2.spec, 'variance')}, rho ${formatNumber(fit.rho, 'correlation')}`);
+  lines.push(`  tau² sens ${formatNumber(fit.tau2.sens, 'variance')}, tau² spec ${formatNumber(fit.tau2.spec, 'variance')}, rho ${formatNumber(fit.rho, 'correlation')}${fit.levels ? ' (between studies + within studies)' : ''}`);
+  if (fit.levels) {
+    for (const [name, level] of [['between studies', fit.levels.study], ['within studies (between tables)', fit.levels.table]] as const) {
+      lines.push(`    ${name}: tau² sens ${formatNumber(level.tau2.sens, 'variance')}, tau² spec ${formatNumber(level.tau2.spec, 'variance')}, rho ${formatNumber(level.rho, 'correlation')}`);
+    }
+  }
   if (fit.parameters) {
     lines.push('  Parameters (estimate, SE, 95% CI; metandi scales):');
     for (const row of [...fit.parameters.bivariate, ...fit.parameters.hsroc]) {

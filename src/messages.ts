@@ -83,6 +83,14 @@ export const specMessages = {
   notUtf8Hint: () => 'save analysis.yaml with the UTF-8 encoding (most editors: "Save with encoding" > UTF-8)',
   yamlUnclosedQuote: (quoteChar: string) => `YAML syntax error: the quoted value starting here (${quoteChar}) is never closed`,
   yamlUnclosedQuoteHint: () => 'add the closing quote at the end of the value; a quote inside the value is written \\" (in "...") or \'\' (in \'...\')',
+  structureNeedsGroup: (structure: string) => `model.structure: ${quote(structure)} groups the tables by study, but data.group names no study column`,
+  structureNeedsGroupHint: () => 'add "group: <column>" under data: (the column naming the study of each 2x2 table), or remove model.structure',
+  structureNeedsGlmm: (structure: string, method: string) => `model.structure: ${quote(structure)} needs the bivariate GLMM, but model.method is ${quote(method)} (the Reitsma model has no grouped version here)`,
+  structureNeedsGlmmHint: () => 'use "method: glmm", or "structure: independent" to treat every table as its own study',
+  sharedTestSetNeedsGroup: () => 'data.shared_test_set lists studies, but data.group names no study column',
+  sharedTestSetNeedsGroupHint: () => 'add "group: <column>" under data: (the column naming the study of each 2x2 table), or remove shared_test_set',
+  unknownSharedTestSet: (id: string, suggestion?: string) => `data.shared_test_set: no study ${quote(id)} in the data.group column${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
+  unknownSharedTestSetHint: (known: readonly string[]) => `list values of the data.group column: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`,
 } as const;
 
 export const dataMessages = {
@@ -276,6 +284,15 @@ const noteTexts: Record<string, (detail: NoteDetail) => string> = {
   'region-not-estimable': () => 'no confidence or prediction region: the covariance of the pooled logits is not available',
   'not-estimable': (d) => `${d?.statistic ?? 'a statistic'} could not be computed for these data (${d?.reason ?? 'not estimable'})`,
   'bvbox-zero-mad': () => 'the bivariate box plot is not drawn: the study logits do not vary (median absolute deviation 0)',
+  // several 2x2 tables per study (src/results/grouping.ts, src/stats/glmm-nested.ts)
+  'grouping-no-repeated-studies': (d) => `no study has two or more tables among these, so the ${d?.structure ?? 'grouped'} model is the same as independent tables and was fitted as such`,
+  'nested-nodes-lower': () => 'the nested model places its quadrature nodes with the lower Cholesky factor only; model.nodes: upper (Stata\'s placement) applies to the independent and shared models',
+  'grouping-single-study': (d) => `all tables come from one study, so the ${d?.structure ?? 'grouped'} model has no between-study variation to estimate; the tables were fitted as independent`,
+  'few-studies-grouped': (d) => `only ${num(d, 'k')} studies: the between-study (co)variances rest on very few studies`,
+  'level-tau2-at-zero': (d) => `the ${d?.level === 'table' ? 'within-study (between-table)' : 'between-study'} variance of ${d?.parameter === 'spec' ? 'specificity' : 'sensitivity'} is estimated at 0 (boundary)`,
+  'level-rho-at-boundary': (d) => `the ${d?.level === 'table' ? 'within-study (between-table)' : 'between-study'} correlation is estimated at ${num(d, 'rho')} (boundary ±1)`,
+  'nested-level-fixed-for-se': (d) => `standard errors hold the (co)variances of the ${d?.levels} level at their boundary estimate (the information matrix is singular there)`,
+  'auc-bootstrap-not-grouped': () => 'the AUC interval is by the delta method: the parametric bootstrap simulates independent tables, not the grouped model',
 };
 
 export function noteMessage(note: { code: string; detail?: NoteDetail }): string {
@@ -609,8 +626,10 @@ export const findingsMessages = {
   notRatedFootnote: (domain: string, why: string) => `${domain}: not rated — ${why}; not rated down. Give the reviewers' judgement under findings.certainty in analysis.yaml.`,
   evidence: (tables: number, studies: number, participants: string, withWhat: string) =>
     `${tables} ${tables === 1 ? 'table' : 'tables'} from ${studies} ${studies === 1 ? 'study' : 'studies'}; ${participants} ${withWhat}`,
-  participantsNote: () =>
-    'Participants are summed over the 2x2 tables: a study that reports several tables on the same participants (e.g. several models on one test set) counts them more than once.',
+  participantsNote: (countedOnce: readonly string[], summed: readonly string[]) =>
+    countedOnce.length > 0
+      ? `Participants: the tables of ${countedOnce.join(', ')} share one test set and are counted once; ${summed.length > 0 ? `the counts of ${summed.join(', ')} are sums over their tables (which may count a participant more than once)` : 'every other study has one table'}.`
+      : 'Participants are summed over the 2x2 tables: a study that reports several tables on the same participants (e.g. several models on one test set) counts them more than once (list such studies under data.shared_test_set).',
   prevalenceHeader: (percent: string) => `Prevalence ${percent}`,
   plainLanguage: (a: { tested: string; label: string; prevalence: string; withCondition: string; withoutCondition: string; condition: string; tp: string; fn: string; fp: string; positive: string; ppv: string }) =>
     `If 1,000 people were tested in a setting where ${a.prevalence} have ${a.condition} (${a.label}), ${a.withCondition} would have it: about ${a.tp} of them would be correctly identified and ${a.fn} would be missed. Of the ${a.withoutCondition} without ${a.condition}, ${a.fp} would be wrongly classified as having it. About ${a.positive} would test positive, and ${a.ppv} of those would have ${a.condition}.`,

@@ -176,6 +176,20 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
       })),
     );
   }
+  const groupIds = [...new Set(data.studies.flatMap((s) => (s.group !== undefined ? [s.group] : [])))];
+  const unknownShared = (spec.data.shared_test_set ?? []).filter((id) => !groupIds.includes(id));
+  if (unknownShared.length > 0) {
+    throw new UserError(
+      unknownShared.map((id) => ({
+        severity: 'error' as const,
+        code: 'spec.unknown-shared-test-set',
+        message: specMessages.unknownSharedTestSet(id, closest(id, groupIds)),
+        hint: specMessages.unknownSharedTestSetHint(groupIds),
+        file: specFile,
+        ...(locate(['data', 'shared_test_set', spec.data.shared_test_set!.indexOf(id)]) ?? {}),
+      })),
+    );
+  }
   const exclusions = checkExclusions(spec, data.studies.map((study) => study.label), specFile, locate);
   if (exclusions.length > 0) throw new UserError(exclusions);
   // the output folder out/<name>/ is named by `name:` or the folder: one that cannot name a folder

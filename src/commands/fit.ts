@@ -12,11 +12,11 @@ import { limitMessages, specMessages } from '../messages.ts';
 import { printDiagnostics, type CliIo } from './common.ts';
 import { defaultNodePlacement } from '../stats/glmm-node-placement.ts';
 
-export const FIT_USAGE = 'usage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--nodes upper|lower] [--correction single|all|none] [--region F|chi2] [--covariate NAME] [--sheet NAME] [--json]';
+export const FIT_USAGE = 'usage: metadx fit DATA.csv [--method glmm|reitsma] [--quadrature N] [--nodes upper|lower] [--correction single|all|none] [--region F|chi2] [--covariate NAME] [--group COLUMN [--structure independent|shared|nested]] [--label COLUMN|TEMPLATE] [--sheet NAME] [--json]';
 
 export async function commandFit(
   targets: string[],
-  values: { json?: boolean; method?: string; quadrature?: string; nodes?: string; correction?: string; region?: string; covariate?: string; sheet?: string; limits?: Limits },
+  values: { json?: boolean; method?: string; quadrature?: string; nodes?: string; correction?: string; region?: string; covariate?: string; group?: string; structure?: string; label?: string; sheet?: string; limits?: Limits },
   io: CliIo,
 ): Promise<number> {
   const usage = (message: string): number => {
@@ -39,6 +39,11 @@ export async function commandFit(
     ...(values.correction !== undefined ? { correction: values.correction } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),
   });
+  const structure = values.structure ?? (values.group !== undefined && model.method === 'glmm' ? 'nested' : 'independent');
+  if (structure !== 'independent' && structure !== 'shared' && structure !== 'nested') return usage(`--structure must be independent, shared or nested, not "${structure}"`);
+  if (structure !== 'independent' && values.group === undefined) return usage(`--structure ${structure} groups the tables by study: give the study column with --group COLUMN`);
+  if (structure !== 'independent' && model.method !== 'glmm') return usage(`--structure ${structure} needs --method glmm (the Reitsma model has no grouped version here)`);
+  const label = values.label === undefined ? undefined : values.label.includes('{') ? values.label : `{${values.label}}`;
   const limits = values.limits ?? DEFAULT_LIMITS;
   const file = targets[0]!;
   const path = resolve(io.cwd, file);
@@ -66,7 +71,7 @@ export async function commandFit(
   for (const setting of unusedModelSettings(model.method, (key) => given[key] !== undefined)) {
     io.err(formatDiagnostic({ severity: 'warning', code: 'fit.unused-setting', message: specMessages.unusedSetting(`--${setting}`, model.method), hint: specMessages.unusedSettingHint(`--${setting}`).replace('(method: glmm)', '(--method glmm)') }));
   }
-  const loaded = await loadStudyData(readFileSync(path), { file, spec: { data: { file }, covariates: {}, subgroups: [] }, limits, ...(values.sheet !== undefined ? { sheet: values.sheet } : {}) });
+  const loaded = await loadStudyData(readFileSync(path), { file, spec: { data: { file, ...(values.group !== undefined ? { group: values.group } : {}), ...(label !== undefined ? { label } : {}) }, covariates: {}, subgroups: [] }, limits, ...(values.sheet !== undefined ? { sheet: values.sheet } : {}) });
   printDiagnostics(loaded.diagnostics, io);
   if (!loaded.data) return 1;
   const covariate = values.covariate;
@@ -75,7 +80,7 @@ export async function commandFit(
     const suggestion = closest(covariate, loaded.data.covariates.map((c) => c.name));
     return usage(`--covariate: ${file} has no column "${covariate}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
   }
-  const fit = runFit(loaded.data, modelOptions(model), covariate?.toLowerCase());
+  const fit = runFit(loaded.data, { ...modelOptions(model), structure }, covariate?.toLowerCase());
   io.out(values.json ? JSON.stringify(fit, null, 2) : fitToText(fit, file));
   return 0;
 }

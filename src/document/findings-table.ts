@@ -182,7 +182,7 @@ export function sofModel(results: AnalysisResults, findings: FindingsResult): So
     prevalences: findings.prevalences.map((p) => ({ percent: formatPrevalence(p.value), label: p.label, source: p.source, header: M.prevalenceHeader(formatPrevalence(p.value)), value: p.value })),
     rows,
     footnotes: notes.list,
-    participantsNote: e.tables > e.studies ? M.participantsNote() : null,
+    participantsNote: e.tables > e.studies ? M.participantsNote(e.countedOnce, e.summed) : null,
     method: M.method(level, findings.pooled.model),
     certaintyMethod: M.certaintyMethod(),
     plainLanguage,

@@ -112,12 +112,19 @@ export function buildDocumentView(input: DocumentInput): DocumentView {
     date,
     version: String(spec.version),
     analysisName: results.analysis.name,
-    kText: `${results.k} (${formatCount(results.totals.participants)} participants)`,
+    kText: groupedKText(results) ?? `${results.k} (${formatCount(results.totals.participants)} participants)`,
     metadxVersion: input.software.metadx,
     ...(banner ? { banner } : {}),
     sections,
     references: cited.references,
   };
+}
+
+/** Title-page counts when studies report several tables (src/results/grouping.ts): studies, tables, participants counted once per shared test set. */
+function groupedKText(results: AnalysisResults): string | undefined {
+  if (results.totals.groups === results.k) return undefined;
+  const once = results.totals.countedOnce?.length ?? 0;
+  return `${results.totals.groups} studies, ${results.k} tables (${formatCount(results.totals.participants)} participants${once > 0 ? `, counting the test set shared by the tables of ${once === 1 ? 'one study' : `${once} studies`} once` : ''})`;
 }
 
 function provenanceSection(results: AnalysisResults, banner: DocumentView['banner']): SectionView {

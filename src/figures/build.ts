@@ -296,7 +296,7 @@ export function planFigures(results: AnalysisResults, spec: AnalysisSpec): Figur
       {
         id: 'leave-one-out',
         title: 'Leave-one-out sensitivity analysis',
-        caption: `Pooled sensitivity and specificity (${pooled.model.label}) refitted without each table in turn. Shaded band and dashed line: estimate and ${level} CI with all tables; highlighted estimates fall outside that CI.`,
+        caption: `Pooled sensitivity and specificity (${pooled.model.label}) refitted without each ${results.influence.leaveOneOutUnit === 'study' ? 'study (all its 2x2 tables)' : 'table'} in turn. Shaded band and dashed line: estimate and ${level} CI with all tables; highlighted estimates fall outside that CI.`,
       },
       input.rows,
       (rows) => leaveOneOutSpec({ ...input, rows }),

@@ -13,6 +13,7 @@ import type { DeeksInput } from './deeks.ts';
 import type { FaganInput } from './fagan.ts';
 import type { ForestInput, HeterogeneityStatistics } from './forest.ts';
 import type { LeaveOneOutInput } from './leave-one-out.ts';
+import { studyName } from '../results/grouping.ts';
 import type { LrScattergramInput } from './lr-scattergram.ts';
 import type { MetaRegressionInput } from './meta-regression.ts';
 import type { SrocInput } from './sroc.ts';
@@ -225,6 +226,15 @@ export function lrScattergramInput(results: AnalysisResults): LrScattergramInput
 }
 
 export function leaveOneOutInput(results: AnalysisResults): LeaveOneOutInput | undefined {
+  const byStudy = results.influence.studyLeaveOneOut;
+  if (byStudy && byStudy.length > 0) {
+    // grouped model: one row per study, leaving out all its tables
+    return {
+      rows: byStudy.map((s) => ({ omitted: studyName(results.studies, s.group), sens: s.fit.sens, spec: s.fit.spec })),
+      all: { k: results.k, sens: results.pooled.summary.sens, spec: results.pooled.summary.spec },
+      level: results.level,
+    };
+  }
   const rows = results.influence.studies.filter((s) => s.leaveOneOut !== null);
   if (rows.length === 0) return undefined;
   return {

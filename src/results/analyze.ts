@@ -19,6 +19,7 @@ import { prismaFlow } from './prisma.ts';
 import { summaryOfFindings } from './findings.ts';
 import { quadasCounts, type QuadasData } from '../data/quadas.ts';
 import type { AnalysisResults, ProvenanceSummary, StudyResult } from './types.ts';
+import { groupingAnalysis, hasRepeatedStudies, participantCount, type GroupedCounts, type GroupingResult, type Structure } from './grouping.ts';
 
 function interval(result: ReturnType<typeof clopperPearson>): Interval {
   // an empty arm (kept for the other arm) has no proportion: NaN, shown as "no diseased"/"no non-diseased"
@@ -43,8 +44,9 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
       covariates: study.covariates,
     };
   });
-  const diseased = studies.reduce((sum, s) => sum + s.nDiseased, 0);
-  const nonDiseased = studies.reduce((sum, s) => sum + s.nNonDiseased, 0);
+  // the tables with their study (data.group): grouped models, leave-one-study-out and participant counts use it
+  const counts: GroupedCounts[] = studies.map((s) => (s.group !== undefined ? { ...s.counts, group: s.group } : { ...s.counts }));
+  const participants = participantCount(counts, spec.data.shared_test_set ?? []);
   const provenanceCounts: Record<string, number> = {};
   for (const study of studies) {
     const key = study.provenance ?? (spec.data.provenance?.status ?? 'real');
@@ -56,10 +58,26 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     counts: provenanceCounts,
   };
   const options = pooledOptions(spec);
-  const counts = studies.map((s) => s.counts);
   const pooled = poolStudies(counts, options);
+  let grouping: GroupingResult | null = null;
+  let independent = pooled;
+  if (spec.data.group !== undefined && hasRepeatedStudies(counts)) {
+    const analysis = groupingAnalysis(counts, pooled, options, { column: spec.data.group, source: spec.model.structure ? 'spec' : 'default', oneTablePerStudy: spec.sensitivity.one_table_per_study }, poolStudies);
+    grouping = analysis.result;
+    independent = analysis.independent;
+  }
+  // midas treats every table as a study: its compatibility values come from the independent-tables fit
+  const midasOptions: PooledOptions = { ...options, structure: 'independent' };
   const excludeLabels = spec.sensitivity.exclude ?? [];
-  const totals = { participants: diseased + nonDiseased, diseased, nonDiseased, groups: new Set(studies.map((s) => s.group ?? s.label)).size };
+  const totals = {
+    participants: participants.participants,
+    diseased: participants.diseased,
+    nonDiseased: participants.nonDiseased,
+    groups: new Set(studies.map((s) => s.group ?? s.label)).size,
+    participantsSumOfTables: participants.sumOfTables.participants,
+    countedOnce: participants.countedOnce,
+    summed: participants.summed,
+  };
   // a data set that does not support Deeks' test gets a note with the model's (summary section)
   const deeks = deeksOrNull(counts, options, pooled.model.notes);
   const findings = summaryOfFindings({ spec, studies, totals, pooled, deeks, level, quadas: extra.quadas ? { domains: extra.quadas.domains, provenance: spec.quadas?.provenance ?? 'real' } : null });
@@ -94,30 +112,40 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
       outliers: spec.sensitivity.outliers,
       exclude: studies.flatMap((s, i) => (excludeLabels.includes(s.label) ? [i] : [])),
     }),
-    fagan: faganNomogram(counts, pooled, spec.fagan?.prior, findings?.prevalences.map((p) => ({ value: p.value, label: p.label })) ?? []),
+    fagan: faganNomogram(counts, pooled, spec.fagan?.prior, findings?.prevalences.map((p) => ({ value: p.value, label: p.label })) ?? [], participants),
     likelihoodRatios: likelihoodRatioPoints(counts, options.level),
     studyRatios: { dor: ratios('logDor'), lrPositive: ratios('logLrPos'), lrNegative: ratios('logLrNeg') },
-    published: publishedComparison(spec.published, { pooled, subgroups, deeks, compat: spec.model.compat }),
-    midasCompatibility: spec.model.compat === 'midas' ? midasCompatibility(counts, pooled, options) : null,
+    published: publishedComparison(spec.published, { pooled: independent, subgroups, deeks, compat: spec.model.compat }),
+    midasCompatibility: spec.model.compat === 'midas' ? midasCompatibility(counts, independent, midasOptions) : null,
     midasMetaRegression:
       spec.model.compat === 'midas'
         ? spec.subgroups.flatMap((name) => {
             const info = data.covariates.find((c) => c.name === name);
             if (!info || info.type !== 'categorical') return [];
-            const result = midasBivreg(counts, studies.map((s) => s.covariates[name] ?? null), { name: info.label, ...(info.levels ? { levels: info.levels.map(String) } : {}) }, options);
+            const result = midasBivreg(counts, studies.map((s) => s.covariates[name] ?? null), { name: info.label, ...(info.levels ? { levels: info.levels.map(String) } : {}) }, midasOptions);
             return result ? [{ ...result, levels: { yes: info.levelLabels?.[result.levels.yes] ?? result.levels.yes, no: info.levelLabels?.[result.levels.no] ?? result.levels.no } }] : [];
           })
         : null,
     prisma: prismaFlow(spec, { tablesAnalysed: studies.length }) ?? null,
+    grouping,
     quadas: extra.quadas ? { data: extra.quadas, counts: quadasCounts(extra.quadas), provenance: spec.quadas?.provenance ?? 'real' } : null,
     findings,
     subgroups,
   };
 }
 
+/**
+ * How the GLMM treats several tables of one study: the spec's model.structure, else nested when
+ * data.group is given (see grouping.ts for why), else independent.
+ */
+export function specStructure(spec: Pick<AnalysisSpec, 'data' | 'model'>): Structure {
+  if (spec.model.method !== 'glmm') return 'independent';
+  return spec.model.structure ?? (spec.data.group !== undefined ? 'nested' : 'independent');
+}
+
 /** Model settings from the spec. */
 export function pooledOptions(spec: AnalysisSpec): PooledOptions {
-  return modelOptions(spec.model);
+  return { ...modelOptions(spec.model), structure: specStructure(spec) };
 }
 
 /**
@@ -126,6 +154,8 @@ export function pooledOptions(spec: AnalysisSpec): PooledOptions {
  */
 export function modelOptions(model: ModelSettings): PooledOptions {
   return {
+    // grouping needs the data's study column (data.group): pooledOptions sets it from the spec
+    structure: model.method === 'glmm' ? (model.structure ?? 'independent') : 'independent',
     method: model.method,
     quadrature: model.quadrature,
     nodes: model.nodes ?? defaultNodePlacement(model.quadrature),

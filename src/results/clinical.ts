@@ -3,7 +3,8 @@
  * - Fagan nomogram: post-test probability = odds⁻¹(odds(prior) · LR) for LR+ and LR−, with the
  *   range implied by the LR confidence limits; prior from the spec (fagan.prior), else the
  *   summary-of-findings prevalences (findings.prevalences or their default), else the pooled
- *   prevalence Σ(TP+FN) / Σ(TP+FP+FN+TN) of the included studies (midas's default).
+ *   prevalence Σ(TP+FN) / Σ(TP+FP+FN+TN) of the included studies (midas's default; with
+ *   `participants`, the counts with a shared test set counted once, see grouping.ts).
  * - Likelihood-ratio scattergram: per-study LR+ and LR− (0.5 added to the cells of tables with a
  *   zero cell) with log-scale Wald CIs, and the summary LRs with their CIs.
  * Pure; no formatting.
@@ -37,14 +38,15 @@ const post = (prior: number, lr: number): number => {
 
 /**
  * Pre-test probabilities: `prior` (the spec's fagan.prior) if given, else the summary-of-findings
- * prevalences, else the pooled prevalence of the included studies (midas's default).
+ * prevalences, else the pooled prevalence of the included studies (midas's default; participants
+ * of a shared test set counted once when `participants` is given).
  */
-export function faganNomogram(counts: readonly Counts[], pooled: PooledResult, prior?: number, prevalences: readonly { value: number; label: string }[] = []): FaganResult | null {
+export function faganNomogram(counts: readonly Counts[], pooled: PooledResult, prior?: number, prevalences: readonly { value: number; label: string }[] = [], participants?: { diseased: number; participants: number }): FaganResult | null {
   const pos = pooled.summary.lrPositive;
   const neg = pooled.summary.lrNegative;
   if (![pos.est, pos.lo, pos.hi, neg.est, neg.lo, neg.hi].every(Number.isFinite)) return null;
-  const diseased = counts.reduce((s, c) => s + c.tp + c.fn, 0);
-  const total = counts.reduce((s, c) => s + c.tp + c.fp + c.fn + c.tn, 0);
+  const diseased = participants?.diseased ?? counts.reduce((s, c) => s + c.tp + c.fn, 0);
+  const total = participants?.participants ?? counts.reduce((s, c) => s + c.tp + c.fp + c.fn + c.tn, 0);
   const source: FaganResult['priorSource'] = prior !== undefined ? 'spec' : prevalences.length > 0 ? 'findings' : 'pooled prevalence';
   const list =
     prior !== undefined ? [{ value: prior, label: 'fagan.prior in the analysis spec' }] : prevalences.length > 0 ? prevalences : [{ value: diseased / total, label: 'pooled prevalence of the included studies' }];

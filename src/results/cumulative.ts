@@ -11,7 +11,8 @@
  * - by search (`bySearch`, with two or more `searches:`): one step per search, adding the studies
  *   named under its `added:`; studies no search names belong to the first (original) search.
  *   Identifiers under `added:` that match no study are listed in `unknownIds`.
- * Each step pools every table accrued so far with `poolStudies` (bivariate model from 4 tables,
+ * Each step pools every table accrued so far with `poolStudies` (with the grouping of the main
+ * analysis: the tables keep their study; bivariate model from 4 tables,
  * univariate pooling below; a single table is not pooled and shows as not estimable). The AUC
  * interval is not needed here, so it is taken by the delta method and a short bootstrap only where
  * that is unavailable. Pure; no formatting.
@@ -20,6 +21,7 @@ import type { AnalysisSpec } from '../spec/schema.ts';
 import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
 import type { Counts, Interval, StatsNote } from '../stats/types.ts';
 import { poolStudies, type PooledOptions } from './pooled.ts';
+import type { GroupedCounts } from './grouping.ts';
 
 export interface CumulativeStep {
   /** study (publication) identifiers this step adds */
@@ -95,7 +97,7 @@ function publications(studies: readonly CumulativeStudy[]): Publication[] {
 
 const finite = (interval: Interval): Interval | null => ([interval.est, interval.lo, interval.hi].every(Number.isFinite) ? { est: interval.est, lo: interval.lo, hi: interval.hi } : null);
 
-function pool(counts: Counts[], options: PooledOptions): Pick<CumulativeStep, 'method' | 'converged' | 'sens' | 'spec' | 'note'> {
+function pool(counts: GroupedCounts[], options: PooledOptions): Pick<CumulativeStep, 'method' | 'converged' | 'sens' | 'spec' | 'note'> {
   if (counts.length < 2) return { method: 'none', converged: false, sens: null, spec: null };
   try {
     const pooled = poolStudies(counts, { ...options, aucCi: 'delta', bootstrap: Math.min(options.bootstrap, 200) });
@@ -117,7 +119,10 @@ function accrue(
     const tables = added.flatMap((publication) => publication.tables);
     included.push(...tables);
     publicationCount += added.length;
-    const counts = [...included].sort((a, b) => a - b).map((index) => studies[index]!.counts);
+    const counts = [...included].sort((a, b) => a - b).map((index): GroupedCounts => {
+      const study = studies[index]!;
+      return study.group !== undefined ? { ...study.counts, group: study.group } : study.counts;
+    });
     return { groups: added.map((publication) => publication.id), ...step, added: tables.length, k: counts.length, studies: publicationCount, ...pool(counts, options) };
   });
 }

@@ -12,7 +12,7 @@ import { naturalFrequencies, type NaturalFrequencies } from '../stats/natural-fr
 import type { Interval } from '../stats/types.ts';
 import { outcomeCertainty, THRESHOLDS, type OutcomeCertainty } from './certainty.ts';
 import type { PooledResult } from './pooled.ts';
-import type { StudyResult } from './types.ts';
+import type { AnalysisResults, StudyResult } from './types.ts';
 
 /** People tested that natural frequencies refer to. */
 export const FINDINGS_PER = 1000;
@@ -34,9 +34,11 @@ export interface FindingsResult {
   /**
    * The evidence behind every row. SEAM (grouping of tables by study): participants are summed
    * over the 2x2 tables (results.totals), so a study that reports several tables on the same
-   * participants counts them more than once; `countedPer` says which count this is.
+   * participants counts them more than once, unless the spec lists it under data.shared_test_set
+   * (then it is counted once: `countedPer: 'test set'`, `countedOnce`); `summed` lists the studies
+   * whose count is a sum over their tables.
    */
-  evidence: { tables: number; studies: number; participants: number; diseased: number; nonDiseased: number; countedPer: 'table' };
+  evidence: { tables: number; studies: number; participants: number; diseased: number; nonDiseased: number; countedPer: 'table' | 'test set'; countedOnce: string[]; summed: string[] };
   prevalences: FindingsPrevalence[];
   /** one entry per prevalence, in the order of `prevalences` */
   frequencies: NaturalFrequencies[];
@@ -46,7 +48,7 @@ export interface FindingsResult {
 export interface FindingsInput {
   spec: AnalysisSpec;
   studies: readonly StudyResult[];
-  totals: { participants: number; diseased: number; nonDiseased: number; groups: number };
+  totals: AnalysisResults['totals'];
   pooled: PooledResult;
   deeks: DeeksResult | null;
   quadas: { domains: readonly QuadasDomainId[]; provenance: 'real' | 'stand-in' } | null;
@@ -110,7 +112,10 @@ export function summaryOfFindings(input: FindingsInput): FindingsResult | null {
       participants: input.totals.participants,
       diseased: input.totals.diseased,
       nonDiseased: input.totals.nonDiseased,
-      countedPer: 'table',
+      // studies whose tables share one test set (data.shared_test_set) are counted once (grouping.ts)
+      countedPer: (input.totals.countedOnce ?? []).length > 0 ? 'test set' : 'table',
+      countedOnce: input.totals.countedOnce ?? [],
+      summed: input.totals.summed ?? [],
     },
     prevalences,
     frequencies,

@@ -6,7 +6,9 @@
  *   S_i = diag(1/(n1·se(1−se)), 1/(n0·sp(1−sp))), the squared Mahalanobis distance
  *   D²_i = (y_i − μ̂)ᵀ (Σ̂ + S_i)⁻¹ (y_i − μ̂), referred to χ²₂ (the marginal distribution of y_i
  *   under the bivariate normal approximation); flagged when p < 0.05 / k (Bonferroni).
- * - Leave-one-out: the pooled model refitted without each study in turn, and Cook's distance
+ * - Leave-one-out: the pooled model refitted without each study in turn (with several tables per
+ *   study and a grouped model, `options.structure` shared or nested: without all tables of each
+ *   study in turn, `studyLeaveOneOut`; each table then carries the refit without its study), and Cook's distance
  *   D_i = (μ̂ − μ̂₍₋ᵢ₎)ᵀ V̂⁻¹ (μ̂ − μ̂₍₋ᵢ₎), V̂ the covariance of μ̂ in the full fit (as metafor's
  *   cooks.distance for rma.mv; Viechtbauer & Cheung 2010, doi:10.1002/jrsm.11).
  * - Sensitivity analysis: the pooled model without the flagged studies and/or a list from the spec.
@@ -18,13 +20,24 @@ import { chiSquareUpperTail } from '../stats/distributions.ts';
 import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
 import type { Counts, Matrix2, StatsNote } from '../stats/types.ts';
 import { poolStudies, type PooledOptions, type PooledResult } from './pooled.ts';
+import { effectiveStructure, studiesOf, type GroupedCounts } from './grouping.ts';
+
+export interface LeaveOneOutFit {
+  mu: { sens: number; spec: number };
+  logLik: number | null;
+  sens: { est: number; lo: number; hi: number };
+  spec: { est: number; lo: number; hi: number };
+  dor: { est: number; lo: number; hi: number };
+  cooksDistance: number;
+  converged: boolean;
+}
 
 export interface StudyInfluence {
   study: number;
   /** squared standardised residual D² (χ²₂ under the model) and its p-value */
   residual: { d2: number; p: number; flagged: boolean } | null;
-  /** leave-one-out refit; null when not computed */
-  leaveOneOut: { mu: { sens: number; spec: number }; logLik: number | null; sens: { est: number; lo: number; hi: number }; spec: { est: number; lo: number; hi: number }; dor: { est: number; lo: number; hi: number }; cooksDistance: number; converged: boolean } | null;
+  /** leave-one-out refit (grouped model: without the whole study of this table); null when not computed */
+  leaveOneOut: LeaveOneOutFit | null;
   outsideFence: boolean;
 }
 
@@ -40,6 +53,10 @@ export interface InfluenceResult {
   studies: StudyInfluence[];
   /** leave-one-out was skipped (too many studies, or switched off) */
   leaveOneOutSkipped: 'disabled' | 'too-many-studies' | 'too-few-studies' | null;
+  /** what leave-one-out leaves out: a table, or (grouped model) all tables of a study */
+  leaveOneOutUnit?: 'table' | 'study';
+  /** grouped model: one refit per study without all its tables (input indices in `tables`) */
+  studyLeaveOneOut?: { group: string; tables: number[]; fit: LeaveOneOutFit }[];
   sensitivity: SensitivityAnalysis[];
   /** statistics the data do not support (e.g. the bivariate box plot), shown in the report */
   notes: StatsNote[];
@@ -85,7 +102,7 @@ function residuals(counts: readonly Counts[], pooled: PooledResult, options: Poo
 }
 
 export function influenceAnalysis(
-  counts: readonly Counts[],
+  counts: readonly GroupedCounts[],
   pooled: PooledResult,
   options: PooledOptions,
   settings: { leaveOneOut: boolean; outliers: boolean; exclude: number[] },
@@ -104,28 +121,30 @@ export function influenceAnalysis(
   }
   const outside = new Set(boxplot?.studies.filter((s) => s.outsideFence).map((s) => s.study) ?? []);
   const residual = residuals(counts, pooled, options);
-  const skipped: InfluenceResult['leaveOneOutSkipped'] = !settings.leaveOneOut ? 'disabled' : k > LEAVE_ONE_OUT_LIMIT ? 'too-many-studies' : k < 3 ? 'too-few-studies' : null;
+  const byStudy = effectiveStructure(options.method === 'glmm' ? options.structure : undefined, counts) !== 'independent';
+  const units = byStudy ? studiesOf(counts) : counts.map((_, i) => ({ group: String(i), tables: [i] }));
+  const skipped: InfluenceResult['leaveOneOutSkipped'] = !settings.leaveOneOut ? 'disabled' : units.length > LEAVE_ONE_OUT_LIMIT ? 'too-many-studies' : units.length < 3 ? 'too-few-studies' : null;
   const vInverse = inverse2(pooled.vcov);
-  const studies: StudyInfluence[] = counts.map((_, i) => {
-    let leaveOneOut: StudyInfluence['leaveOneOut'] = null;
-    if (skipped === null) {
-      const refit = poolStudies(
-        counts.filter((__, j) => j !== i),
-        options.aucCi === 'bootstrap' ? { ...options, aucCi: 'delta' } : options,
-      );
-      const change: [number, number] = [pooled.mu.sens - refit.mu.sens, pooled.mu.spec - refit.mu.spec];
-      leaveOneOut = {
-        mu: refit.mu,
-        logLik: refit.model.logLik,
-        sens: refit.summary.sens,
-        spec: refit.summary.spec,
-        dor: refit.summary.dor,
-        cooksDistance: vInverse && refit.model.method === pooled.model.method ? quad(change, vInverse) : Number.NaN,
-        converged: refit.model.converged,
-      };
-    }
-    return { study: i, residual: residual[i] ?? null, leaveOneOut, outsideFence: outside.has(i) };
+  const refits: (LeaveOneOutFit | null)[] = units.map(({ tables }) => {
+    if (skipped !== null) return null;
+    const refit = poolStudies(
+      counts.filter((__, j) => !tables.includes(j)),
+      options.aucCi === 'bootstrap' ? { ...options, aucCi: 'delta' } : options,
+    );
+    const change: [number, number] = [pooled.mu.sens - refit.mu.sens, pooled.mu.spec - refit.mu.spec];
+    return {
+      mu: refit.mu,
+      logLik: refit.model.logLik,
+      sens: refit.summary.sens,
+      spec: refit.summary.spec,
+      dor: refit.summary.dor,
+      cooksDistance: vInverse && refit.model.method === pooled.model.method ? quad(change, vInverse) : Number.NaN,
+      converged: refit.model.converged,
+    };
   });
+  const unitOf = new Map<number, number>();
+  units.forEach(({ tables }, u) => tables.forEach((t) => unitOf.set(t, u)));
+  const studies: StudyInfluence[] = counts.map((_, i) => ({ study: i, residual: residual[i] ?? null, leaveOneOut: refits[unitOf.get(i)!] ?? null, outsideFence: outside.has(i) }));
   const sensitivity: SensitivityAnalysis[] = [];
   const fit = (excluded: number[]) => poolStudies(counts.filter((__, j) => !excluded.includes(j)), options);
   if (settings.outliers && outside.size > 0 && k - outside.size >= 1) {
@@ -136,5 +155,13 @@ export function influenceAnalysis(
     const excluded = [...settings.exclude].sort((a, b) => a - b);
     sensitivity.push({ reason: 'spec', excluded, pooled: fit(excluded) });
   }
-  return { boxplot, studies, leaveOneOutSkipped: skipped, sensitivity, notes };
+  return {
+    boxplot,
+    studies,
+    leaveOneOutSkipped: skipped,
+    leaveOneOutUnit: byStudy ? 'study' : 'table',
+    ...(byStudy && skipped === null ? { studyLeaveOneOut: units.map(({ group, tables }, u) => ({ group, tables, fit: refits[u]! })) } : {}),
+    sensitivity,
+    notes,
+  };
 }

@@ -27,6 +27,8 @@ import { fitReitsma } from '../stats/reitsma.ts';
 import { summaryMeasures, type SummaryMeasuresResult } from '../stats/summary-measures.ts';
 import type { Counts, Matrix2, StatsNote } from '../stats/types.ts';
 import type { PooledOptions } from './pooled.ts';
+import { fitNestedGlmm } from '../stats/glmm-nested.ts';
+import { effectiveStructure, tableGroups, type GroupedCounts } from './grouping.ts';
 
 export interface RegressionFit {
   logLik: number;
@@ -61,10 +63,14 @@ export interface MetaRegressionResult {
   notes: StatsNote[];
 }
 
-/** One model fit on `design`, by the engine of `options`. */
-export function fitRegression(counts: readonly Counts[], design: BivariateDesign, options: PooledOptions, estimation: 'ML' | 'REML' = 'ML'): RegressionFit {
+/** One model fit on `design`, by the engine of `options` (GLMM: with the grouping of `options.structure`). */
+export function fitRegression(counts: readonly GroupedCounts[], design: BivariateDesign, options: PooledOptions, estimation: 'ML' | 'REML' = 'ML'): RegressionFit {
   if (options.method === 'glmm') {
-    const fit = fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), design });
+    const structure = effectiveStructure(options.structure, counts);
+    const groups = tableGroups(counts);
+    const fit = structure === 'nested'
+      ? fitNestedGlmm([...counts], { quadrature: options.quadrature, design, groups })
+      : fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), design, ...(structure === 'shared' ? { groups } : {}) });
     return { logLik: fit.logLik, est: fit.coefficients.est, vcov: fit.coefficients.vcov, converged: fit.converged, notes: fit.notes };
   }
   const fit = fitReitsma(counts, { method: estimation === 'ML' ? 'ml' : 'reml', correction: options.correction, correctionValue: options.correctionValue, design });
@@ -108,7 +114,7 @@ function quantile(sorted: readonly number[], probability: number): number {
  * `levels` fixes the level order and the reference (first level) of a categorical covariate.
  */
 export function metaRegression(
-  counts: readonly Counts[],
+  counts: readonly GroupedCounts[],
   values: readonly (string | number | null)[],
   covariate: { name: string; type: 'categorical' | 'continuous'; levels?: string[] },
   options: PooledOptions,
@@ -148,8 +154,10 @@ export function metaRegression(
   const df = 2 * (p - 1);
   const termIndices = (offset: number) => Array.from({ length: p - 1 }, (_, j) => offset + 1 + j);
   const names = [...design.names.map((n) => `sens:${n}`), ...design.names.map((n) => `spec:${n}`)];
+  const structure = options.method === 'glmm' ? effectiveStructure(options.structure, data) : 'independent';
+  const grouping = structure === 'shared' ? '; the tables of a study share its random effects' : structure === 'nested' ? '; study and table-within-study random effects' : '';
   return {
-    method: `bivariate meta-regression (${options.method === 'glmm' ? `binomial GLMM, ML, ${options.quadrature === 1 ? 'Laplace' : `${options.quadrature}-point AGHQ`}` : 'Reitsma normal approximation, REML; LRT from ML fits'}), covariate on logit sensitivity and logit specificity, common between-study covariance`,
+    method: `bivariate meta-regression (${options.method === 'glmm' ? `binomial GLMM, ML, ${options.quadrature === 1 ? 'Laplace' : `${options.quadrature}-point AGHQ`}` : 'Reitsma normal approximation, REML; LRT from ML fits'}), covariate on logit sensitivity and logit specificity, common between-study covariance${grouping}`,
     covariate: covariate.name,
     type: covariate.type,
     k: data.length,

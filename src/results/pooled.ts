@@ -21,6 +21,8 @@ import { deeksFunnelTest, type DeeksResult } from '../stats/deeks.ts';
 import type { SharedInterceptFit } from '../stats/glmm-shared-intercept.ts';
 import { conditionNumber, parameterUncertainty, thetaVcovFromPsi, type ParameterUncertainty } from '../stats/parameter-uncertainty.ts';
 import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
+import { fitNestedGlmm, type NestedGlmmFit } from '../stats/glmm-nested.ts';
+import { effectiveStructure, tableGroups, type GroupedCounts, type Structure } from './grouping.ts';
 
 export interface PooledOptions {
   method: 'glmm' | 'reitsma';
@@ -38,6 +40,8 @@ export interface PooledOptions {
   srocRange?: 'observed' | 'full';
   /** fewer studies than this: univariate pooling instead of the bivariate model */
   minimumBivariate?: number;
+  /** how several tables of one study (GroupedCounts.group) are modelled by the GLMM (default independent; see grouping.ts) */
+  structure?: Structure;
 }
 
 export interface ModelInfo {
@@ -56,6 +60,12 @@ export interface ModelInfo {
   correction?: { policy: CorrectionPolicy; value: number; correctedStudies: number[] };
   optimizer?: BivariateGlmmFit['optimizer'];
   boundary?: BivariateGlmmFit['boundary'];
+  /** how tables of one study were modelled (absent: independent tables) */
+  structure?: Structure;
+  /** studies (groups of tables) in a shared or nested fit */
+  studies?: number;
+  /** nested: the between-study and the within-study (between-table) components; tau2/covRe/rho are their sum */
+  levels?: NestedGlmmFit['levels'];
 }
 
 export interface FitStatistics {
@@ -187,8 +197,8 @@ function univariateAll(counts: readonly Counts[], level: number, notes: StatsNot
   return { logitSens: run('logitSens'), logitSpec: run('logitSpec'), logDor: run('logDor'), logLrPos: run('logLrPos'), logLrNeg: run('logLrNeg') };
 }
 
-/** Pool the tables; see the module comment. */
-export function poolStudies(counts: readonly Counts[], options: PooledOptions): PooledResult {
+/** Pool the tables; see the module comment. Tables carrying a `group` are grouped by `options.structure`. */
+export function poolStudies(counts: readonly GroupedCounts[], options: PooledOptions): PooledResult {
   const k = counts.length;
   /** statistics the data do not support (NotEstimableError), shown with the model's notes */
   const notEstimable: StatsNote[] = [];
@@ -208,13 +218,23 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
   let glmm: BivariateGlmmFit | undefined;
   let reitsma: ReitsmaResult | undefined;
   if (options.method === 'glmm') {
-    glmm = fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature) });
+    const structure = effectiveStructure(options.structure, counts);
+    const groups = tableGroups(counts);
+    glmm = structure === 'nested'
+      ? fitNestedGlmm([...counts], { quadrature: options.quadrature, groups })
+      : fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), ...(structure === 'shared' ? { groups } : {}) });
+    const groupingNotes: StatsNote[] =
+      options.structure && options.structure !== structure
+        ? [{ code: new Set(groups).size < 2 ? 'grouping-single-study' : 'grouping-no-repeated-studies', detail: { structure: options.structure } }]
+        : [];
+    // the nested model places its nodes one way only (lower factor): say so when the spec asked otherwise
+    if (structure === 'nested' && options.nodes === 'upper' && options.quadrature > 1) groupingNotes.push({ code: 'nested-nodes-lower', detail: {} });
     model = {
       method: 'glmm',
       label: glmm.label,
       k: glmm.k,
       converged: glmm.converged,
-      notes: glmm.notes,
+      notes: [...groupingNotes, ...glmm.notes],
       logLik: glmm.logLik,
       nParams: glmm.nParams,
       quadrature: glmm.quadrature,
@@ -222,6 +242,8 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
       estimation: 'ML',
       optimizer: glmm.optimizer,
       boundary: glmm.boundary,
+      ...(structure !== 'independent' ? { structure, studies: glmm.studies ?? k } : {}),
+      ...('levels' in glmm ? { levels: (glmm as NestedGlmmFit).levels } : {}),
     };
     ({ mu, vcov, tau2, covRe, rho } = glmm);
   } else {
@@ -380,7 +402,12 @@ function aucInterval(
   if (exact.auc === null) return { est: null, lo: null, hi: null, method: 'not estimated: the SROC curve is not identified', notes: exact.notes };
   const thetaVcov = glmm?.theta.vcov;
   const deltaAvailable = glmm !== undefined && thetaVcov !== null && thetaVcov !== undefined && thetaVcov.length >= 4 && !glmm.boundary.tau2SensZero && !glmm.boundary.tau2SpecZero;
-  if (options.aucCi === 'bootstrap' || !deltaAvailable) {
+  const grouped = glmm?.structure === 'shared' || glmm?.structure === 'nested';
+  // the parametric bootstrap simulates independent tables, not the grouped model (and a grouped refit per replicate is too slow)
+  const groupedNotes: StatsNote[] = grouped && options.aucCi === 'bootstrap' ? [{ code: 'auc-bootstrap-not-grouped' }] : [];
+  if (grouped) {
+    if (!deltaAvailable) return { est: exact.auc, lo: null, hi: null, method: 'exact SROC AUC (no interval: the delta method is not available at this boundary fit, and the bootstrap does not simulate grouped tables)', notes: [...exact.notes, ...groupedNotes, { code: 'auc_ci_not_estimable' }] };
+  } else if (options.aucCi === 'bootstrap' || !deltaAvailable) {
     const refit = (simulated: Counts[]) => {
       if (options.method === 'glmm') {
         const fit = fitBivariateGlmm(simulated, { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature) });
@@ -402,7 +429,7 @@ function aucInterval(
   if (thetaVcov) {
     const cov = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => thetaVcov[i]![j]!));
     const delta = aucDeltaMethodCi(parameters, cov, { scale: 'logSd', level: options.level });
-    return { est: exact.auc, lo: delta.lo, hi: delta.hi, method: 'delta method (logit scale) on the exact SROC AUC', notes: [...exact.notes, ...delta.notes] };
+    return { est: exact.auc, lo: delta.lo, hi: delta.hi, method: 'delta method (logit scale) on the exact SROC AUC', notes: [...exact.notes, ...groupedNotes, ...delta.notes] };
   }
   return { est: exact.auc, lo: null, hi: null, method: 'exact SROC AUC (no interval: parameter covariance not available)', notes: [...exact.notes, { code: 'auc_ci_not_estimable' }] };
 }

@@ -17,6 +17,7 @@ import type { FindingsResult } from './findings.ts';
 import type { VersionComparison } from '../output/compare.ts';
 import type { QuadasData, QuadasDomainCount } from '../data/quadas.ts';
 import type { CovariateInfo, CovariateValue } from '../data/studies.ts';
+import type { GroupingResult } from './grouping.ts';
 
 export interface StudyResult {
   /** the table's number: the "#" column of the study table and the point labels of every figure (1…k, data order) */
@@ -48,7 +49,20 @@ export interface AnalysisResults {
   analysis: { name: string; title: string; version: string };
   level: number;
   k: number;
-  totals: { participants: number; diseased: number; nonDiseased: number; groups: number };
+  /**
+   * participants, diseased and non-diseased, counted once for the studies whose tables share one
+   * test set (data.shared_test_set: `countedOnce`), else summed over tables (`summed`: studies
+   * with several tables whose counts are sums of tables); groups = studies
+   */
+  totals: {
+    participants: number;
+    diseased: number;
+    nonDiseased: number;
+    groups: number;
+    participantsSumOfTables?: number;
+    countedOnce?: string[];
+    summed?: string[];
+  };
   studyMethod: string;
   studies: StudyResult[];
   covariates: CovariateInfo[];
@@ -77,6 +91,8 @@ export interface AnalysisResults {
   midasCompatibility: CompatItem[] | null;
   /** with `compat: midas`: midas's meta-regression for each two-level subgroup covariate */
   midasMetaRegression: MidasBivregResult[] | null;
+  /** several tables per study (data.group): the fit under each structure and with one table per study */
+  grouping?: GroupingResult | null;
   /** one analysis per covariate listed under `subgroups:` in the spec */
   subgroups: SubgroupAnalysis[];
   /** summary of findings: natural frequencies per 1,000 tested at each prevalence and GRADE certainty (null when not estimable) */

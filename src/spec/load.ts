@@ -182,9 +182,19 @@ function yamlErrorDiagnostic(
   }
 }
 
-/** Checks the schema cannot express: a real calendar date. */
+/** Checks the schema cannot express: a real calendar date; grouping settings that need data.group and the GLMM. */
 function semanticChecks(spec: AnalysisSpec, file: string, locate: SpecLoadResult['locate']): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  if (spec.data.shared_test_set !== undefined && spec.data.group === undefined) {
+    diagnostics.push({ severity: 'error', code: 'spec.shared-test-set-needs-group', message: M.sharedTestSetNeedsGroup(), hint: M.sharedTestSetNeedsGroupHint(), file, field: 'data.shared_test_set', ...locate(['data', 'shared_test_set']) });
+  }
+  const structure = spec.model.structure;
+  if ((structure === 'shared' || structure === 'nested') && spec.data.group === undefined) {
+    diagnostics.push({ severity: 'error', code: 'spec.structure-needs-group', message: M.structureNeedsGroup(structure), hint: M.structureNeedsGroupHint(), file, field: 'model.structure', ...locate(['model', 'structure']) });
+  }
+  if ((structure === 'shared' || structure === 'nested') && spec.model.method !== 'glmm') {
+    diagnostics.push({ severity: 'error', code: 'spec.structure-needs-glmm', message: M.structureNeedsGlmm(structure, spec.model.method), hint: M.structureNeedsGlmmHint(), file, field: 'model.structure', ...locate(['model', 'structure']) });
+  }
   if (spec.date !== undefined) {
     const [year, month, day] = spec.date.split('-').map(Number) as [number, number, number];
     const date = new Date(Date.UTC(year, month - 1, day));

@@ -34,6 +34,10 @@ const data = z
       .optional()
       .describe('Template for study labels from columns, e.g. "{first_author} {year}, {model}". A placeholder in parentheses whose value has parentheses of its own is written after a comma instead of nesting them; an empty one leaves no "()". Default: the study column'),
     group: text.optional().describe('Column identifying the publication when a study reports several 2x2 tables'),
+    shared_test_set: z
+      .array(text)
+      .optional()
+      .describe('Studies (values of the data.group column) whose 2x2 tables were all computed on one set of participants, e.g. several models on one test set: their participants are counted once'),
     provenance: provenance.optional(),
   })
   .strict();
@@ -88,6 +92,10 @@ const model = z
       .enum(['none', 'midas'])
       .default('none')
       .describe('midas: also show the values Stata midas would print (its AUC "CI", forest I2), labelled as such'),
+    structure: z
+      .enum(['independent', 'shared', 'nested'])
+      .optional()
+      .describe('How the GLMM treats several 2x2 tables of one study (data.group): independent (every table its own study), shared (the tables of a study share one random-effect pair, as Stata `|| study_id:`) or nested (study and table-within-study random effects). Default: nested when data.group is given, else independent'),
   })
   .strict();
 
@@ -309,10 +317,14 @@ export const AnalysisSpecSchema = z
       .object({
         exclude: z.array(text).optional().describe('Study labels to leave out in the sensitivity analysis'),
         outliers: z.boolean().default(true).describe('Also refit without the studies flagged as outliers (bivariate box plot fence)'),
-        leave_one_out: z.boolean().default(true).describe('Refit leaving out each study in turn'),
+        leave_one_out: z.boolean().default(true).describe('Refit leaving out each study in turn (with data.group: all tables of the study)'),
+        one_table_per_study: z
+          .enum(['first', 'best', 'none'])
+          .default('first')
+          .describe('With several tables per study (data.group): also pool one table per study, the first of each study in data order (first) or the one with the highest Youden index (best; selected on the outcome, so optimistic)'),
       })
       .strict()
-      .default({ outliers: true, leave_one_out: true })
+      .default({ outliers: true, leave_one_out: true, one_table_per_study: 'first' })
       .describe('Sensitivity analyses'),
     fagan: z
       .object({ prior: z.number().gt(0).lt(1).describe('One pre-test probability for the nomogram, as a proportion (default: the prevalences of findings.prevalences, else the lowest, median and highest prevalence of the included tables)') })

@@ -24,11 +24,15 @@
  * with a note. A pooled logit whose linear predictor exceeds ±15 (no finite ML estimate, e.g.
  * every sensitivity 100%) gives 'mu-at-bound' and converged = false.
  *
+ * Several tables per study: with `groups`, the tables of a study share one random-effect pair
+ * (`glmm-grouped-likelihood.ts`, glmer `(0 + sens + spec | study)`; same parameters and fitting);
+ * study and table-within-study effects are `glmm-nested.ts`.
  * Edge cases: arms with n = 0 carry no likelihood; a study with n1 = n0 = 0 is dropped; k < 4
  * gives the note 'fewer-than-4-studies' (metandi refuses; midas switches to Laplace).
  */
 import type { Counts, Matrix2, StatsNote } from './types.ts';
 import { bivariateGlmmData, createBivariateGlmmLikelihood } from './glmm-likelihood.ts';
+import { clusterIndex, createSharedGlmmLikelihood } from './glmm-grouped-likelihood.ts';
 import { choleskyStart, startingValues } from './glmm-start.ts';
 import { type GlmmDesign, orthogonalizeDesign, validateDesign, coefficientName } from './glmm-design.ts';
 import { glmmInference } from './glmm-bivariate-inference.ts';
@@ -50,10 +54,19 @@ export interface BivariateGlmmOptions {
    * the nodes for metandi's model (`glmm-node-placement.ts`)
    */
   nodes?: NodePlacement;
+  /**
+   * the study of each 2x2 table: tables of one study share one random-effect pair ("shared"
+   * grouping, `glmm-grouped-likelihood.ts`); default: every table is its own study
+   */
+  groups?: readonly (string | number)[];
 }
 
 export interface BivariateGlmmFit {
   method: 'glmm';
+  /** how tables of one study are modelled (absent: independent tables) */
+  structure?: 'independent' | 'shared' | 'nested';
+  /** studies (clusters of tables) used, for grouped structures */
+  studies?: number;
   label: string;
   quadrature: number;
   /** orientation of the node grid (null for the Laplace approximation, where it does not matter) */
@@ -133,13 +146,16 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
   const orthogonalSens = orthogonalizeDesign(used.map((i) => design.sens[i] as number[]), 'logit sensitivity');
   const orthogonalSpec = orthogonalizeDesign(used.map((i) => design.spec[i] as number[]), 'logit specificity');
   const data = bivariateGlmmData(usedStudies, orthogonalSens.rows, orthogonalSpec.rows);
-  const likelihood = createBivariateGlmmLikelihood(data, quadrature);
+  if (options.groups && options.groups.length !== studies.length) throw new RangeError(`fitBivariateGlmm: ${options.groups.length} groups for ${studies.length} tables`);
+  const clusters = options.groups ? clusterIndex(used.map((i) => options.groups![i] as string | number)) : null;
+  const create = (points: number) => (clusters ? createSharedGlmmLikelihood(data, clusters, points) : createBivariateGlmmLikelihood(data, points));
+  const likelihood = create(quadrature);
   const objective = (x: Float64Array, gradient?: Float64Array): number => likelihood.negativeLogLik(x, gradient);
 
   // 1. Laplace fit from univariate starts (a second/third start when it lands on a boundary or fails)
   const initial = startingValues(usedStudies, orthogonalSens.rows, orthogonalSpec.rows);
   const p = likelihood.parameterCount;
-  const laplace = quadrature === 1 ? likelihood : createBivariateGlmmLikelihood(data, 1);
+  const laplace = quadrature === 1 ? likelihood : create(1);
   const laplaceObjective = (x: Float64Array, gradient?: Float64Array): number => laplace.negativeLogLik(x, gradient);
   // gradient tolerance relative to the size of −ln L (rounding in a sum of k study terms)
   const scale = Math.max(100, Math.abs(laplaceObjective(Float64Array.from(initial.start))));
@@ -192,6 +208,7 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
   const notes: StatsNote[] = [...inference.notes];
   if (used.length < studies.length) notes.push({ code: 'study-without-data', detail: { count: studies.length - used.length } });
   if (used.length < 4) notes.push({ code: 'fewer-than-4-studies', detail: { k: used.length } });
+  else if (clusters && clusters.count < 4) notes.push({ code: 'few-studies-grouped', detail: { k: clusters.count } });
   // BFGS settled, or the Newton polish reached a stationary point to rounding level
   const optimizerOk = settled(best) || inference.gradientNorm < 1e-9 * scale;
   const converged = optimizerOk && inference.gradientNorm < 1e-6 * scale && inference.hessianOk;
@@ -230,11 +247,13 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
     [v[0]?.[0] ?? NaN, v[0]?.[columnsSens] ?? NaN],
     [v[columnsSens]?.[0] ?? NaN, v[columnsSens]?.[columnsSens] ?? NaN],
   ];
+  const integration = quadrature === 1 ? 'Laplace approximation (1 point)' : `adaptive Gauss–Hermite quadrature, ${quadrature} points`;
   return {
     method: 'glmm',
-    label: quadrature === 1
-      ? 'bivariate binomial GLMM, ML, Laplace approximation (1 point)'
-      : `bivariate binomial GLMM, ML, adaptive Gauss–Hermite quadrature, ${quadrature} points`,
+    ...(clusters ? { structure: 'shared' as const, studies: clusters.count } : {}),
+    label: clusters
+      ? `bivariate binomial GLMM with random effects shared by the tables of a study, ML, ${integration}`
+      : `bivariate binomial GLMM, ML, ${integration}`,
     quadrature,
     nodes: quadrature > 1 ? 'lower' : null,
     k: used.length,

@@ -6,6 +6,7 @@ import { formatCount, formatInterval, formatLevel, formatPStatement } from '../.
 import type { AnalysisResults } from '../../results/types.ts';
 import type { AnalysisSpec } from '../../spec/schema.ts';
 import type { Block, SectionView } from '../model.ts';
+import { groupingMethods, participantsSentence } from './grouping.ts';
 
 export interface SoftwareVersions {
   metadx: string;
@@ -63,6 +64,7 @@ export function methodsParagraphs(results: AnalysisResults): string[] {
       `With fewer than 4 tables the bivariate model was not fitted; sensitivity, specificity, likelihood ratios and the diagnostic odds ratio were each pooled separately with a univariate random-effects model (REML) [@viechtbauer2005], with 0.5 added to every cell of tables with a zero cell.`,
     );
   }
+  paragraphs.push(...groupingMethods(results));
   paragraphs.push(
     `Heterogeneity is described by the between-study variances and correlation, the prediction region, and the plug-in I² of Zhou and Dendukuri [@zhou2014] (τ²/(τ² + σ²), σ² the typical within-study variance of the logit; on the forest plots of sensitivity and specificity and in the heterogeneity table); the forest plots of the DOR and likelihood ratios give Cochran's Q, τ² and I² = τ²/(τ² + s²) [@higgins2002] (as metafor [@metafor]) of the univariate REML pool of each measure. Publication bias was assessed with Deeks' funnel-plot asymmetry test [@deeks2005] (weighted regression of the log DOR on 1/√ESS; continuity correction: ${correctionText(options.correction, options.correctionValue)}).`,
   );
@@ -74,6 +76,7 @@ export function resultsParagraph(results: AnalysisResults): string {
   const level = formatLevel(results.level);
   const parts = [
     `In total, ${results.k} 2x2 tables from ${results.totals.groups} ${results.totals.groups === 1 ? 'study' : 'studies'} were included (${formatCount(results.totals.participants)} participants, ${formatCount(results.totals.diseased)} with the target condition).`,
+    ...(participantsSentence(results) ? [participantsSentence(results)!] : []),
     `Pooled sensitivity was ${formatInterval(pooled.summary.sens)} and specificity ${formatInterval(pooled.summary.spec)} (${level} CI); LR+ ${formatInterval(pooled.summary.lrPositive, 'ratio')}, LR− ${formatInterval(pooled.summary.lrNegative, 'ratio')} and DOR ${formatInterval(pooled.summary.dor, 'ratio')}.`,
   ];
   if (pooled.auc && pooled.auc.est !== null) {

@@ -74,11 +74,13 @@ function influenceTable(results: AnalysisResults, numbering: Numbering): TableVi
   const rows = results.influence.studies;
   if (rows.every((r) => r.residual === null && r.leaveOneOut === null)) return undefined;
   const level = formatLevel(results.level);
+  // grouped model: leave-one-out leaves out a whole study (all its tables)
+  const left = results.influence.leaveOneOutUnit === 'study' ? 'study of the table (all its tables)' : 'table';
   return {
     id: 'table-influence',
     number: numbering.nextTable(),
     title: 'Outliers and influence',
-    caption: `Standardised residual: squared Mahalanobis distance D² of the table's logits from the pooled mean under Σ̂ + Sᵢ (Σ̂, between-study covariance; Sᵢ, the table's within-study covariance; χ²₂; flagged at p < 0.05/k). Cook's distance: change of the pooled logits when the table is left out, scaled by their covariance (as metafor [@viechtbauer2010influence; @metafor]). Leave-one-out: pooled sensitivity and specificity (${level} CI) without the table. Fence: outside the bivariate box plot's fence.`,
+    caption: `Standardised residual: squared Mahalanobis distance D² of the table's logits from the pooled mean under Σ̂ + Sᵢ (Σ̂, between-study covariance; Sᵢ, the table's within-study covariance; χ²₂; flagged at p < 0.05/k). Cook's distance: change of the pooled logits when the ${left} is left out, scaled by their covariance (as metafor [@viechtbauer2010influence; @metafor]). Leave-one-out: pooled sensitivity and specificity (${level} CI) without the ${left}. Fence: outside the bivariate box plot's fence.`,
     columns: [
       { label: 'Left out', numeric: false },
       { label: 'D² (p)', numeric: true },

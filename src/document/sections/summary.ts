@@ -9,6 +9,7 @@ import type { PublishedCell, PublishedMeasure } from '../../results/published.ts
 import type { AnalysisResults } from '../../results/types.ts';
 import type { AnalysisSpec } from '../../spec/schema.ts';
 import { cell, type Block, type Numbering, type SectionView, type TableView } from '../model.ts';
+import { groupingTable, levelRows } from './grouping.ts';
 
 type Kind = QuantityKind | 'ratio';
 
@@ -19,7 +20,7 @@ const finiteInterval = (i: { est: number | null; lo: number | null; hi: number |
  * The rows of the summary table: label, interval, kind, method note. Only the model's estimates and
  * real CIs: what Stata midas would print instead (its AUC "CI") is in the midas comparison section.
  */
-export function summaryRows(pooled: PooledResult): { key: string; label: string; value: IntervalLike | null; kind: Kind; method: string }[] {
+export function summaryRows(pooled: Pick<PooledResult, 'summary' | 'auc' | 'pauc'>): { key: string; label: string; value: IntervalLike | null; kind: Kind; method: string }[] {
   const s = pooled.summary;
   const rows = [
     { key: 'sens', label: 'Sensitivity', value: s.sens as IntervalLike | null, kind: 'proportion' as Kind, method: 'logit-scale Wald interval' },
@@ -68,10 +69,12 @@ function summaryTable(results: AnalysisResults, numbering: Numbering): TableView
 function heterogeneityTable(results: AnalysisResults, numbering: Numbering, srocFigure: number | undefined): TableView | undefined {
   const pooled = results.pooled;
   if (pooled.model.method === 'univariate') return undefined;
+  const total = pooled.model.levels ? ', between plus within studies' : '';
   const rows: { label: string; value: string }[] = [
-    { label: 'Between-study variance of logit sensitivity (τ²)', value: formatNumber(pooled.tau2.sens, 'variance') },
-    { label: 'Between-study variance of logit specificity (τ²)', value: formatNumber(pooled.tau2.spec, 'variance') },
-    { label: 'Between-study correlation (ρ)', value: pooled.rho === null ? 'not estimable' : formatNumber(pooled.rho, 'correlation') },
+    { label: `Between-study variance of logit sensitivity (τ²${total})`, value: formatNumber(pooled.tau2.sens, 'variance') },
+    { label: `Between-study variance of logit specificity (τ²${total})`, value: formatNumber(pooled.tau2.spec, 'variance') },
+    { label: `Between-study correlation (ρ${total})`, value: pooled.rho === null ? 'not estimable' : formatNumber(pooled.rho, 'correlation') },
+    ...levelRows(pooled),
   ];
   const zd = pooled.heterogeneity.zhouDendukuri;
   if (zd) {
@@ -186,6 +189,11 @@ function publishedTable(results: AnalysisResults, spec: AnalysisSpec, numbering:
   const published = spec.published;
   const comparison = results.published;
   if (!published || !comparison) return undefined;
+  // with several tables per study and a grouped main analysis, the like-for-like reproduction of a
+  // published analysis (which treated every table as a study) is the independent-tables fit
+  // (results.published is computed from it: src/results/analyze.ts)
+  const independent = results.grouping && results.grouping.structure !== 'independent' ? results.grouping.fits.find((f) => f.analysis === 'independent') : undefined;
+  const reproducedLabel = independent ? `${independent.label}, every table treated as a separate study as in the published analysis; the main analysis groups the tables by study` : results.pooled.model.label;
   const tableRows = comparison.overall.map((c) => {
     const { label, kind } = PUBLISHED_LABELS[c.measure];
     const midas = c.source === 'midas-compatible';
@@ -210,7 +218,7 @@ function publishedTable(results: AnalysisResults, spec: AnalysisSpec, numbering:
     id: 'table-published',
     number: numbering.nextTable(),
     title: 'Published and reproduced results',
-    caption: `Published: ${published.source ?? 'the published analysis'}${published.software ? ` (${published.software})` : ''}. Reproduced: this analysis (${results.pooled.model.label}). Difference: reproduced minus published (relative difference for ratios). Shaded rows differ by more than 10%.${midasRows ? ' Rows marked midas-compatible compare like with like: the value reproduced as Stata midas computes it (the AUC by its 500-point trapezoid rule with midas\'s Wilson "CI", which is not a confidence interval; I² from Cochran\'s Q of the study proportions around the pooled value, (Q − df)/Q). The summary and heterogeneity tables give the correct statistics.' : ''}`,
+    caption: `Published: ${published.source ?? 'the published analysis'}${published.software ? ` (${published.software})` : ''}. Reproduced: this analysis (${reproducedLabel}). Difference: reproduced minus published (relative difference for ratios). Shaded rows differ by more than 10%.${midasRows ? ' Rows marked midas-compatible compare like with like: the value reproduced as Stata midas computes it (the AUC by its 500-point trapezoid rule with midas\'s Wilson "CI", which is not a confidence interval; I² from Cochran\'s Q of the study proportions around the pooled value, (Q − df)/Q). The summary and heterogeneity tables give the correct statistics.' : ''}`,
     columns: [
       { label: 'Measure', numeric: false },
       { label: 'Published', numeric: true },
@@ -242,6 +250,8 @@ export function summarySection(
     blocks.push({ warning: noteMessage({ code: 'glmm-not-converged', detail: { message: pooled.model.optimizer?.message ?? 'not converged' } }) });
   }
   blocks.push({ table: summaryTable(results, numbering) });
+  const grouping = groupingTable(results, numbering);
+  if (grouping) blocks.push({ table: grouping });
   const sroc = figures.sroc();
   blocks.push(...sroc);
   const heterogeneity = heterogeneityTable(results, numbering, sroc[0]?.figure?.number);
