@@ -140,6 +140,11 @@ export function midasCompatibility(counts: readonly Counts[], pooled: PooledResu
   const deeksMidas = safe("midas-compatible Deeks' test", () => deeksFunnelTest(counts, { correction: 'single', correctionValue: 0.5, essFrom: 'corrected' }), deeksNotes);
   const deeksCorrect = safe("Deeks' test", () => deeksFunnelTest(counts, { correction: options.correction, correctionValue: options.correctionValue }), deeksNotes);
   if (deeksNotes.length > 0) items.push(notEstimableItem('deeks-p', "Deeks' test p-value", 'p', deeksNotes));
+  else if (deeksMidas?.notEstimable || deeksCorrect?.notEstimable) {
+    // e.g. every table has the same effective sample size: the row says why there is no p-value
+    const why = [...(deeksCorrect?.notes ?? []), ...(deeksMidas?.notes ?? [])].filter((note) => note.code === 'deeks_not_estimable');
+    items.push(notEstimableItem('deeks-p', "Deeks' test p-value", 'p', why));
+  }
   else if (deeksMidas && deeksCorrect && !deeksMidas.notEstimable && !deeksCorrect.notEstimable && deeksMidas.correction.correctedStudies.length > 0) {
     items.push({
       id: 'deeks-p',

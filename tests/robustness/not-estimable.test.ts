@@ -46,22 +46,24 @@ const data = (counts: Counts[]): StudyData => ({ file: 'd.csv', columns: [], cov
 const software = { metadx: 'x', engine: 'x', node: 'x', vega: 'x', vegaLite: 'x' };
 
 describe("Deeks' test on tables of one size (rank-deficient regression)", () => {
-  it('is null with a note that the summary section shows', () => {
+  it('is not estimable, with the reason, and the publication-bias section says so', () => {
     const s = spec();
     const results = { ...analyze(s, data(sameSize), 'a'), cumulative: null, changes: null };
-    expect(results.deeks).toBeNull();
-    const note = results.pooled.model.notes.find((n) => n.code === 'not-estimable');
-    expect(note).toEqual({ code: 'not-estimable', detail: { statistic: "Deeks' funnel-plot asymmetry test", reason: 'design matrix is rank deficient' } });
-    expect(noteMessage(note!)).toBe("Deeks' funnel-plot asymmetry test could not be computed for these data (design matrix is rank deficient)");
+    // one effective sample size for every table: no slope to test (src/stats/deeks.ts)
+    expect(results.deeks?.notEstimable).toBe('identical-ess');
+    expect(results.deeks?.slopeP).toBeNaN();
+    const note = results.deeks!.notes.find((n) => n.code === 'deeks_not_estimable')!;
+    expect(noteMessage(note)).toMatch(/^Deeks' test is not estimable: every table has the same effective sample size/);
     const view = buildDocumentView({ spec: s, results, date: '2024-01-01', software, figures: [] });
-    expect(JSON.stringify(view)).toContain("Deeks' funnel-plot asymmetry test could not be computed for these data");
+    expect(JSON.stringify(view)).toContain("Deeks' test is not estimable: every table has the same effective sample size");
+    expect(JSON.stringify(view)).not.toContain('suggests small-study effects');
   });
 
   it('with compat: midas, the compatibility table gives the reason in the row', () => {
     const s = spec('model: {compat: midas}\n');
     const results = analyze(s, data(sameSize), 'a');
     const row = results.midasCompatibility?.find((item) => item.id === 'deeks-p');
-    expect(row).toMatchObject({ midas: null, correct: null, note: { code: 'not-estimable' } });
+    expect(row).toMatchObject({ midas: null, correct: null, note: { code: 'deeks_not_estimable', detail: { reason: 'identical-ess' } } });
   });
 });
 
