@@ -18,6 +18,7 @@ import { chiSquareUpperTail } from '../stats/distributions.ts';
 import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
 import type { Counts, Matrix2, StatsNote } from '../stats/types.ts';
 import { poolStudies, type PooledOptions, type PooledResult } from './pooled.ts';
+import type { OnProgress } from './progress.ts';
 
 export interface StudyInfluence {
   study: number;
@@ -88,7 +89,7 @@ export function influenceAnalysis(
   counts: readonly Counts[],
   pooled: PooledResult,
   options: PooledOptions,
-  settings: { leaveOneOut: boolean; outliers: boolean; exclude: number[] },
+  settings: { leaveOneOut: boolean; outliers: boolean; exclude: number[]; onProgress?: OnProgress },
 ): InfluenceResult {
   const k = counts.length;
   let boxplot: BivariateBoxplotResult | null = null;
@@ -106,6 +107,7 @@ export function influenceAnalysis(
   const residual = residuals(counts, pooled, options);
   const skipped: InfluenceResult['leaveOneOutSkipped'] = !settings.leaveOneOut ? 'disabled' : k > LEAVE_ONE_OUT_LIMIT ? 'too-many-studies' : k < 3 ? 'too-few-studies' : null;
   const vInverse = inverse2(pooled.vcov);
+  if (skipped === null) settings.onProgress?.({ stage: 'results', step: 'leave-one-out', done: 0, total: k });
   const studies: StudyInfluence[] = counts.map((_, i) => {
     let leaveOneOut: StudyInfluence['leaveOneOut'] = null;
     if (skipped === null) {
@@ -123,11 +125,13 @@ export function influenceAnalysis(
         cooksDistance: vInverse && refit.model.method === pooled.model.method ? quad(change, vInverse) : Number.NaN,
         converged: refit.model.converged,
       };
+      settings.onProgress?.({ stage: 'results', step: 'leave-one-out', done: i + 1, total: k });
     }
     return { study: i, residual: residual[i] ?? null, leaveOneOut, outsideFence: outside.has(i) };
   });
   const sensitivity: SensitivityAnalysis[] = [];
-  const fit = (excluded: number[]) => poolStudies(counts.filter((__, j) => !excluded.includes(j)), options);
+  const fit = (excluded: number[]) => poolStudies(counts.filter((__, j) => !excluded.includes(j)), options, settings.onProgress);
+  if ((settings.outliers && outside.size > 0) || settings.exclude.length > 0) settings.onProgress?.({ stage: 'results', step: 'sensitivity' });
   if (settings.outliers && outside.size > 0 && k - outside.size >= 1) {
     const excluded = [...outside].sort((a, b) => a - b);
     sensitivity.push({ reason: 'outliers', excluded, pooled: fit(excluded) });
