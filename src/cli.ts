@@ -1,6 +1,7 @@
 /**
  * `metadx` command line: parses arguments and dispatches to src/commands/*.ts (report, validate,
- * fit, verify, diff), each loaded only when used, so a quick command stays quick.
+ * fit, verify, diff, preview, init), each loaded only when used, so a quick command stays quick.
+ * Progress of long work goes to stderr (src/commands/progress.ts; --quiet turns it off).
  * User errors print as `file:line:col: error: message` with a hint, never a stack trace.
  * Exit codes: 0 success, 1 invalid input (or a version that exists with different inputs, or a
  * version that does not verify), 2 usage error, 3 report written but PDF failed,
@@ -10,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from './diagnostics.ts';
 import { printDiagnostics, type CliIo } from './commands/common.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, readLimits } from './limits.ts';
-import { cliMessages, limitMessages } from './messages.ts';
+import { cliMessages, initMessages, limitMessages, previewMessages } from './messages.ts';
 import { closest } from './suggest.ts';
 import { METADX_VERSION } from './version.ts';
 
@@ -33,6 +34,9 @@ const OPTIONS = {
   region: { type: 'string', value: 'F|chi2', help: 'critical value of confidence and prediction regions (default: F)' },
   covariate: { type: 'string', value: 'NAME', help: 'also fit a bivariate meta-regression on this column' },
   sheet: { type: 'string', value: 'NAME', help: 'worksheet of an .xlsx data file (default: the first)' },
+  quiet: { type: 'boolean', help: 'no progress on stderr (errors and warnings are still printed)' },
+  port: { type: 'string', value: 'N', help: 'port on 127.0.0.1 (default: 8787; 0: any free port)' },
+  open: { type: 'boolean', help: 'open the page in the system browser (if there is none: a note,\nand the URL to open yourself)' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -44,12 +48,12 @@ interface CommandHelp {
 }
 
 /** The commands, their usage line, what they do and the options each accepts. */
-export const COMMANDS: Record<'report' | 'validate' | 'fit' | 'verify' | 'diff', CommandHelp> = {
+export const COMMANDS: Record<'report' | 'validate' | 'fit' | 'verify' | 'diff' | 'preview' | 'init', CommandHelp> = {
   report: {
-    usage: 'metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json]',
+    usage: 'metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json] [--quiet]',
     summary:
       'Build out/<name>/<version>/ (supplement.html, supplement.pdf, figures/, results.json,\ninputs/, manifest.json) for each ANALYSIS (a folder with analysis.yaml, or a .yaml file).\nDefault: every analyses/*/analysis.yaml under the current folder. A version that exists\nwith the same inputs is reused ("up to date"); one with different inputs is refused.',
-    options: ['out', 'no-pdf', 'replace', 'allow-outside-data', 'json'],
+    options: ['out', 'no-pdf', 'replace', 'allow-outside-data', 'json', 'quiet'],
   },
   validate: {
     usage: 'metadx validate [ANALYSIS...] [--allow-outside-data] [--json]',
@@ -62,14 +66,25 @@ export const COMMANDS: Record<'report' | 'validate' | 'fit' | 'verify' | 'diff',
     options: ['method', 'quadrature', 'nodes', 'correction', 'region', 'covariate', 'group', 'structure', 'label', 'sheet', 'json'],
   },
   verify: {
-    usage: 'metadx verify VERSION_DIR',
+    usage: 'metadx verify VERSION_DIR [--quiet]',
     summary: 'Check every file of a version against its manifest.json, rebuild it from its inputs/\nand report each output as reproduced or not (exit 1 if any is not).',
-    options: [],
+    options: ['quiet'],
   },
   diff: {
     usage: 'metadx diff VERSION_DIR_A VERSION_DIR_B [--json]',
     summary: 'What changed from version A to version B: 2x2 tables, pooled estimates, figures.',
     options: ['json'],
+  },
+  preview: {
+    usage: 'metadx preview ANALYSIS [--port N] [--open] [--out DIR] [--allow-outside-data] [--quiet]',
+    summary:
+      'Serve the supplement of ANALYSIS on http://127.0.0.1:N/ (the URL is the first line printed)\nand rebuild it in memory whenever analysis.yaml or a file it names changes; the page\nreloads itself and shows problems with file:line:column. No version is written, no PDF\nprinted (--out only says where to find the previous version for "What changed"). Ctrl-C stops.',
+    options: ['port', 'open', 'out', 'allow-outside-data', 'quiet'],
+  },
+  init: {
+    usage: 'metadx init [FOLDER]',
+    summary: 'Write a new analysis folder (default: the current folder): analysis.yaml, a data template\nin the MetaDTA layout with example rows (labelled as simulated), and a README saying what to\nfill in. It validates and reports as it is. Existing files are never overwritten.',
+    options: [],
   },
 };
 
@@ -132,6 +147,7 @@ const defaultIo = (): CliIo => ({
   err: (t) => process.stderr.write(`${t}\n`),
   cwd: process.cwd(),
   env: process.env,
+  progress: process.stderr,
 });
 
 /** The command named on the command line: the first word that is not an option or an option's value. */
@@ -229,7 +245,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     switch (command) {
       case 'report': {
         const { commandReport } = await import('./commands/report.ts');
-        return await commandReport(rest, { out: text('out') ?? 'out', pdf: !flag('no-pdf'), replace: flag('replace'), allowOutsideData: flag('allow-outside-data'), json: flag('json'), limits }, io);
+        return await commandReport(rest, { out: text('out') ?? 'out', pdf: !flag('no-pdf'), replace: flag('replace'), allowOutsideData: flag('allow-outside-data'), json: flag('json'), quiet: flag('quiet'), limits }, io);
       }
       case 'validate': {
         const { commandValidate } = await import('./commands/validate.ts');
@@ -246,11 +262,24 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       }
       case 'verify': {
         const { commandVerify } = await import('./commands/verify.ts');
-        return await commandVerify(rest, io, { limits });
+        return await commandVerify(rest, io, { limits, quiet: flag('quiet') });
       }
       case 'diff': {
         const { commandDiff } = await import('./commands/diff.ts');
         return await commandDiff(rest, { json: flag('json') }, io);
+      }
+      case 'preview': {
+        const port = text('port');
+        if (port !== undefined && !/^\d{1,5}$/.test(port)) return usageError(io, previewMessages.badPort(port), command);
+        if (port !== undefined && Number(port) > 65535) return usageError(io, previewMessages.badPort(port), command);
+        if (rest.length !== 1) return usageError(io, previewMessages.oneAnalysis(), command);
+        const { commandPreview } = await import('./commands/preview.ts');
+        return await commandPreview(rest[0]!, { port: port === undefined ? 8787 : Number(port), open: flag('open'), out: text('out') ?? 'out', allowOutsideData: flag('allow-outside-data'), quiet: flag('quiet'), limits }, io);
+      }
+      case 'init': {
+        if (rest.length > 1) return usageError(io, initMessages.oneFolder(), command);
+        const { commandInit } = await import('./commands/init.ts');
+        return commandInit(rest[0], io);
       }
     }
   } catch (error) {

@@ -672,3 +672,47 @@ export const cliMessages = {
   optionTakesNoValue: (option: string) => `option ${option} takes no value (write ${option} alone)`,
   unknownCommand: (command: string, suggestion?: string) => `unknown command ${quote(command)}${suggestion ? `; did you mean ${quote(suggestion)}?` : ''}`,
 } as const;
+
+/** Progress of long work on stderr (src/commands/progress.ts): one phrase per stage or step. */
+export const progressMessages = {
+  spec: (file: string) => `reading ${file}`,
+  data: (file: string) => `reading ${file}`,
+  model: (detail: string | undefined) => `fitting the model${detail ? ` (${detail})` : ''}`,
+  cached: () => 'statistics unchanged: taken from the results cache',
+  bootstrap: (done: number, total: number) => `AUC bootstrap: ${formatCount(done)}/${formatCount(total)} refits`,
+  leaveOneOut: (done: number, total: number) => `leave-one-out: ${formatCount(done)}/${formatCount(total)} refits`,
+  sensitivity: () => 'sensitivity analyses (refits without outliers or listed studies)',
+  subgroups: (done: number, total: number, covariate: string | undefined) => `subgroup analysis ${done + 1}/${total}${covariate ? `: ${covariate}` : ''}`,
+  cumulative: () => 'cumulative meta-analysis',
+  figure: (done: number, total: number, id: string | undefined) => `figure ${done + 1}/${total}${id ? `: ${id}` : ''}`,
+  document: () => 'assembling the document',
+  pdf: () => 'printing the PDF',
+  write: () => 'writing the version folder',
+  other: (stage: string, step: string | undefined) => `${stage}${step ? `: ${step}` : ''}`,
+} as const;
+
+/** `metadx preview` (src/commands/preview.ts). */
+export const previewMessages = {
+  serving: (url: string) => `preview: ${url}`,
+  servingDetail: (spec: string) => `serving ${spec} on 127.0.0.1 only; it is rebuilt when the spec or a file it names changes (no version is written, no PDF printed); Ctrl-C stops`,
+  rebuilt: (seconds: string) => `rebuilt (${seconds} s)`,
+  failed: (errors: number) => `the analysis has ${errors} problem${errors === 1 ? '' : 's'}; the page shows ${errors === 1 ? 'it' : 'them'} until it is fixed`,
+  errorTitle: () => 'metadx preview: the analysis cannot be built',
+  errorNote: () => 'Fix the file named below and save it: the page reloads by itself. The last supplement that could be built is shown underneath.',
+  internalError: (message: string) => `internal error (a bug in metadx, please report it): ${message}`,
+  badPort: (value: string) => `--port must be a whole number from 0 to 65535 (0: any free port), not ${quote(value)}`,
+  portInUse: (port: number) => `port ${port} on 127.0.0.1 is in use`,
+  portInUseHint: () => 'pass another --port, or --port 0 to take any free port',
+  oneAnalysis: () => 'give exactly one analysis (a folder with analysis.yaml, or a .yaml file)',
+  openFailed: (url: string, why: string) => `could not open a browser (${why}); open ${url} yourself`,
+} as const;
+
+/** `metadx init` (src/commands/init.ts). */
+export const initMessages = {
+  wrote: (folder: string, files: readonly string[]) => `wrote ${folder}: ${files.join(', ')}`,
+  next: (folder: string) => `next: replace the example rows of ${folder}/data/studies.csv with your studies, edit ${folder}/analysis.yaml, then run: metadx preview ${folder}  (or: metadx report ${folder})`,
+  exists: (files: readonly string[]) => `not written: ${files.join(', ')} already exist${files.length === 1 ? 's' : ''}; metadx init never overwrites files`,
+  existsHint: () => 'give a new folder (metadx init FOLDER), or move the existing files away',
+  notAFolder: (path: string) => `${path} exists and is not a folder`,
+  oneFolder: () => 'give at most one folder',
+} as const;

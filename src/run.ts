@@ -1,73 +1,62 @@
 /**
- * The pipeline, in the order the stages run (vega-lite's compile() style):
+ * The shell around the pure core (src/compile.ts): it reads the inputs and writes the outputs.
+ * `report` and `verify` run it; `preview` (src/commands/preview.ts) runs the same core without a
+ * version. Stages, in the order they run:
  *
- *   0. plan      spec + input bytes → name, version, reuse key      (src/output/plan.ts; cheap)
- *                → reuse / refuse / build                            (src/output/decide.ts)
- *   1. spec      analysis.yaml  → validated AnalysisSpec             (reads the spec file)
- *   2. data      CSV/XLSX bytes → validated studies                  (reads the data files)
- *   3. results   spec + studies → AnalysisResults                    (pure; cached by content hash)
- *   4. figures   results        → Vega-Lite specs → SVG/PNG/CSV      (pure: src/figures)
- *   5. changes   results + previous version → what changed           (pure: src/output/compare.ts)
- *   6. document  results + SVG  → supplement.html                    (pure: templates, src/document)
- *   7. pdf       HTML           → supplement.pdf                     (headless Chromium)
- *   8. write     everything     → out/<name>/<version>/              (staging folder, renamed into
- *                                                                      place last; manifest.json)
+ *   0. plan      spec + input bytes → name, version, version key      (src/output/plan.ts; cheap)
+ *                → reuse / refuse / build                              (src/output/decide.ts)
+ *   1–2. read    analysis.yaml and every file it names, confined to the analysis folder and
+ *                within the size limits (loadAnalysis) → compile.ts loadInputs parses them
+ *   3–6. compile results (cache: out/.cache/results, keyed on the statistical inputs only),
+ *                figures, what changed, document: all in memory (compile.ts compile)
+ *   7. pdf       HTML           → supplement.pdf                       (headless Chromium)
+ *   8. write     everything     → out/<name>/<version>/                (staging folder, renamed
+ *                                                                        into place last; manifest.json)
  *
- * Files are written to the staging folder as each stage produces them, so every intermediate
- * artifact (results.json, the Vega-Lite spec and data of each figure) lands next to the report.
+ * Progress (each stage, refit and bootstrap counts, the figure being rendered) goes to the
+ * `onProgress` callback; notes that belong to the outcome (a tampered cache entry) go to `log`.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { buildCharacteristics, type CharacteristicsTable } from './data/characteristics.ts';
-import { loadStudyData, parseTableFile } from './data/load.ts';
-import { applyQuadasCovariate, loadQuadas, QUADAS_DOMAINS, quadasCovariate, type QuadasData } from './data/quadas.ts';
-import { closest } from './suggest.ts';
-import { prismaDiagnostics, prismaFlow } from './results/prisma.ts';
-import { lookAlikeKey, type StudyData } from './data/studies.ts';
-import { UserError, hasErrors, type Diagnostic } from './diagnostics.ts';
-import { limitMessages, quadasMessages, runMessages, specMessages, versionMessages } from './messages.ts';
-import { DEFAULT_LIMITS, LIMIT_VARIABLES, LimitError, suggestedLimit, type Limits } from './limits.ts';
-import { analyze, pooledOptions } from './results/analyze.ts';
-import { cumulativeMetaAnalysis } from './results/cumulative.ts';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { compile, loadInputs, type AnalysisSource, type InputReply, type LoadedInputs, type ResultsStore } from './compile.ts';
+import { UserError, type Diagnostic } from './diagnostics.ts';
+import { limitMessages, runMessages, specMessages, versionMessages } from './messages.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES, suggestedLimit, type Limits } from './limits.ts';
+import type { OnProgress } from './results/progress.ts';
 import type { AnalysisResults } from './results/types.ts';
-import { fileKind, loadSpec, resolveSpecInput } from './spec/load.ts';
-import { unusedModelSettings } from './spec/model-settings.ts';
-import type { SoftwareVersions } from './document/sections/methods.ts';
-import { ENGINE_VERSION, METADX_VERSION } from './version.ts';
+import type { StatisticalInputs } from './results/inputs.ts';
+import { fileKind, resolveSpecInput } from './spec/load.ts';
+import { METADX_VERSION } from './version.ts';
 import type { AnalysisSpec } from './spec/schema.ts';
 import { ResultsCache, resultsKey } from './output/cache.ts';
-import { compareVersions, type ComparableResults, type VersionComparison } from './output/compare.ts';
+import type { ComparableResults } from './output/compare.ts';
 import { decide, recordEquivalence, refusalError } from './output/decide.ts';
 import { buildFingerprint, currentEnvironment, projectRoot } from './output/fingerprint.ts';
 import { sha256 } from './output/hash.ts';
-import type { Manifest, ManifestFile } from './output/manifest.ts';
+import type { Manifest } from './output/manifest.ts';
 import { chooseDate, planVersion, resolveSpecPath, type VersionPlan } from './output/plan.ts';
 import { tryUpdateLatest, MANIFEST } from './output/versions.ts';
 import { StagedVersion, VersionBusyError } from './output/write.ts';
 
 export { resolveSpecPath } from './output/plan.ts';
+export { softwareVersions } from './compile.ts';
 
-export interface LoadedAnalysis {
-  /** output name: the spec's `name:`, else the folder name */
-  name: string;
+export interface LoadedAnalysis extends LoadedInputs {
   directory: string;
   /** absolute path of the spec file */
   specPath: string;
-  /** the spec file as shown in messages (relative to the working folder) */
-  specFile: string;
-  spec: AnalysisSpec;
-  data: StudyData;
-  /** Table 2: characteristics of included studies, when the spec names a file */
-  characteristics?: CharacteristicsTable;
-  /** QUADAS-2 judgements, when the spec names a file */
-  quadas?: QuadasData;
-  diagnostics: Diagnostic[];
   /** files named in the spec were allowed outside the analysis folder (--allow-outside-data) */
   allowOutsideData?: boolean;
+  /** the absolute path of every file the spec names that was read (for the preview's watcher) */
+  inputPaths: string[];
 }
 
-/** Steps 1–2: read and validate the spec and its data. Throws UserError with all problems. */
-export async function loadAnalysis(target: string, cwd = process.cwd(), options: { name?: string; allowOutsideData?: boolean; limits?: Limits } = {}): Promise<LoadedAnalysis> {
+/**
+ * Steps 1–2: read the spec and every file it names (each must exist, be a regular file within the
+ * size limit and stay inside the analysis folder), parsed and validated by compile.ts. Throws
+ * UserError with all problems.
+ */
+export async function loadAnalysis(target: string, cwd = process.cwd(), options: { name?: string; allowOutsideData?: boolean; limits?: Limits; onProgress?: OnProgress; inputPaths?: string[] } = {}): Promise<LoadedAnalysis> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const specPath = resolveSpecPath(target);
   const shown = (path: string) => (isAbsolute(path) ? relative(cwd, path) || path : path);
@@ -83,178 +72,51 @@ export async function loadAnalysis(target: string, cwd = process.cwd(), options:
   if (specStat.size > limits.specBytes) {
     throw new UserError([{ severity: 'error', code: 'limit.spec-bytes', message: limitMessages.fileTooLarge('spec', specStat.size, limits.specBytes), hint: limitMessages.fileTooLargeHint('spec', LIMIT_VARIABLES.specBytes, suggestedLimit(specStat.size)), file: specFile }]);
   }
-  const { spec, diagnostics, locate, written } = loadSpec(readFileSync(specPath, 'utf8'), specFile);
-  if (!spec || hasErrors(diagnostics)) throw new UserError(diagnostics);
-  for (const setting of unusedModelSettings(spec.model.method, (key) => written?.(['model', key]) ?? false)) {
-    diagnostics.push({ severity: 'warning', code: 'spec.unused-setting', message: specMessages.unusedSetting(`model.${setting}`, spec.model.method), hint: specMessages.unusedSettingHint(`model.${setting}`), file: specFile, field: `model.${setting}`, ...(locate(['model', setting]) ?? {}) });
-  }
-
   const directory = dirname(specPath);
-  /** Read a file named in the spec at `key`: it must exist and stay inside the analysis folder. */
-  const readSpecFile = (key: readonly (string | number)[], path: string, what: string): { bytes: Uint8Array; file: string } => {
-    const position = locate(key) ?? {};
-    const resolved = resolveSpecInput(directory, path, { allowOutside: options.allowOutsideData ?? false });
-    const fail = (code: string, message: string, hint: string): never => {
-      throw new UserError([{ severity: 'error', code, message, hint, file: specFile, ...position }]);
-    };
-    if (!resolved.ok) {
-      switch (resolved.reason) {
-        case 'outside':
-          return fail('spec.path-escapes', specMessages.pathEscapes(path), specMessages.pathEscapesHint());
-        case 'symlink-outside':
-          return fail('spec.path-escapes', specMessages.pathSymlinkEscapes(path, resolved.target ?? ''), specMessages.pathEscapesHint());
-        case 'not-a-file':
-          return resolved.kind === 'folder'
-            ? fail('spec.not-a-file', specMessages.pathNotAFile(what, shown(resolved.absolute)), specMessages.pathNotAFileHint(key.join('.')))
-            : fail('spec.not-a-file', specMessages.pathNotRegular(what, shown(resolved.absolute), resolved.kind ?? 'special'), specMessages.pathNotRegularHint(key.join('.')));
-        default:
-          return fail('spec.file-missing', specMessages.fileMissing(what, shown(resolved.absolute)), specMessages.fileMissingHint(key.join('.')));
-      }
-    }
-    const size = statSync(resolved.absolute).size;
-    if (size > limits.dataBytes) {
-      return fail('limit.data-bytes', limitMessages.fileTooLarge(`${what} file ${shown(resolved.absolute)}`, size, limits.dataBytes), limitMessages.fileTooLargeHint('data', LIMIT_VARIABLES.dataBytes, suggestedLimit(size)));
-    }
-    return { bytes: readFileSync(resolved.absolute), file: shown(resolved.absolute) };
-  };
-
-  const dataFile = readSpecFile(['data', 'file'], spec.data.file, 'data');
-  const loaded = await loadStudyData(dataFile.bytes, {
-    file: dataFile.file,
-    spec,
+  /** the files read, also when loading fails (the preview watches them); the caller may pass its own list */
+  const inputPaths = options.inputPaths ?? [];
+  const source: AnalysisSource = {
+    specText: readFileSync(specPath, 'utf8'),
     specFile,
-    locateSpec: locate,
-    // the QUADAS-2 domains become covariates quadas_<domain> (added below, once that file is read)
-    extraCovariates: spec.quadas ? QUADAS_DOMAINS.map((domain) => `quadas_${domain.id}`) : [],
-    ...(spec.data.sheet ? { sheet: spec.data.sheet } : {}),
-    limits,
-  });
-  const all = [...diagnostics, ...loaded.diagnostics];
-  let characteristics: CharacteristicsTable | undefined;
-  if (spec.characteristics) {
-    const source = readSpecFile(['characteristics', 'file'], spec.characteristics.file, 'characteristics');
-    const parsed = await parseTableFile(source.bytes, source.file, spec.characteristics.sheet, limits);
-    all.push(...parsed.diagnostics);
-    if (parsed.table) {
-      const built = buildCharacteristics(parsed.table, { file: source.file, displayFile: spec.characteristics.file, ...(spec.characteristics.columns ? { columns: spec.characteristics.columns } : {}) });
-      all.push(...built.diagnostics);
-      characteristics = built.data;
-    }
-  }
-  let quadas: QuadasData | undefined;
-  if (spec.quadas) {
-    const source = readSpecFile(['quadas', 'file'], spec.quadas.file, 'QUADAS-2');
-    const parsed = await loadQuadas(source.bytes, { file: source.file, ...(spec.quadas.sheet ? { sheet: spec.quadas.sheet } : {}), limits });
-    all.push(...parsed.diagnostics);
-    // results name the file as the spec does, so they do not depend on the working folder
-    quadas = parsed.data ? { ...parsed.data, file: spec.quadas.file } : undefined;
-  }
-  if (!loaded.data || hasErrors(all)) throw new UserError(all);
-  // QUADAS-2 domains become covariates (quadas_rob_patient_selection, ...) usable under subgroups:
-  let data = loaded.data;
-  if (quadas) {
-    for (const domain of quadas.domains) {
-      const covariate = quadasCovariate(quadas.studies, domain);
-      const applied = applyQuadasCovariate(data.studies, covariate);
-      data = { ...data, studies: applied.studies, covariates: [...data.covariates, covariate.info] };
-      if (applied.unmatched.length > 0 && spec.subgroups.includes(covariate.info.name)) {
-        all.push({ severity: 'warning', code: 'quadas.unmatched', message: quadasMessages.noJudgements(applied.unmatched.join('; ')), hint: quadasMessages.noJudgementsHint(), file: specFile, ...(locate(['quadas', 'file']) ?? {}) });
+    defaultName: basename(directory),
+    read: ({ path, what, field }): InputReply => {
+      const resolved = resolveSpecInput(directory, path, { allowOutside: options.allowOutsideData ?? false });
+      const problem = (code: string, message: string, hint: string): InputReply => ({ problem: { code, message, hint } });
+      if (!resolved.ok) {
+        if (resolved.reason !== 'outside') inputPaths.push(resolved.absolute);
+        switch (resolved.reason) {
+          case 'outside':
+            return problem('spec.path-escapes', specMessages.pathEscapes(path), specMessages.pathEscapesHint());
+          case 'symlink-outside':
+            return problem('spec.path-escapes', specMessages.pathSymlinkEscapes(path, resolved.target ?? ''), specMessages.pathEscapesHint());
+          case 'not-a-file':
+            return resolved.kind === 'folder'
+              ? problem('spec.not-a-file', specMessages.pathNotAFile(what, shown(resolved.absolute)), specMessages.pathNotAFileHint(field))
+              : problem('spec.not-a-file', specMessages.pathNotRegular(what, shown(resolved.absolute), resolved.kind ?? 'special'), specMessages.pathNotRegularHint(field));
+          default:
+            return problem('spec.file-missing', specMessages.fileMissing(what, shown(resolved.absolute)), specMessages.fileMissingHint(field));
+        }
       }
-    }
-  }
-  const flow = prismaFlow(spec, { tablesAnalysed: data.studies.length });
-  if (flow) all.push(...prismaDiagnostics(flow, specFile, locate));
-  const unknownSubgroups = spec.subgroups.filter((name) => !data.covariates.some((c) => c.name === name));
-  if (unknownSubgroups.length > 0) {
-    throw new UserError(
-      unknownSubgroups.map((name) => ({
-        severity: 'error' as const,
-        code: 'spec.unknown-covariate',
-        message: specMessages.unknownCovariate(name, closest(name, data.covariates.map((c) => c.name))),
-        file: specFile,
-        ...(locate(['subgroups', spec.subgroups.indexOf(name)]) ?? {}),
-      })),
-    );
-  }
-  const groupIds = [...new Set(data.studies.flatMap((s) => (s.group !== undefined ? [s.group] : [])))];
-  const unknownShared = (spec.data.shared_test_set ?? []).filter((id) => !groupIds.includes(id));
-  if (unknownShared.length > 0) {
-    throw new UserError(
-      unknownShared.map((id) => ({
-        severity: 'error' as const,
-        code: 'spec.unknown-shared-test-set',
-        message: specMessages.unknownSharedTestSet(id, closest(id, groupIds)),
-        hint: specMessages.unknownSharedTestSetHint(groupIds),
-        file: specFile,
-        ...(locate(['data', 'shared_test_set', spec.data.shared_test_set!.indexOf(id)]) ?? {}),
-      })),
-    );
-  }
-  const exclusions = checkExclusions(spec, data.studies.map((study) => study.label), specFile, locate);
-  if (exclusions.length > 0) throw new UserError(exclusions);
-  // the output folder out/<name>/ is named by `name:` or the folder: one that cannot name a folder
-  // is refused here, so validate catches what report would refuse
-  const name = options.name ?? spec.name ?? basename(directory);
-  if (!OUTPUT_NAME.test(name)) {
-    throw new UserError([{ severity: 'error', code: 'spec.bad-name', message: versionMessages.badFolderName(name), hint: versionMessages.badFolderNameHint(suggestName(name)), file: specFile, line: 1, column: 1 }]);
-  }
-  return {
-    ...(options.allowOutsideData ? { allowOutsideData: true } : {}),
-    name,
-    directory,
-    specPath,
-    specFile,
-    spec,
-    data,
-    ...(characteristics ? { characteristics } : {}),
-    ...(quadas ? { quadas } : {}),
-    diagnostics: all,
+      inputPaths.push(resolved.absolute);
+      const size = statSync(resolved.absolute).size;
+      if (size > limits.dataBytes) {
+        return problem('limit.data-bytes', limitMessages.fileTooLarge(`${what} file ${shown(resolved.absolute)}`, size, limits.dataBytes), limitMessages.fileTooLargeHint('data', LIMIT_VARIABLES.dataBytes, suggestedLimit(size)));
+      }
+      return { bytes: readFileSync(resolved.absolute), file: shown(resolved.absolute) };
+    },
   };
-}
-
-/** What names an output folder out/<name>/ (as the spec's `name:` must be written). */
-const OUTPUT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-/** A folder name made usable as an output name ("My review 2024" → "My-review-2024"). */
-function suggestName(name: string): string {
-  const cleaned = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|-+$/g, '');
-  return cleaned === '' ? 'analysis' : cleaned;
-}
-
-/**
- * Every label under sensitivity.exclude must name a 2x2 table (exactly, after Unicode NFC
- * normalisation of both), else the requested analysis would silently be missing; and the
- * exclusions must leave at least one table.
- */
-function checkExclusions(spec: AnalysisSpec, labels: readonly string[], specFile: string, locate: (path: readonly (string | number)[]) => { line: number; column: number } | undefined): Diagnostic[] {
-  const exclude = spec.sensitivity.exclude ?? [];
-  const known = new Set(labels);
-  const diagnostics: Diagnostic[] = [];
-  exclude.forEach((label, index) => {
-    if (known.has(label)) return;
-    const suggestion = closest(label, labels) ?? labels.find((candidate) => lookAlikeKey(candidate) === lookAlikeKey(label));
-    diagnostics.push({
-      severity: 'error',
-      code: 'spec.exclude-unknown',
-      message: specMessages.excludeUnknown(label, suggestion),
-      hint: specMessages.excludeUnknownHint(labels.slice(0, 5), labels.length),
-      file: specFile,
-      field: `sensitivity.exclude[${index}]`,
-      ...(locate(['sensitivity', 'exclude', index]) ?? {}),
-    });
-  });
-  if (diagnostics.length === 0 && labels.length > 0 && labels.every((label) => exclude.includes(label))) {
-    diagnostics.push({ severity: 'error', code: 'spec.exclude-all', message: specMessages.excludeEverything(labels.length), hint: specMessages.excludeEverythingHint(), file: specFile, field: 'sensitivity.exclude', ...(locate(['sensitivity', 'exclude']) ?? {}) });
-  }
-  return diagnostics;
+  const loaded = await loadInputs(source, { limits, ...(options.name ? { name: options.name } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  return { ...loaded, ...(options.allowOutsideData ? { allowOutsideData: true } : {}), directory, specPath, inputPaths };
 }
 
 export interface ReportOptions {
   outRoot: string;
   pdf: boolean;
   env: NodeJS.ProcessEnv;
-  /** progress lines (the CLI prints them; tests collect them) */
+  /** notes that belong to the outcome, e.g. a cache entry that failed its check (the CLI prints them; tests collect them) */
   log: (line: string) => void;
+  /** progress of each stage (src/results/progress.ts); default: none */
+  onProgress?: OnProgress;
   /** regenerate an existing version even though its inputs differ (default: refuse) */
   replace?: boolean;
   /** read and write the results cache in <outRoot>/.cache (default: true) */
@@ -290,31 +152,32 @@ export function documentDate(spec: AnalysisSpec, env: NodeJS.ProcessEnv): string
   return chooseDate(spec.date, env).value;
 }
 
-/** Versions of everything that shapes the output, for the methods text and the manifest. */
-export async function softwareVersions(): Promise<SoftwareVersions> {
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  return { metadx: METADX_VERSION, engine: ENGINE_VERSION, node: process.versions.node, vega: vega.version, vegaLite: vegaLite.version };
-}
-
 const fileList = (manifest: Manifest): string[] => [...manifest.outputs.map((f) => f.path), ...manifest.inputs.map((f) => f.path), ...(manifest.previous ? [manifest.previous.results.path, manifest.previous.manifest.path] : []), MANIFEST];
 
-/** Results from the cache (if its entry passes the integrity check), or computed (step 3) and cached. */
-function computeResults(analysis: LoadedAnalysis, plan: VersionPlan, cache: ResultsCache | undefined, log: (line: string) => void, cwd: string): AnalysisResults {
-  const key = resultsKey(plan);
-  const cached = cache?.lookup<AnalysisResults>(key);
-  if (cached?.status === 'hit') return cached.value;
-  if (cached?.status === 'tampered') log(`note: ${runMessages.cacheTampered(relative(cwd, cached.path) || cached.path)}`);
-  const { spec, data } = analysis;
-  const results: AnalysisResults = {
-    ...analyze(spec, data, analysis.name, { ...(analysis.quadas ? { quadas: analysis.quadas } : {}) }),
-    cumulative: cumulativeMetaAnalysis(data.studies, spec, pooledOptions(spec)),
+/**
+ * The results cache of an output root as compile.ts asks for it: entries keyed on the statistical
+ * inputs and the engine (src/output/cache.ts resultsKey); one that fails its integrity check is
+ * recomputed, with a note.
+ */
+export function resultsStore(outRoot: string, env: NodeJS.ProcessEnv, log: (line: string) => void, cwd: string): ResultsStore {
+  const cache = new ResultsCache(outRoot, env);
+  const keys = new WeakMap<StatisticalInputs, string>();
+  const keyOf = (inputs: StatisticalInputs): string => {
+    if (!keys.has(inputs)) keys.set(inputs, resultsKey(inputs));
+    return keys.get(inputs)!;
   };
-  cache?.set(key, results);
-  return results;
+  return {
+    get: (inputs) => {
+      const found = cache.lookup<AnalysisResults>(keyOf(inputs));
+      if (found.status === 'tampered') log(`note: ${runMessages.cacheTampered(relative(cwd, found.path) || found.path)}`);
+      return found.status === 'hit' ? found.value : undefined;
+    },
+    set: (inputs, results) => cache.set(keyOf(inputs), results),
+  };
 }
 
 /** The previous version's results and manifest, from its folder (or verify's inputs/previous). */
-function readPrevious(plan: VersionPlan): { results: ComparableResults; manifest: Manifest; bytes: { results: Buffer; manifest: Buffer } } | undefined {
+export function readPrevious(plan: Pick<VersionPlan, 'previous'>): { results: ComparableResults; manifest: Manifest; bytes: { results: Buffer; manifest: Buffer } } | undefined {
   if (!plan.previous) return undefined;
   const bytes = { results: readFileSync(join(plan.previous.directory, 'results.json')), manifest: readFileSync(join(plan.previous.directory, MANIFEST)) };
   if (sha256(bytes.results) !== plan.previous.resultsSha256 || sha256(bytes.manifest) !== plan.previous.manifestSha256) {
@@ -344,9 +207,38 @@ function pointLatest(plan: VersionPlan, options: ReportOptions, cwd: string): vo
   if (failure) options.log(`note: ${runMessages.writeFailed(relative(cwd, join(plan.outputDir, 'latest')), failure.message)}`);
 }
 
+/** Print the PDF of a compiled document; a failure is a diagnostic (HTML and figures are still written). */
+async function printSupplement(compiled: Awaited<ReturnType<typeof compile>>, spec: AnalysisSpec, date: string, env: NodeJS.ProcessEnv): Promise<{ pdf: Uint8Array; chromium: string } | { error: Diagnostic }> {
+  const [{ findBrowser }, { printPdf }, { renderHtml }] = await Promise.all([import('./pdf/browser.ts'), import('./pdf/print.ts'), import('./document/render.ts')]);
+  const browser = await findBrowser(env);
+  if (!browser) return { error: { severity: 'error', code: 'pdf.no-browser', message: runMessages.browserMissing(), hint: runMessages.browserMissingHint() } };
+  try {
+    const { view } = compiled;
+    const printed = await printPdf(compiled.html, browser, {
+      paper: spec.output.paper,
+      footerLabel: `${spec.title} — version ${spec.version}`,
+      date,
+      contents: { sections: view.sections.map((s) => ({ id: s.id, title: s.title })), render: (pages) => renderHtml(view, { pages }) },
+    });
+    const { withMetadata } = await import('./pdf/metadata.ts');
+    const pdf = withMetadata(printed.pdf, {
+      title: spec.title,
+      ...(spec.authors.length > 0 ? { author: spec.authors.join('; ') } : {}),
+      subject: spec.subtitle ?? 'Supplementary material: diagnostic test accuracy meta-analysis',
+      keywords: ['diagnostic test accuracy', 'meta-analysis', 'bivariate model', 'SROC', spec.index_test, spec.target_condition].filter((k): k is string => Boolean(k)).join('; '),
+      creator: `metadx ${METADX_VERSION}`,
+      date,
+    });
+    return { pdf, chromium: printed.browserVersion };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    return { error: { severity: 'error', code: 'pdf.failed', message: runMessages.pdfFailed(detail), hint: runMessages.pdfFailedHint() } };
+  }
+}
+
 /**
  * Steps 0 and 3–8 for one loaded analysis: reuse the version if it is up to date, refuse if it
- * exists with different inputs (unless `replace`), else build it.
+ * exists with different inputs (unless `replace`), else compile it, print it and write it.
  */
 export async function buildReport(analysis: LoadedAnalysis, options: ReportOptions): Promise<ReportOutcome> {
   const { spec } = analysis;
@@ -387,91 +279,37 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
   }
   try {
     const date = plan.date.value;
-    // 3. results
-    const cache = options.cache === false ? undefined : new ResultsCache(options.outRoot, options.env);
-    const results = computeResults(analysis, plan, cache, options.log, cwd);
-
-    // 4. figures
-    const { buildFigures } = await import('./figures/build.ts');
-    let figures: Awaited<ReturnType<typeof buildFigures>>;
-    try {
-      figures = await buildFigures(results, spec, { maxPngPixels: limits.pngPixels });
-    } catch (error) {
-      if (error instanceof LimitError) throw new UserError([{ severity: 'error', code: `limit.${error.limit}`, message: error.message, hint: error.hint, file: analysis.specFile, ...(spec.output.dpi ? { field: 'output.dpi' } : {}) }]);
-      throw error;
-    }
-    const figureHashes: Manifest['figures'] = [];
+    const onProgress = options.onProgress;
+    // 3–6. results, figures, what changed, document: in memory
+    const compiled = await compile(analysis, {
+      date,
+      previous: previous ? { results: previous.results, date: previous.manifest.date?.value ?? null, figures: previous.manifest.figures ?? [] } : null,
+      ...(options.cache === false ? {} : { cache: resultsStore(options.outRoot, options.env, options.log, cwd) }),
+      limits,
+      ...(onProgress ? { onProgress } : {}),
+    });
+    const { figures, software } = compiled;
     // Vega's compile and render warnings (a mark without data, a truncated label, ...) are printed
     // by the command line, never silently dropped: the figure may not look as intended
     const renderWarnings: Diagnostic[] = figures.flatMap((figure) =>
       figure.warnings.map((warning) => ({ severity: 'warning' as const, code: 'figure.render-warning', message: runMessages.renderWarning(figure.id, warning.replace(/^(warn|error): /, '')), hint: runMessages.renderWarningHint(), file: relative(cwd, join(plan.target, 'figures', `${figure.id}.vl.json`)) })),
     );
-    for (const figure of figures) {
-      const svg = staged.write({ path: `figures/${figure.id}.svg`, content: figure.svg });
-      staged.write({ path: `figures/${figure.id}.png`, content: figure.png });
-      staged.write({ path: `figures/${figure.id}.vl.json`, content: `${JSON.stringify(figure.vegaLite, null, 2)}\n` });
-      if (figure.csv) staged.write({ path: `figures/${figure.id}.csv`, content: figure.csv });
-      figureHashes.push({ id: figure.id, title: figure.title, svg: svg.sha256 });
-    }
-
-    // 5. what changed since the previous version
-    let changes: VersionComparison | null = null;
-    if (previous) {
-      changes = compareVersions(
-        { results: previous.results, date: previous.manifest.date?.value ?? null, figures: previous.manifest.figures ?? [] },
-        { results: results as unknown as ComparableResults, date, figures: figureHashes },
-      );
-    }
-    const finalResults: AnalysisResults = { ...results, changes };
-    staged.write({ path: 'results.json', content: `${JSON.stringify(finalResults, null, 2)}\n` });
-    // summary of findings as CSV and Word table, from the same results (src/document/findings-export.ts)
-    for (const file of await (await import('./document/findings-export.ts')).findingsFiles(finalResults, spec.title, date)) staged.write(file);
-
-    // 6. document
-    const [{ buildDocumentView }, { renderHtml }] = await Promise.all([import('./document/view.ts'), import('./document/render.ts')]);
-    const software = await softwareVersions();
-    const view = buildDocumentView({ spec, results: finalResults, date, software, ...(analysis.characteristics ? { characteristics: analysis.characteristics } : {}), figures: figures.map((f) => ({ id: f.id, title: f.title, caption: f.caption, svg: f.svg })) });
-    const html = renderHtml(view);
-    staged.write({ path: 'supplement.html', content: html });
-    if (view.references.length > 0) {
-      const { toBibTeX, toRis } = await import('./document/references.ts');
-      staged.write({ path: 'references.bib', content: toBibTeX(view.references) });
-      staged.write({ path: 'references.ris', content: toRis(view.references) });
-    }
+    onProgress?.({ stage: 'write' });
+    for (const file of compiled.files) staged.write(file);
 
     // 7. pdf
     let pdfError: Diagnostic | undefined;
     let chromium: string | null = null;
     if (options.pdf) {
-      const [{ findBrowser }, { printPdf }] = await Promise.all([import('./pdf/browser.ts'), import('./pdf/print.ts')]);
-      const browser = await findBrowser(options.env);
-      if (!browser) {
-        pdfError = { severity: 'error', code: 'pdf.no-browser', message: runMessages.browserMissing(), hint: runMessages.browserMissingHint() };
-      } else {
-        try {
-          const printed = await printPdf(html, browser, {
-            paper: spec.output.paper,
-            footerLabel: `${spec.title} — version ${spec.version}`,
-            date,
-            contents: { sections: view.sections.map((s) => ({ id: s.id, title: s.title })), render: (pages) => renderHtml(view, { pages }) },
-          });
-          const { withMetadata } = await import('./pdf/metadata.ts');
-          const pdf = withMetadata(printed.pdf, {
-            title: spec.title,
-            ...(spec.authors.length > 0 ? { author: spec.authors.join('; ') } : {}),
-            subject: spec.subtitle ?? 'Supplementary material: diagnostic test accuracy meta-analysis',
-            keywords: ['diagnostic test accuracy', 'meta-analysis', 'bivariate model', 'SROC', spec.index_test, spec.target_condition].filter((k): k is string => Boolean(k)).join('; '),
-            creator: `metadx ${METADX_VERSION}`,
-            date,
-          });
-          staged.write({ path: 'supplement.pdf', content: pdf });
-          chromium = printed.browserVersion;
-        } catch (error) {
-          const detail = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-          pdfError = { severity: 'error', code: 'pdf.failed', message: runMessages.pdfFailed(detail), hint: runMessages.pdfFailedHint() };
-        }
+      onProgress?.({ stage: 'pdf' });
+      const printed = await printSupplement(compiled, spec, date, options.env);
+      if ('error' in printed) pdfError = printed.error;
+      else {
+        staged.write({ path: 'supplement.pdf', content: printed.pdf });
+        chromium = printed.chromium;
       }
     }
+    for (const figure of figures) staged.write({ path: `figures/${figure.id}.png`, content: await figure.png });
     const outputs = staged.files();
 
     // 8. inputs, manifest, and into place
@@ -502,7 +340,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
       previous: previousFiles,
       software: {
         metadx: METADX_VERSION,
-        engine: ENGINE_VERSION,
+        engine: software.engine,
         build: buildFingerprint(),
         node: environment.node,
         platform: environment.platform,
@@ -520,7 +358,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
         model: { ...spec.model },
         figures: spec.figures ?? 'all',
       },
-      figures: figureHashes,
+      figures: compiled.figureHashes,
       outputs,
     };
     staged.write({ path: MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n` });
@@ -548,7 +386,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
     }
     const directory = staged.commit({ replace: status === 'replaced' || (decision.action === 'build' && decision.replace) });
     pointLatest(plan, options, cwd);
-    return { directory, status, results: finalResults, manifest, files: fileList(manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}), ...(renderWarnings.length > 0 ? { warnings: renderWarnings } : {}) };
+    return { directory, status, results: compiled.results, manifest, files: fileList(manifest), ...(pdfError ? { pdfError } : {}), ...(plan.previous ? { previous: plan.previous.version } : {}), ...(renderWarnings.length > 0 ? { warnings: renderWarnings } : {}) };
   } catch (error) {
     staged.discard();
     if (error instanceof UserError) throw error;

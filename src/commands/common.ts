@@ -5,11 +5,21 @@ import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 
 type Writer = (text: string) => void;
 
+/** Where progress goes (process.stderr for the command line; tests give none, or their own). */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  /** terminal width */
+  columns?: number;
+}
+
 export interface CliIo {
   out: Writer;
   err: Writer;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** progress of long work (src/commands/progress.ts); none: silent */
+  progress?: ProgressStream;
 }
 
 /** Analyses named on the command line, or every analyses/<name>/analysis.yaml (in folder-name order). */

@@ -17,6 +17,7 @@ import { planVersion, resolveSpecPath, type VersionPlan } from '../output/plan.t
 import { METADX_VERSION } from '../version.ts';
 import { compareVersions, tryUpdateLatest } from '../output/versions.ts';
 import { discoverAnalyses, printDiagnostics, type CliIo } from './common.ts';
+import { startProgress } from './progress.ts';
 
 export interface ReportCommandOptions {
   out: string;
@@ -26,6 +27,8 @@ export interface ReportCommandOptions {
   allowOutsideData?: boolean;
   /** print one JSON object instead of text (README.md, "Machine-readable output") */
   json?: boolean;
+  /** no progress on stderr */
+  quiet?: boolean;
   limits?: Limits;
 }
 
@@ -64,7 +67,10 @@ export function orderTargets(targets: string[], plan: (target: string) => Versio
     .map((item) => item.target);
 }
 
-export async function commandReport(targets: string[], options: ReportCommandOptions, io: CliIo): Promise<number> {
+export async function commandReport(targets: string[], options: ReportCommandOptions, cliIo: CliIo): Promise<number> {
+  // progress on stderr (a live line on a terminal); io.out and io.err clear that line first
+  const progress = startProgress(cliIo, { quiet: options.quiet ?? false });
+  const { io, onProgress } = progress;
   const analyses = discoverAnalyses(targets, io.cwd);
   const json = options.json ?? false;
   if (analyses.length === 0) {
@@ -87,6 +93,7 @@ export async function commandReport(targets: string[], options: ReportCommandOpt
   let exitCode = 0;
   for (const target of orderTargets(analyses, planFor)) {
     const started = performance.now();
+    progress.setPrefix(`${shown(target)}: `);
     const record: ReportAnalysisOutcome = { target: shown(target), spec: shown(resolveSpecPath(target)), name: null, version: null, outcome: 'invalid', directory: null, files: [], previous: null, pdf: options.pdf ? 'failed' : 'skipped', diagnostics: [], notes: [] };
     outcomes.push(record);
     const say = (line: string) => (json ? record.notes.push(line) : io.out(line));
@@ -112,9 +119,10 @@ export async function commandReport(targets: string[], options: ReportCommandOpt
         }
       }
       const { loadAnalysis, buildReport } = await import('../run.ts');
-      const loaded = await loadAnalysis(target, io.cwd, { allowOutsideData: options.allowOutsideData ?? false, ...(options.limits ? { limits: options.limits } : {}) });
+      const loaded = await loadAnalysis(target, io.cwd, { allowOutsideData: options.allowOutsideData ?? false, ...(options.limits ? { limits: options.limits } : {}), ...(onProgress ? { onProgress } : {}) });
       report(loaded.diagnostics);
-      const outcome = await buildReport(loaded, { outRoot, pdf: options.pdf, env: io.env, cwd: io.cwd, log: say, replace: options.replace, ...(options.limits ? { limits: options.limits } : {}), ...(plan ? { plan } : {}) });
+      const outcome = await buildReport(loaded, { outRoot, pdf: options.pdf, env: io.env, cwd: io.cwd, log: say, replace: options.replace, ...(options.limits ? { limits: options.limits } : {}), ...(plan ? { plan } : {}), ...(onProgress ? { onProgress } : {}) });
+      progress.clear();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const version = String(loaded.spec.version);
       if (outcome.status !== 'up-to-date') written.add(loaded.name);
@@ -137,12 +145,16 @@ export async function commandReport(targets: string[], options: ReportCommandOpt
         exitCode = Math.max(exitCode, 3);
       }
     } catch (error) {
-      if (!(error instanceof UserError)) throw error;
+      if (!(error instanceof UserError)) {
+        progress.clear();
+        throw error;
+      }
       if (record.outcome !== 'refused') record.outcome = error.diagnostics.some((d) => d.code === 'output.version-exists') ? 'refused' : 'invalid';
       report(error.diagnostics);
       exitCode = Math.max(exitCode, error.exitCode);
     }
   }
+  progress.clear();
   if (json) {
     const outcome = exitCode === 0 ? 'ok' : exitCode === 3 ? 'pdf-failed' : 'invalid';
     io.out(JSON.stringify({ command: 'report', metadx: METADX_VERSION, outcome, exitCode, analyses: outcomes }, null, 2));

@@ -22,6 +22,8 @@ import type { Manifest, ManifestFile } from '../output/manifest.ts';
 import { planVersion, previousRef } from '../output/plan.ts';
 import { readManifest } from '../output/versions.ts';
 import { printDiagnostics, type CliIo } from './common.ts';
+import { startProgress } from './progress.ts';
+import type { OnProgress } from '../results/progress.ts';
 
 export interface VerifyReport {
   stored: { path: string; status: 'intact' | 'tampered' | 'missing' | 'refused'; note?: string }[];
@@ -105,7 +107,7 @@ function rebuildLayout(directory: string, manifest: Manifest, scratch: string): 
   return { specPath: join(specDir, 'analysis.yaml'), outside: true };
 }
 
-export async function rebuild(directory: string, manifest: Manifest, io: CliIo, options: { limits?: Limits } = {}): Promise<Pick<VerifyReport, 'rebuilt' | 'notes'>> {
+export async function rebuild(directory: string, manifest: Manifest, io: CliIo, options: { limits?: Limits; onProgress?: OnProgress } = {}): Promise<Pick<VerifyReport, 'rebuilt' | 'notes'>> {
   const { loadAnalysis, buildReport } = await import('../run.ts');
   const scratch = mkdtempSync(join(tmpdir(), 'metadx-verify-'));
   try {
@@ -120,9 +122,10 @@ export async function rebuild(directory: string, manifest: Manifest, io: CliIo, 
     if (differences.some((d) => d.part === 'build')) notes.push(M.build());
     const environment = differences.find((d) => d.part === 'environment');
     if (environment && environment.part === 'environment') notes.push(M.environment(environment.details));
-    const loaded = await loadAnalysis(specPath, io.cwd, { name: manifest.analysis, allowOutsideData: outside, limits });
+    const onProgress = options.onProgress;
+    const loaded = await loadAnalysis(specPath, io.cwd, { name: manifest.analysis, allowOutsideData: outside, limits, ...(onProgress ? { onProgress } : {}) });
     const pdfRecorded = manifest.outputs.some((file) => file.path === 'supplement.pdf');
-    const outcome = await buildReport(loaded, { outRoot, pdf: pdfRecorded, env: io.env, cwd: io.cwd, log: () => undefined, cache: false, plan, limits });
+    const outcome = await buildReport(loaded, { outRoot, pdf: pdfRecorded, env: io.env, cwd: io.cwd, log: () => undefined, cache: false, plan, limits, ...(onProgress ? { onProgress } : {}) });
     if (manifest.software.chromium && outcome.manifest.software.chromium && manifest.software.chromium !== outcome.manifest.software.chromium) {
       notes.push(M.environment([`Chromium ${manifest.software.chromium} → ${outcome.manifest.software.chromium}`]));
     }
@@ -143,7 +146,9 @@ export async function rebuild(directory: string, manifest: Manifest, io: CliIo, 
   }
 }
 
-export async function commandVerify(targets: string[], io: CliIo, options: { limits?: Limits } = {}): Promise<number> {
+export async function commandVerify(targets: string[], cliIo: CliIo, options: { limits?: Limits; quiet?: boolean } = {}): Promise<number> {
+  const progress = startProgress(cliIo, { quiet: options.quiet ?? false });
+  const { io, onProgress } = progress;
   if (targets.length !== 1) {
     io.err('error: give exactly one version folder\nusage: metadx verify out/<analysis>/<version>');
     return 2;
@@ -166,7 +171,12 @@ export async function commandVerify(targets: string[], io: CliIo, options: { lim
   // rebuild only from inputs that are all intact (and a manifest that names only confined paths)
   const inputsDamaged = damaged.some((file) => file.path.startsWith('inputs/') || file.status === 'refused');
   if (!inputsDamaged) {
-    ({ rebuilt, notes } = await rebuild(directory, manifest, io, options));
+    progress.setPrefix('rebuilding: ');
+    try {
+      ({ rebuilt, notes } = await rebuild(directory, manifest, io, { ...(options.limits ? { limits: options.limits } : {}), ...(onProgress ? { onProgress } : {}) }));
+    } finally {
+      progress.clear(); // before any message, also an error's
+    }
     io.out(M.section('rebuilt from inputs/'));
     for (const file of rebuilt) io.out(M.file(file.status, file.path, file.note));
     for (const note of notes) io.out(note);

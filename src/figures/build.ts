@@ -25,6 +25,7 @@ import { srocSpec } from './sroc.ts';
 import { splitRows } from './paginate.ts';
 import { FIGURE_MAX_HEIGHT } from './theme.ts';
 import { univariateForestSpec } from './univariate-forest.ts';
+import type { OnProgress } from '../results/progress.ts';
 
 export interface BuiltFigure {
   /** file stem and HTML id, e.g. "forest" */
@@ -417,10 +418,16 @@ export function rowsToCsv(rows: readonly DataRow[]): string {
   return `${[columns.map(csvField).join(','), ...rows.map((row) => columns.map((c) => csvField(row[c])).join(','))].join('\r\n')}\r\n`;
 }
 
-export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec, options: { maxPngPixels?: number } = {}): Promise<BuiltFigure[]> {
+/**
+ * Every figure of the report. `png: false` skips the rasters (the preview shows inline SVG only);
+ * `onProgress` hears which figure is being rendered.
+ */
+export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec, options: { maxPngPixels?: number; png?: boolean; onProgress?: OnProgress } = {}): Promise<BuiltFigure[]> {
   const figures: BuiltFigure[] = [];
-  for (const plan of planFigures(results, spec)) {
-    const rendered = await renderFigure(plan.vegaLite, { dpi: spec.output.dpi, id: plan.id, ...(options.maxPngPixels !== undefined ? { maxPixels: options.maxPngPixels } : {}) });
+  const plans = planFigures(results, spec);
+  for (const [index, plan] of plans.entries()) {
+    options.onProgress?.({ stage: 'figures', detail: plan.id, done: index, total: plans.length });
+    const rendered = await renderFigure(plan.vegaLite, { dpi: spec.output.dpi, id: plan.id, ...(options.maxPngPixels !== undefined ? { maxPixels: options.maxPngPixels } : {}), ...(options.png === false ? { png: false } : {}) });
     figures.push({ ...plan, svg: rendered.svg, png: rendered.png, csv: rowsToCsv(plan.data ?? []), warnings: rendered.warnings });
   }
   return figures;

@@ -26,6 +26,8 @@ export interface RenderOptions {
   maxPixels?: number;
   /** the figure's id, for the message when it is too large */
   id?: string;
+  /** false: no PNG (an empty one, size 0 × 0): the preview shows the SVG only. Default true. */
+  png?: boolean;
 }
 
 export interface RenderedFigure {
@@ -158,8 +160,8 @@ export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = 
   if (width * height > maxPixels) {
     throw new LimitError('pngPixels', limitMessages.pngTooLarge(options.id ?? 'figure', width, height, dpi, maxPixels), limitMessages.pngTooLargeHint(LIMIT_VARIABLES.pngPixels, suggestedLimit(width * height)));
   }
-  const png = withPhysicalDpi(await rasterize(svg, dpi / 96), dpi);
-  const size = pngSize(png);
+  const png = options.png === false ? new Uint8Array(0) : withPhysicalDpi(await rasterize(svg, dpi / 96), dpi);
+  const size = options.png === false ? { width: 0, height: 0 } : pngSize(png);
   return {
     svg,
     png,

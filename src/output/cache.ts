@@ -1,9 +1,9 @@
 /**
  * The results cache, `out/.cache/results/<key>.json`: computed results (the expensive part: model
- * fits, subgroups, leave-one-out, cumulative steps) keyed by a content hash of the normalised spec,
- * the input bytes, the analysis name and the engine fingerprint (ENGINE_VERSION and the code that
- * computes results). A rebuild after a change to figures, templates or the PDF reuses them; a change
- * to anything that can move a number misses. Non-finite numbers and −0 are kept exactly (plain JSON
+ * fits, subgroups, leave-one-out, cumulative steps) keyed by a content hash of the statistical
+ * inputs only (resultsKey below) and the engine fingerprint (ENGINE_VERSION and the code that
+ * computes results). A rebuild after a change to figures, templates, the PDF or a presentation-only
+ * setting (dpi, paper, title, ...) reuses them; a change to anything that can move a number misses. Non-finite numbers and −0 are kept exactly (plain JSON
  * would turn NaN into null), so a cached run renders byte-identical output.
  *
  * Integrity: every cache entry (results, spec summaries, equivalences) is sealed with an HMAC-SHA256
@@ -19,7 +19,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { engineFingerprint } from './fingerprint.ts';
 import { hashJson } from './hash.ts';
-import type { VersionPlan } from './plan.ts';
+import type { StatisticalInputs } from '../results/inputs.ts';
 
 export const CACHE = '.cache';
 /** Cached results kept per output root (oldest removed first). */
@@ -46,9 +46,15 @@ export const exactJson = {
   parse: <T>(text: string): T => JSON.parse(text, decode) as T,
 };
 
-/** The results cache key of a plan. */
-export function resultsKey(plan: VersionPlan): string {
-  return hashJson({ spec: plan.keyParts.spec, inputs: plan.keyParts.inputs, name: plan.name, engine: engineFingerprint() });
+/**
+ * The results cache key: the statistical inputs (src/results/inputs.ts: the spec without its
+ * presentation-only keys, the parsed studies, covariates and QUADAS-2 judgements) and the engine.
+ * A change of dpi, paper, title, authors, figures, characteristics, name or version reuses the
+ * entry; the version key (src/output/plan.ts), which decides reuse of a version folder, still
+ * covers everything.
+ */
+export function resultsKey(inputs: StatisticalInputs): string {
+  return hashJson({ inputs, engine: engineFingerprint() });
 }
 
 const SECRET_BYTES = 32;
@@ -125,8 +131,8 @@ export class ResultsCache {
     this.secret = cacheSecret(env);
   }
 
-  /** The entry under `key` if its seal verifies; a damaged or edited entry is removed. */
-  lookup<T>(key: string): CacheLookup<T> {
+  /** The entry under `key` if its seal verifies; a damaged or edited entry is removed (unless `keep`: a reader that writes nothing). */
+  lookup<T>(key: string, options: { keep?: boolean } = {}): CacheLookup<T> {
     const path = join(this.directory, `${key}.json`);
     if (this.secret === null || !existsSync(path)) return { status: 'miss' };
     let text: string | undefined;
@@ -136,7 +142,7 @@ export class ResultsCache {
     } catch {
       text = undefined;
     }
-    rmSync(path, { force: true });
+    if (!options.keep) rmSync(path, { force: true });
     return { status: 'tampered', path };
   }
 

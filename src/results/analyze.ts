@@ -20,13 +20,16 @@ import { summaryOfFindings } from './findings.ts';
 import { quadasCounts, type QuadasData } from '../data/quadas.ts';
 import type { AnalysisResults, ProvenanceSummary, StudyResult } from './types.ts';
 import { groupingAnalysis, hasRepeatedStudies, participantCount, type GroupedCounts, type GroupingResult, type Structure } from './grouping.ts';
+import type { OnProgress } from './progress.ts';
 
 function interval(result: ReturnType<typeof clopperPearson>): Interval {
   // an empty arm (kept for the other arm) has no proportion: NaN, shown as "no diseased"/"no non-diseased"
   return { est: result.est ?? Number.NaN, lo: result.lo ?? Number.NaN, hi: result.hi ?? Number.NaN };
 }
 
-export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra: { quadas?: QuadasData } = {}): AnalysisResults {
+/** `extra.onProgress` hears each step (model, bootstrap and leave-one-out refits, subgroups). */
+export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra: { quadas?: QuadasData; onProgress?: OnProgress } = {}): AnalysisResults {
+  const onProgress = extra.onProgress;
   const level = spec.model.level;
   const studies: StudyResult[] = data.studies.map((study, index) => {
     const { tp, fp, fn, tn } = study.counts;
@@ -58,7 +61,8 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     counts: provenanceCounts,
   };
   const options = pooledOptions(spec);
-  const pooled = poolStudies(counts, options);
+  onProgress?.({ stage: 'results', step: 'model', detail: `${studies.length} tables` });
+  const pooled = poolStudies(counts, options, onProgress);
   let grouping: GroupingResult | null = null;
   let independent = pooled;
   if (spec.data.group !== undefined && hasRepeatedStudies(counts)) {
@@ -85,13 +89,15 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     const univariate = pooled.univariate[measure];
     return univariate ? studyRatioEstimates(counts, measure, univariate.tau2, level) : null;
   };
-  const subgroups = spec.subgroups.map((name) => {
+  const subgroups = spec.subgroups.map((name, index) => {
     const info = data.covariates.find((c) => c.name === name)!;
+    onProgress?.({ stage: 'results', step: 'subgroups', detail: name, done: index, total: spec.subgroups.length });
     return subgroupAnalysis(
       counts,
       studies.map((s) => s.covariates[name] ?? null),
       { name, label: info.label, type: info.type, ...(info.levels ? { levels: info.levels } : {}), ...(info.levelLabels ? { levelLabels: info.levelLabels } : {}) },
       options,
+      onProgress,
     );
   });
   return {
@@ -111,6 +117,7 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
       leaveOneOut: spec.sensitivity.leave_one_out,
       outliers: spec.sensitivity.outliers,
       exclude: studies.flatMap((s, i) => (excludeLabels.includes(s.label) ? [i] : [])),
+      ...(onProgress ? { onProgress } : {}),
     }),
     fagan: faganNomogram(counts, pooled, spec.fagan?.prior, findings?.prevalences.map((p) => ({ value: p.value, label: p.label })) ?? [], participants),
     likelihoodRatios: likelihoodRatioPoints(counts, options.level),

@@ -20,6 +20,7 @@ import { chiSquareUpperTail } from '../stats/distributions.ts';
 import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
 import type { Counts, Matrix2, StatsNote } from '../stats/types.ts';
 import { poolStudies, type PooledOptions, type PooledResult } from './pooled.ts';
+import type { OnProgress } from './progress.ts';
 import { effectiveStructure, studiesOf, type GroupedCounts } from './grouping.ts';
 
 export interface LeaveOneOutFit {
@@ -105,7 +106,7 @@ export function influenceAnalysis(
   counts: readonly GroupedCounts[],
   pooled: PooledResult,
   options: PooledOptions,
-  settings: { leaveOneOut: boolean; outliers: boolean; exclude: number[] },
+  settings: { leaveOneOut: boolean; outliers: boolean; exclude: number[]; onProgress?: OnProgress },
 ): InfluenceResult {
   const k = counts.length;
   let boxplot: BivariateBoxplotResult | null = null;
@@ -125,13 +126,15 @@ export function influenceAnalysis(
   const units = byStudy ? studiesOf(counts) : counts.map((_, i) => ({ group: String(i), tables: [i] }));
   const skipped: InfluenceResult['leaveOneOutSkipped'] = !settings.leaveOneOut ? 'disabled' : units.length > LEAVE_ONE_OUT_LIMIT ? 'too-many-studies' : units.length < 3 ? 'too-few-studies' : null;
   const vInverse = inverse2(pooled.vcov);
-  const refits: (LeaveOneOutFit | null)[] = units.map(({ tables }) => {
+  if (skipped === null) settings.onProgress?.({ stage: 'results', step: 'leave-one-out', done: 0, total: units.length });
+  const refits: (LeaveOneOutFit | null)[] = units.map(({ tables }, u) => {
     if (skipped !== null) return null;
     const refit = poolStudies(
       counts.filter((__, j) => !tables.includes(j)),
       options.aucCi === 'bootstrap' ? { ...options, aucCi: 'delta' } : options,
     );
     const change: [number, number] = [pooled.mu.sens - refit.mu.sens, pooled.mu.spec - refit.mu.spec];
+    settings.onProgress?.({ stage: 'results', step: 'leave-one-out', done: u + 1, total: units.length });
     return {
       mu: refit.mu,
       logLik: refit.model.logLik,
@@ -146,7 +149,8 @@ export function influenceAnalysis(
   units.forEach(({ tables }, u) => tables.forEach((t) => unitOf.set(t, u)));
   const studies: StudyInfluence[] = counts.map((_, i) => ({ study: i, residual: residual[i] ?? null, leaveOneOut: refits[unitOf.get(i)!] ?? null, outsideFence: outside.has(i) }));
   const sensitivity: SensitivityAnalysis[] = [];
-  const fit = (excluded: number[]) => poolStudies(counts.filter((__, j) => !excluded.includes(j)), options);
+  const fit = (excluded: number[]) => poolStudies(counts.filter((__, j) => !excluded.includes(j)), options, settings.onProgress);
+  if ((settings.outliers && outside.size > 0) || settings.exclude.length > 0) settings.onProgress?.({ stage: 'results', step: 'sensitivity' });
   if (settings.outliers && outside.size > 0 && k - outside.size >= 1) {
     const excluded = [...outside].sort((a, b) => a - b);
     sensitivity.push({ reason: 'outliers', excluded, pooled: fit(excluded) });

@@ -18,6 +18,7 @@ import { univariateMetaAnalysis, type UnivariateResult } from '../stats/univaria
 import { expit } from '../stats/distributions.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import { deeksFunnelTest, type DeeksResult } from '../stats/deeks.ts';
+import type { OnProgress } from './progress.ts';
 import type { SharedInterceptFit } from '../stats/glmm-shared-intercept.ts';
 import { conditionNumber, parameterUncertainty, thetaVcovFromPsi, type ParameterUncertainty } from '../stats/parameter-uncertainty.ts';
 import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
@@ -197,8 +198,8 @@ function univariateAll(counts: readonly Counts[], level: number, notes: StatsNot
   return { logitSens: run('logitSens'), logitSpec: run('logitSpec'), logDor: run('logDor'), logLrPos: run('logLrPos'), logLrNeg: run('logLrNeg') };
 }
 
-/** Pool the tables; see the module comment. Tables carrying a `group` are grouped by `options.structure`. */
-export function poolStudies(counts: readonly GroupedCounts[], options: PooledOptions): PooledResult {
+/** Pool the tables; see the module comment. Tables carrying a `group` are grouped by `options.structure`; `onProgress` hears the AUC bootstrap's refits. */
+export function poolStudies(counts: readonly GroupedCounts[], options: PooledOptions, onProgress?: OnProgress): PooledResult {
   const k = counts.length;
   /** statistics the data do not support (NotEstimableError), shown with the model's notes */
   const notEstimable: StatsNote[] = [];
@@ -308,7 +309,7 @@ export function poolStudies(counts: readonly GroupedCounts[], options: PooledOpt
   }
   const midas = midasAuc(parameters);
   const pauc = fprRange ? paucMadaGrid(parameters, fprRange) : { auc: null, fprRange: [Number.NaN, Number.NaN] as [number, number] };
-  const auc = aucInterval(counts, parameters, glmm, options);
+  const auc = aucInterval(counts, parameters, glmm, options, onProgress);
   let midasHeterogeneity: PooledResult['heterogeneity']['midas'] = null;
   try {
     // as midas prints them: centred on its shared-random-intercept ("fixed-effects") model
@@ -396,6 +397,7 @@ function aucInterval(
   parameters: { mu: { sens: number; spec: number }; tau2: { sens: number; spec: number }; covRe: number },
   glmm: BivariateGlmmFit | undefined,
   options: PooledOptions,
+  onProgress?: OnProgress,
 ): AucSummary {
   const exact = aucExact(parameters);
   // no curve (shape not identified or a variance at 0): no AUC, and no interval as if it were estimated
@@ -422,6 +424,7 @@ function aucInterval(
       replicates: options.bootstrap,
       seed: options.seed,
       level: options.level,
+      ...(onProgress ? { onProgress: (done: number, total: number) => onProgress({ stage: 'results', step: 'bootstrap', done, total }) } : {}),
     });
     return { est: exact.auc, lo: boot.lo, hi: boot.hi, method: `parametric bootstrap percentile interval (${boot.replicates} replicates, seed ${boot.seed})`, notes: [...exact.notes, ...boot.notes] };
   }

@@ -10,6 +10,7 @@ import type { Counts, StatsNote } from '../stats/types.ts';
 import { metaRegression, type MetaRegressionResult } from './meta-regression.ts';
 import { poolStudies, type PooledOptions, type PooledResult } from './pooled.ts';
 import { NotEstimableError } from '../stats/errors.ts';
+import type { OnProgress } from './progress.ts';
 
 export interface SubgroupLevel {
   level: string;
@@ -61,6 +62,7 @@ export function subgroupAnalysis(
   values: readonly (string | number | null)[],
   covariate: CovariateSpec,
   options: PooledOptions,
+  onProgress?: OnProgress,
 ): SubgroupAnalysis {
   const excluded = values.flatMap((v, i) => (v === null || v === '' ? [i] : []));
   const notes: StatsNote[] = [];
@@ -80,7 +82,7 @@ export function subgroupAnalysis(
       k: studies.length,
       fraction: studies.length / used,
       studies,
-      pooled: poolStudies(studies.map((i) => counts[i]!), options),
+      pooled: poolStudies(studies.map((i) => counts[i]!), options, onProgress),
     };
   });
   if (levels.length < 2) {

@@ -313,6 +313,8 @@ export interface BootstrapOptions {
   replicates?: number;
   seed?: number;
   level?: number;
+  /** called after each refit with the number done and B (progress display; must not throw) */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -355,6 +357,7 @@ export function aucParametricBootstrap(
     const auc = fit ? aucExact(fit).auc : null;
     if (auc === null || !Number.isFinite(auc)) failed++;
     else aucs.push(auc);
+    options.onProgress?.(b + 1, B);
   }
   const method = 'sroc-auc-parametric-bootstrap-percentile';
   const base = aucExact(p).auc;

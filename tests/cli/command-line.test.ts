@@ -81,7 +81,7 @@ describe('help and usage errors', () => {
     for (const args of [['report', '--help'], ['help', 'report'], ['report', '-h']]) {
       const { code, out } = await runCli(args, root, env);
       expect(code).toBe(0);
-      expect(out.split('\n')[0]).toBe('usage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json]');
+      expect(out.split('\n')[0]).toBe('usage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json] [--quiet]');
       expect(out).toContain('  --no-pdf ');
       expect(out).not.toContain('metadx fit DATA.csv');
     }
@@ -91,11 +91,11 @@ describe('help and usage errors', () => {
   });
 
   it.each([
-    [['report', '--nopdf'], 'error: unknown option --nopdf for metadx report; did you mean --no-pdf?\nusage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json]\nrun `metadx report --help` for its options'],
+    [['report', '--nopdf'], 'error: unknown option --nopdf for metadx report; did you mean --no-pdf?\nusage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json] [--quiet]\nrun `metadx report --help` for its options'],
     [['validate', '--jsn'], 'error: unknown option --jsn for metadx validate; did you mean --json?\nusage: metadx validate [ANALYSIS...] [--allow-outside-data] [--json]\nrun `metadx validate --help` for its options'],
-    [['report', '--method', 'glmm'], 'error: --method is not an option of metadx report (it belongs to metadx fit)\nusage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json]\nrun `metadx report --help` for its options'],
-    [['report', '--out'], 'error: option --out needs a value: --out DIR\nusage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json]\nrun `metadx report --help` for its options'],
-    [['report', '--json=yes'], 'error: option --json takes no value (write --json alone)\nusage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json]\nrun `metadx report --help` for its options'],
+    [['report', '--method', 'glmm'], 'error: --method is not an option of metadx report (it belongs to metadx fit)\nusage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json] [--quiet]\nrun `metadx report --help` for its options'],
+    [['report', '--out'], 'error: option --out needs a value: --out DIR\nusage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json] [--quiet]\nrun `metadx report --help` for its options'],
+    [['report', '--json=yes'], 'error: option --json takes no value (write --json alone)\nusage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json] [--quiet]\nrun `metadx report --help` for its options'],
     [['reprot'], 'error: unknown command "reprot"; did you mean "report"?\nrun `metadx --help` for usage'],
   ])('%j: a friendly message and exit 2', async (args, expected) => {
     const { code, err } = await runCli(args, root, env);
@@ -201,8 +201,9 @@ describe('the output folder', () => {
     // root ignores file permissions: run as nobody then (setpriv, util-linux)
     const asRoot = process.getuid?.() === 0;
     const command = asRoot ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin]] : [process.execPath, [bin]];
-    const run = spawnSync(command[0] as string, [...(command[1] as string[]), 'report', 'lag', '--no-pdf', '--out', 'out'], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env, HOME: work, XDG_CACHE_HOME: join(work, '.cache') } });
+    const run = spawnSync(command[0] as string, [...(command[1] as string[]), 'report', 'lag', '--no-pdf', '--out', 'out', '--quiet'], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env, HOME: work, XDG_CACHE_HOME: join(work, '.cache') } });
     expect(run.stderr).not.toMatch(STACK_TRACE);
+    // --quiet: no progress lines, but the error is printed
     expect(run.stderr).toBe('error: cannot write out/lag/1: the folder out is not writable (permission denied)\n    make the output folder writable, or write elsewhere with --out DIR\n');
     expect(run.status).toBe(1);
   }, 180_000);

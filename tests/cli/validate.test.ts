@@ -64,6 +64,6 @@ describe('metadx validate', () => {
   it('prints usage on a bad option with exit 2', async () => {
     const { code, err } = await runCli(['report', '--bogus'], tmpdir());
     expect(code).toBe(2);
-    expect(err).toBe('error: unknown option --bogus for metadx report\nusage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json]\nrun `metadx report --help` for its options');
+    expect(err).toBe('error: unknown option --bogus for metadx report\nusage: metadx report [ANALYSIS...] [--out DIR] [--no-pdf] [--replace] [--allow-outside-data] [--json] [--quiet]\nrun `metadx report --help` for its options');
   });
 });
