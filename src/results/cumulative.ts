@@ -13,8 +13,7 @@
  *   Identifiers under `added:` that match no study are listed in `unknownIds`.
  * Each step pools every table accrued so far with `poolStudies` (bivariate model from 4 tables,
  * univariate pooling below; a single table is not pooled and shows as not estimable). The AUC
- * interval is not needed here, so it is taken by the delta method and a short bootstrap only where
- * that is unavailable. Pure; no formatting.
+ * interval is not reported here, so it is not computed (no bootstrap refits). Pure; no formatting.
  */
 import type { AnalysisSpec } from '../spec/schema.ts';
 import type { Counts, Interval } from '../stats/types.ts';
@@ -95,7 +94,8 @@ const finite = (interval: Interval): Interval | null => ([interval.est, interval
 function pool(counts: Counts[], options: PooledOptions): Pick<CumulativeStep, 'method' | 'converged' | 'sens' | 'spec'> {
   if (counts.length < 2) return { method: 'none', converged: false, sens: null, spec: null };
   try {
-    const pooled = poolStudies(counts, { ...options, aucCi: 'delta', bootstrap: Math.min(options.bootstrap, 200) });
+    // only the summary sensitivity and specificity of each step are reported: no AUC interval
+    const pooled = poolStudies(counts, { ...options, aucInterval: false });
     return { method: pooled.model.method, converged: pooled.model.converged, sens: finite(pooled.summary.sens), spec: finite(pooled.summary.spec) };
   } catch {
     return { method: 'none', converged: false, sens: null, spec: null };

@@ -102,7 +102,8 @@ export function influenceAnalysis(
     if (skipped === null) {
       const refit = poolStudies(
         counts.filter((__, j) => j !== i),
-        options.aucCi === 'bootstrap' ? { ...options, aucCi: 'delta' } : options,
+        // the refit's AUC is not reported: no interval (no bootstrap of B refits per study)
+        { ...options, aucInterval: false },
       );
       const change: [number, number] = [pooled.mu.sens - refit.mu.sens, pooled.mu.spec - refit.mu.spec];
       leaveOneOut = {

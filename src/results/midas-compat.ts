@@ -97,7 +97,7 @@ export function midasCompatibility(counts: readonly Counts[], pooled: PooledResu
     });
   }
   if (options.method === 'glmm' && options.quadrature !== 1) {
-    const laplace = safe(() => poolStudies(counts, { ...options, quadrature: 1, aucCi: 'delta' }));
+    const laplace = safe(() => poolStudies(counts, { ...options, quadrature: 1, aucInterval: false }));
     if (laplace) {
       items.push({
         id: 'meta-regression-integration',

@@ -30,6 +30,12 @@ export interface PooledOptions {
   seed: number;
   /** fewer studies than this: univariate pooling instead of the bivariate model */
   minimumBivariate?: number;
+  /**
+   * false: the AUC gets its point estimate only, no interval (for refits whose AUC is not reported:
+   * leave-one-out, cumulative steps, the midas Laplace reference line). Saves the parametric
+   * bootstrap's B refits where the delta method is not available. Default true.
+   */
+  aucInterval?: boolean;
 }
 
 export interface ModelInfo {
@@ -247,6 +253,7 @@ function aucInterval(
   options: PooledOptions,
 ): AucSummary {
   const exact = aucExact(parameters);
+  if (options.aucInterval === false) return { est: exact.auc, lo: null, hi: null, method: 'exact SROC AUC (interval not computed: not reported for this refit)', notes: exact.notes };
   const thetaVcov = glmm?.theta.vcov;
   const deltaAvailable = glmm !== undefined && thetaVcov !== null && thetaVcov !== undefined && thetaVcov.length >= 4 && !glmm.boundary.tau2SensZero && !glmm.boundary.tau2SpecZero;
   if (options.aucCi === 'bootstrap' || !deltaAvailable) {
