@@ -289,9 +289,11 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
     const { buildFigures } = await import('./figures/build.ts');
     const figures = await buildFigures(results, spec);
     const figureHashes: Manifest['figures'] = [];
+    // PNGs are drawn by worker threads meanwhile and written after the PDF (off the critical path)
+    const pngs = Promise.all(figures.map((figure) => figure.png));
+    pngs.catch(() => undefined);
     for (const figure of figures) {
       const svg = staged.write({ path: `figures/${figure.id}.svg`, content: figure.svg });
-      staged.write({ path: `figures/${figure.id}.png`, content: figure.png });
       staged.write({ path: `figures/${figure.id}.vl.json`, content: `${JSON.stringify(figure.vegaLite, null, 2)}\n` });
       if (figure.csv) staged.write({ path: `figures/${figure.id}.csv`, content: figure.csv });
       figureHashes.push({ id: figure.id, title: figure.title, svg: svg.sha256 });
@@ -353,6 +355,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
         }
       }
     }
+    (await pngs).forEach((png, i) => staged.write({ path: `figures/${figures[i]!.id}.png`, content: png }));
     const outputs = staged.files();
 
     // 8. inputs, manifest, and into place

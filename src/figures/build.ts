@@ -18,7 +18,7 @@ import { lrScattergramSpec } from './lr-scattergram.ts';
 import { metaRegressionSpec } from './meta-regression.ts';
 import { prismaSpec } from './prisma.ts';
 import { quadasSummarySpec, quadasTrafficLightSpec } from './quadas.ts';
-import { renderFigure } from './render.ts';
+import { renderFigureDeferred } from './render.ts';
 import { srocSpec } from './sroc.ts';
 import { splitRows } from './paginate.ts';
 import { FIGURE_MAX_HEIGHT } from './theme.ts';
@@ -31,7 +31,8 @@ export interface BuiltFigure {
   caption: string;
   vegaLite: TopLevelSpec;
   svg: string;
-  png: Uint8Array;
+  /** drawn by a rasterising worker while the pipeline goes on (src/figures/rasterize.ts) */
+  png: Promise<Uint8Array>;
   /** the data behind the figure as CSV (the first inline dataset of the spec) */
   csv: string;
   warnings: string[];
@@ -319,10 +320,15 @@ export function rowsToCsv(rows: readonly DataRow[]): string {
   return `${[columns.join(','), ...rows.map((row) => columns.map((c) => escape(row[c])).join(','))].join('\n')}\n`;
 }
 
+/**
+ * Every figure as SVG (one after another on this thread); the PNGs are drawn meanwhile by the
+ * rasterising workers and arrive as promises, so the caller can go on to the document and the PDF.
+ */
 export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec): Promise<BuiltFigure[]> {
   const figures: BuiltFigure[] = [];
   for (const plan of planFigures(results, spec)) {
-    const rendered = await renderFigure(plan.vegaLite, { dpi: spec.output.dpi });
+    const rendered = await renderFigureDeferred(plan.vegaLite, { dpi: spec.output.dpi });
+    rendered.png.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
     figures.push({ ...plan, svg: rendered.svg, png: rendered.png, csv: rowsToCsv(plan.data ?? []), warnings: rendered.warnings });
   }
   return figures;

@@ -137,15 +137,22 @@ async function toSvg(vegaSpec: vega.Spec, warnings: string[]): Promise<string> {
   }
 }
 
-/** Compile, lay out and render one figure to SVG and PNG. */
-export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = {}): Promise<RenderedFigure> {
+/** A figure whose SVG is ready and whose PNG is being drawn (off the main thread). */
+export interface DeferredFigure extends Omit<RenderedFigure, 'png' | 'pngWidth' | 'pngHeight'> {
+  png: Promise<Uint8Array>;
+}
+
+/**
+ * Compile, lay out and render one figure to SVG; the PNG is drawn by a rasterising worker
+ * (rasterize.ts) while the caller goes on. The PNG is the same as `renderFigure`'s.
+ */
+export async function renderFigureDeferred(spec: TopLevelSpec, options: RenderOptions = {}): Promise<DeferredFigure> {
   const dpi = options.dpi ?? DEFAULT_DPI;
   const warnings: string[] = [];
   installTextMetrics();
   const compiled = compile(spec, { logger: collectingLogger(warnings) });
   const svg = await oneAtATime(() => toSvg(compiled.spec, warnings));
-  const png = withPhysicalDpi(await rasterize(svg, dpi / 96), dpi);
-  const size = pngSize(png);
+  const png = rasterize(svg, dpi / 96).then((bytes) => withPhysicalDpi(bytes, dpi));
   return {
     svg,
     png,
@@ -153,10 +160,16 @@ export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = 
     vega: compiled.spec,
     widthPx: svgDimension(svg, 'width'),
     heightPx: svgDimension(svg, 'height'),
-    pngWidth: size.width,
-    pngHeight: size.height,
     warnings,
   };
+}
+
+/** Compile, lay out and render one figure to SVG and PNG. */
+export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = {}): Promise<RenderedFigure> {
+  const { png: drawing, ...figure } = await renderFigureDeferred(spec, options);
+  const png = await drawing;
+  const size = pngSize(png);
+  return { ...figure, png, pngWidth: size.width, pngHeight: size.height };
 }
 
 /**
