@@ -1,14 +1,16 @@
 // Is dist/ (the plain-JavaScript build of src/, made by scripts/build.mjs at `npm install`) built
 // from exactly the current sources? The stamp is a SHA-256 over the path and bytes of every file
-// under src/ and of the build script; dist/.source-stamp holds the stamp dist/ was built from.
+// under src/, of the build script and of npm's record of the installed packages
+// (node_modules/.package-lock.json: dist/ bundles a few packages); dist/.source-stamp holds the
+// stamp dist/ was built from.
 // Reading and hashing src/ takes a few milliseconds, so every start can check it.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const STAMP_FILE = join('dist', '.source-stamp');
 
-/** SHA-256 over every file under src/ (sorted paths, with their bytes) and scripts/build.mjs. */
+/** SHA-256 over every file under src/ (sorted paths, with their bytes), scripts/build.mjs and the installed packages. */
 export function sourceStamp(root) {
   const hash = createHash('sha256');
   const add = (path) => {
@@ -26,6 +28,7 @@ export function sourceStamp(root) {
   };
   walk('src');
   add('scripts/build.mjs');
+  if (existsSync(join(root, 'node_modules', '.package-lock.json'))) add('node_modules/.package-lock.json');
   return hash.digest('hex');
 }
 

@@ -18,6 +18,7 @@
 import type { AnalysisSpec } from '../spec/schema.ts';
 import type { Counts, Interval } from '../stats/types.ts';
 import { poolStudies, type PooledOptions } from './pooled.ts';
+import { parallelMap, type ParallelTask } from './parallel.ts';
 
 export interface CumulativeStep {
   /** study (publication) identifiers this step adds */
@@ -102,6 +103,12 @@ function pool(counts: Counts[], options: PooledOptions): Pick<CumulativeStep, 'm
   }
 }
 
+/** One step: the tables with these input indices pooled (see `pool`), as a parallel task. */
+export const CUMULATIVE_STEP: ParallelTask<{ counts: readonly Counts[]; options: PooledOptions }, number[], ReturnType<typeof pool>> = {
+  name: 'cumulative-step',
+  run: (indices, { counts, options }) => pool(indices.map((index) => counts[index]!), options),
+};
+
 function accrue(
   groups: { publications: Publication[]; step: Omit<CumulativeStep, 'groups' | 'added' | 'k' | 'studies' | 'method' | 'converged' | 'sens' | 'spec'> }[],
   studies: readonly CumulativeStudy[],
@@ -109,13 +116,15 @@ function accrue(
 ): CumulativeStep[] {
   const included: number[] = [];
   let publicationCount = 0;
-  return groups.map(({ publications: added, step }) => {
+  const steps = groups.map(({ publications: added, step }) => {
     const tables = added.flatMap((publication) => publication.tables);
     included.push(...tables);
     publicationCount += added.length;
-    const counts = [...included].sort((a, b) => a - b).map((index) => studies[index]!.counts);
-    return { groups: added.map((publication) => publication.id), ...step, added: tables.length, k: counts.length, studies: publicationCount, ...pool(counts, options) };
+    return { groups: added.map((publication) => publication.id), ...step, added: tables.length, k: included.length, studies: publicationCount, indices: [...included].sort((a, b) => a - b) };
   });
+  // the refits on all cores (src/results/parallel.ts): the same fits, in step order
+  const pooled = parallelMap(CUMULATIVE_STEP, { counts: studies.map((study) => study.counts), options }, steps.map((step) => step.indices));
+  return steps.map(({ indices: _indices, ...step }, i) => ({ ...step, ...pooled[i]! }));
 }
 
 /** Cumulative meta-analysis by publication year (null when no study has a year). */

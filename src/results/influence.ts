@@ -17,6 +17,7 @@ import { applyContinuityCorrection } from '../stats/continuity.ts';
 import { chiSquareUpperTail } from '../stats/distributions.ts';
 import type { Counts, Matrix2 } from '../stats/types.ts';
 import { poolStudies, type PooledOptions, type PooledResult } from './pooled.ts';
+import { parallelMap, type ParallelTask } from './parallel.ts';
 
 export interface StudyInfluence {
   study: number;
@@ -44,6 +45,26 @@ export interface InfluenceResult {
 
 /** Leave-one-out refits are skipped above this many studies (k refits of k studies each). */
 export const LEAVE_ONE_OUT_LIMIT = 300;
+
+interface LeaveOneOutRefit {
+  method: PooledResult['model']['method'];
+  mu: PooledResult['mu'];
+  logLik: number | null;
+  sens: PooledResult['summary']['sens'];
+  spec: PooledResult['summary']['spec'];
+  dor: PooledResult['summary']['dor'];
+  converged: boolean;
+}
+
+/** The pooled model without study `i` (what the leave-one-out table reports), as a parallel task. */
+export const LEAVE_ONE_OUT: ParallelTask<{ counts: readonly Counts[]; options: PooledOptions }, number, LeaveOneOutRefit> = {
+  name: 'leave-one-out',
+  run: (i, { counts, options }) => {
+    // the refit's AUC is not reported: no interval (no bootstrap of B refits per study)
+    const refit = poolStudies(counts.filter((__, j) => j !== i), { ...options, aucInterval: false });
+    return { method: refit.model.method, mu: refit.mu, logLik: refit.model.logLik, sens: refit.summary.sens, spec: refit.summary.spec, dor: refit.summary.dor, converged: refit.model.converged };
+  },
+};
 
 function inverse2(m: Matrix2): Matrix2 | null {
   const det = m[0][0] * m[1][1] - m[0][1] * m[1][0];
@@ -97,23 +118,21 @@ export function influenceAnalysis(
   const residual = residuals(counts, pooled, options);
   const skipped: InfluenceResult['leaveOneOutSkipped'] = !settings.leaveOneOut ? 'disabled' : k > LEAVE_ONE_OUT_LIMIT ? 'too-many-studies' : k < 3 ? 'too-few-studies' : null;
   const vInverse = inverse2(pooled.vcov);
+  // the k refits on all cores (src/results/parallel.ts): the same fits, in study order
+  const refits = skipped === null ? parallelMap(LEAVE_ONE_OUT, { counts, options }, counts.map((_, i) => i)) : [];
   const studies: StudyInfluence[] = counts.map((_, i) => {
     let leaveOneOut: StudyInfluence['leaveOneOut'] = null;
-    if (skipped === null) {
-      const refit = poolStudies(
-        counts.filter((__, j) => j !== i),
-        // the refit's AUC is not reported: no interval (no bootstrap of B refits per study)
-        { ...options, aucInterval: false },
-      );
+    const refit = refits[i];
+    if (refit) {
       const change: [number, number] = [pooled.mu.sens - refit.mu.sens, pooled.mu.spec - refit.mu.spec];
       leaveOneOut = {
         mu: refit.mu,
-        logLik: refit.model.logLik,
-        sens: refit.summary.sens,
-        spec: refit.summary.spec,
-        dor: refit.summary.dor,
-        cooksDistance: vInverse && refit.model.method === pooled.model.method ? quad(change, vInverse) : Number.NaN,
-        converged: refit.model.converged,
+        logLik: refit.logLik,
+        sens: refit.sens,
+        spec: refit.spec,
+        dor: refit.dor,
+        cooksDistance: vInverse && refit.method === pooled.model.method ? quad(change, vInverse) : Number.NaN,
+        converged: refit.converged,
       };
     }
     return { study: i, residual: residual[i] ?? null, leaveOneOut, outsideFence: outside.has(i) };

@@ -17,6 +17,8 @@ import { univariateMetaAnalysis, type UnivariateResult } from '../stats/univaria
 import { expit } from '../stats/distributions.ts';
 import { clopperPearson } from '../stats/clopper-pearson.ts';
 import { deeksFunnelTest, type DeeksResult } from '../stats/deeks.ts';
+import type { BivariateParameters } from '../stats/bivariate-parameters.ts';
+import { parallelMap, type ParallelTask } from './parallel.ts';
 
 export interface PooledOptions {
   method: 'glmm' | 'reitsma';
@@ -246,6 +248,35 @@ export function poolStudies(counts: readonly Counts[], options: PooledOptions): 
   };
 }
 
+export interface AucRefitSettings {
+  method: 'glmm' | 'reitsma';
+  quadrature: number;
+  correction: CorrectionPolicy;
+  correctionValue: number;
+}
+
+/** One bootstrap refit: the model's parameters, or null when the fit does not converge. */
+export function aucRefit(simulated: Counts[], settings: AucRefitSettings): BivariateParameters | null {
+  if (settings.method === 'glmm') {
+    const fit = fitBivariateGlmm(simulated, { quadrature: settings.quadrature });
+    return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
+  }
+  const fit = fitReitsma(simulated, { method: 'reml', correction: settings.correction, correctionValue: settings.correctionValue });
+  return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
+}
+
+/** `aucRefit` as a parallel task; a refit that throws counts as failed (null), as in the bootstrap. */
+export const AUC_REFIT: ParallelTask<AucRefitSettings, Counts[], BivariateParameters | null> = {
+  name: 'auc-refit',
+  run: (simulated, settings) => {
+    try {
+      return aucRefit(simulated, settings);
+    } catch {
+      return null;
+    }
+  },
+};
+
 function aucInterval(
   counts: readonly Counts[],
   parameters: { mu: { sens: number; spec: number }; tau2: { sens: number; spec: number }; covRe: number },
@@ -257,17 +288,12 @@ function aucInterval(
   const thetaVcov = glmm?.theta.vcov;
   const deltaAvailable = glmm !== undefined && thetaVcov !== null && thetaVcov !== undefined && thetaVcov.length >= 4 && !glmm.boundary.tau2SensZero && !glmm.boundary.tau2SpecZero;
   if (options.aucCi === 'bootstrap' || !deltaAvailable) {
-    const refit = (simulated: Counts[]) => {
-      if (options.method === 'glmm') {
-        const fit = fitBivariateGlmm(simulated, { quadrature: options.quadrature });
-        return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
-      }
-      const fit = fitReitsma(simulated, { method: 'reml', correction: options.correction, correctionValue: options.correctionValue });
-      return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
-    };
+    const settings: AucRefitSettings = { method: options.method, quadrature: options.quadrature, correction: options.correction, correctionValue: options.correctionValue };
     const boot = aucParametricBootstrap(parameters, {
       studySizes: counts.map((c) => ({ n1: c.tp + c.fn, n0: c.tn + c.fp })),
-      refit,
+      refit: (simulated) => aucRefit(simulated, settings),
+      // the B refits on all cores (src/results/parallel.ts): the same fits, in the same order
+      refitAll: (datasets) => parallelMap(AUC_REFIT, settings, datasets),
       replicates: options.bootstrap,
       seed: options.seed,
       level: options.level,

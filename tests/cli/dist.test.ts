@@ -36,6 +36,25 @@ describe('dist/ and its source stamp', () => {
     expect(cli).toContain('from "./diagnostics.js"');
     expect(cli).not.toMatch(/from "\.[^"]*\.ts"/);
     expect(existsSync(join(copy, 'dist', 'figures', 'rasterize-worker.mjs'))).toBe(true);
+    expect(existsSync(join(copy, 'dist', 'results', 'parallel-worker.mjs'))).toBe(true);
+    // single-importer packages are bundled in (no @stdlib import left); the others stay imports
+    const distributions = readFileSync(join(copy, 'dist', 'stats', 'distributions.js'), 'utf8');
+    expect(distributions).not.toMatch(/from "@stdlib/);
+    expect(readFileSync(join(copy, 'dist', 'figures', 'render.js'), 'utf8')).toMatch(/from "vega-lite"/);
+  });
+
+  it('changes with the installed packages (dist/ bundles a few)', () => {
+    const fake = mkdtempSync(join(tmpdir(), 'metadx-stamp-'));
+    mkdirSync(join(fake, 'src'));
+    mkdirSync(join(fake, 'scripts'));
+    mkdirSync(join(fake, 'node_modules'));
+    writeFileSync(join(fake, 'src', 'a.ts'), 'export const a = 1;\n');
+    writeFileSync(join(fake, 'scripts', 'build.mjs'), '');
+    writeFileSync(join(fake, 'node_modules', '.package-lock.json'), '{"packages":{}}');
+    const before = sourceStamp(fake);
+    writeFileSync(join(fake, 'node_modules', '.package-lock.json'), '{"packages":{"node_modules/x":{}}}');
+    expect(sourceStamp(fake)).not.toBe(before);
+    rmSync(fake, { recursive: true, force: true });
   });
 
   it('is what bin/metadx.js runs while the sources are unchanged', () => {
