@@ -48,6 +48,8 @@ Environment:
   SOURCE_DATE_EPOCH           document date when the spec has no date:
   METADX_PDF_TIMEOUT_MS       give up printing the PDF after this many milliseconds
                               (default 120000); HTML and figures are still written
+  METADX_THREADS              threads for refits (bootstrap, leave-one-out, cumulative;
+                              default: the cores, at most 4); results do not depend on it
 `;
 
 const defaultIo = (): CliIo => ({
