@@ -98,9 +98,18 @@ function measureRow(name: string, body: () => Omit<Row, 'load'>[]): void {
   if (!rowsWanted.has(name)) return;
   const before = load();
   process.stderr.write(`bench: ${name} …\n`);
-  const rows = body();
+  let rows: Omit<Row, 'load'>[];
+  try {
+    rows = body();
+  } catch (error) {
+    // a failed row is reported as such; the other rows still run
+    rows = [{ what: name, measured: `FAILED: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, goal: '', met: false }];
+  }
   const after = load();
-  for (const row of rows) table.push({ ...row, load: `${before} → ${after}` });
+  for (const row of rows) {
+    table.push({ ...row, load: `${before} → ${after}` });
+    process.stderr.write(`bench:   ${row.what}: ${row.measured}\n`);
+  }
 }
 const failed = (label: string, r: Run): never => {
   throw new Error(`${label} failed (exit ${r.status}): ${r.output.trim().split('\n').slice(-3).join(' | ')}`);
@@ -192,7 +201,7 @@ try {
     if (!/^\s+dpi:\s*\d+/m.test(spec)) throw new Error('dpi row: the flagship spec has no output.dpi line');
     writeFileSync(specPath, spec.replace(/^(\s+dpi:\s*)\d+/m, '$1150'));
     const r = run(process.execPath, [metadx, 'report', copy, '--out', out, '--replace']);
-    if (r.status !== 0 || !/wrote/.test(r.output)) failed('dpi-only report', r);
+    if (r.status !== 0 || !/wrote|replaced/.test(r.output)) failed('dpi-only report', r);
     const recomputed = entries() > cached;
     return [{ what: 'dpi-only change (300 → 150), HTML + PDF', measured: `${describe([r])}; ${recomputed ? 'all statistics recomputed (the results cache is keyed on the whole spec)' : 'figures only: statistics from the results cache'}`, goal: 'figures only', met: !recomputed }];
   });
