@@ -61,6 +61,8 @@ export interface ScaleRun {
   seconds: number;
   /** peak resident set size of the report process, MiB */
   peakMiB: number | null;
+  /** user + system CPU seconds of the report process and its children (Chromium), from GNU time */
+  cpuSeconds: number | null;
   output: string;
   /** the version folder */
   directory: string;
@@ -80,6 +82,7 @@ export function runScaleReport(analysis: ScaleAnalysis, options: { pdf?: boolean
     status: result.status,
     seconds,
     peakMiB: kib ? Number(kib) / 1024 : null,
+    cpuSeconds: gnuTime ? Number(/User time \(seconds\): ([\d.]+)/.exec(result.stderr)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(result.stderr)?.[1] ?? NaN) : null,
     output: `${result.stdout}${result.stderr}`,
     directory: join(analysis.cwd, 'out', analysis.name, '1'),
   };

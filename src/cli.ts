@@ -105,6 +105,8 @@ const ENVIRONMENT = `Environment:
   SOURCE_DATE_EPOCH           document date when the spec has no date:
   METADX_PDF_TIMEOUT_MS       give up printing the PDF after this many milliseconds
                               (default 120000); HTML and figures are still written
+  METADX_THREADS              threads for refits (bootstrap, leave-one-out, cumulative;
+                              default: the cores, at most 4); results do not depend on it
 ${(Object.keys(LIMIT_VARIABLES) as (keyof typeof LIMIT_VARIABLES)[]).map((key) => `  ${LIMIT_VARIABLES[key].padEnd(28)}at most this many ${LIMIT_HELP[key]} (default ${DEFAULT_LIMITS[key]})`).join('\n')}
                               (README.md, "Limits")`;
 

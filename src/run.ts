@@ -309,6 +309,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
         chromium = printed.chromium;
       }
     }
+    // PNGs are drawn by worker threads meanwhile (src/figures/rasterize.ts) and written after the PDF (off the critical path)
     for (const figure of figures) staged.write({ path: `figures/${figure.id}.png`, content: await figure.png });
     const outputs = staged.files();
 

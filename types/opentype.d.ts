@@ -1,5 +1,5 @@
 /**
- * Minimal types for opentype.js 2.0.0 (the package ships none): only what src/figures/text-metrics.ts
+ * Minimal types for opentype.js 2.0.0 (the package ships none): only what scripts/font-metrics.ts and its test
  * uses. Under Node ESM the package exposes a single default export; bundlers may see named exports.
  */
 declare module 'opentype.js' {
@@ -9,6 +9,9 @@ declare module 'opentype.js' {
   export interface Font {
     unitsPerEm: number;
     charToGlyph(character: string): Glyph;
+    /** code point → glyph index (the cmap), used by scripts/font-metrics.ts */
+    tables: { cmap: { glyphIndexMap: Record<string, number> } };
+    glyphs: { get(index: number): Glyph };
   }
   export function parse(buffer: ArrayBuffer, options?: Record<string, unknown>): Font;
   const opentype: { parse: typeof parse };

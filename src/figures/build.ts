@@ -20,7 +20,7 @@ import { metaRegressionSpec } from './meta-regression.ts';
 import { naturalFrequencyInput, naturalFrequencySpec } from './natural-frequencies.ts';
 import { prismaSpec } from './prisma.ts';
 import { quadasSummarySpec, quadasTrafficLightSpec } from './quadas.ts';
-import { renderFigure } from './render.ts';
+import { renderFigureDeferred } from './render.ts';
 import { srocSpec } from './sroc.ts';
 import { splitRows } from './paginate.ts';
 import { FIGURE_MAX_HEIGHT } from './theme.ts';
@@ -34,7 +34,8 @@ export interface BuiltFigure {
   caption: string;
   vegaLite: TopLevelSpec;
   svg: string;
-  png: Uint8Array;
+  /** drawn by a rasterising worker while the pipeline goes on (src/figures/rasterize.ts) */
+  png: Promise<Uint8Array>;
   /** the data behind the figure as CSV (the first inline dataset of the spec) */
   csv: string;
   warnings: string[];
@@ -419,15 +420,18 @@ export function rowsToCsv(rows: readonly DataRow[]): string {
 }
 
 /**
- * Every figure of the report. `png: false` skips the rasters (the preview shows inline SVG only);
- * `onProgress` hears which figure is being rendered.
+ * Every figure as SVG (one after another on this thread); the PNGs are drawn meanwhile by the
+ * rasterising workers and arrive as promises, so the caller can go on to the document and the PDF.
+ * `png: false` skips the rasters (the preview shows inline SVG only); `onProgress` hears which
+ * figure is being laid out.
  */
 export async function buildFigures(results: AnalysisResults, spec: AnalysisSpec, options: { maxPngPixels?: number; png?: boolean; onProgress?: OnProgress } = {}): Promise<BuiltFigure[]> {
   const figures: BuiltFigure[] = [];
   const plans = planFigures(results, spec);
   for (const [index, plan] of plans.entries()) {
     options.onProgress?.({ stage: 'figures', detail: plan.id, done: index, total: plans.length });
-    const rendered = await renderFigure(plan.vegaLite, { dpi: spec.output.dpi, id: plan.id, ...(options.maxPngPixels !== undefined ? { maxPixels: options.maxPngPixels } : {}), ...(options.png === false ? { png: false } : {}) });
+    const rendered = await renderFigureDeferred(plan.vegaLite, { dpi: spec.output.dpi, id: plan.id, ...(options.maxPngPixels !== undefined ? { maxPixels: options.maxPngPixels } : {}), ...(options.png === false ? { png: false } : {}) });
+    rendered.png.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
     figures.push({ ...plan, svg: rendered.svg, png: rendered.png, csv: rowsToCsv(plan.data ?? []), warnings: rendered.warnings });
   }
   return figures;

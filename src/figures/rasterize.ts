@@ -1,75 +1,105 @@
 /**
- * SVG → PNG with resvg, in a worker thread that is replaced every RECYCLE_AFTER figures.
+ * SVG → PNG with resvg, off the main thread: a small pool of worker threads (at most
+ * RASTER_WORKERS, one job in flight each; further jobs wait in a queue here), so the main thread
+ * goes on laying out figures, writing the document and printing the PDF while PNGs are drawn.
  *
  * resvg-js 2.6.2 keeps about 20–30 MB of native memory per rendered figure that garbage collection
  * never returns (upstream issue thx/resvg-js#216); a 2,000-study report with ~140 figures then
- * reached 4 GB. Memory of a terminated worker is returned to the allocator and reused, so recycling
- * the worker bounds the process at roughly RECYCLE_AFTER figures' worth. The worker is unref'd
- * while idle, so it never keeps the process alive. Output bytes are identical to in-process
- * rendering (same library, same options).
+ * reached 4 GB. Memory of a terminated worker is returned to the allocator and reused, so each
+ * worker is replaced after RECYCLE_AFTER figures, which bounds the process at roughly
+ * RASTER_WORKERS × RECYCLE_AFTER figures' worth. Idle workers are unref'd, so they never keep the
+ * process alive. Output bytes are identical to in-process rendering (same library, same options;
+ * each job is independent of the others), whichever worker draws a figure.
+ *
+ * Loading the four DejaVu TTFs is not the cost (≈ 0.5 ms per figure, measured): resvg's time goes
+ * into parsing and laying out the SVG (text to paths), rasterising, and PNG compression.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FONT } from './theme.ts';
 import { dejaVuFontFiles } from './text-metrics.ts';
 
-const RECYCLE_AFTER = 8;
+const RECYCLE_AFTER = 6;
+/** two workers: the main thread and Chromium need the rest of a small machine */
+export const RASTER_WORKERS = Math.max(1, Math.min(2, availableParallelism()));
 const WORKER_URL = new URL('./rasterize-worker.mjs', import.meta.url);
 
-interface Pending {
+interface Job {
+  id: number;
+  svg: string;
+  zoom: number;
   resolve: (png: Uint8Array) => void;
   reject: (error: Error) => void;
 }
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, Pending>;
-  /** replaced by a fresh worker: terminate once its last job has answered */
-  retired: boolean;
+  /** the job being drawn, if any */
+  job: Job | undefined;
+  /** figures given to this worker so far */
+  rendered: number;
 }
 
-let current: Slot | undefined;
-let rendered = 0;
+const queue: Job[] = [];
+const slots: (Slot | undefined)[] = Array.from({ length: RASTER_WORKERS }, () => undefined);
 let nextId = 0;
 
-function startWorker(): Slot {
-  const slot: Slot = { worker: new Worker(WORKER_URL), pending: new Map(), retired: false };
+function startWorker(index: number): Slot {
+  const slot: Slot = { worker: new Worker(WORKER_URL), job: undefined, rendered: 0 };
   slot.worker.on('message', (message: { id: number; png?: Uint8Array; error?: string }) => {
-    const job = slot.pending.get(message.id);
-    if (!job) return;
-    slot.pending.delete(message.id);
-    if (slot.pending.size === 0) {
-      if (slot.retired) void slot.worker.terminate();
-      else slot.worker.unref();
-    }
+    const job = slot.job;
+    if (!job || job.id !== message.id) return;
+    slot.job = undefined;
     if (message.png) job.resolve(message.png);
     else job.reject(new Error(`rasterising a figure failed: ${message.error ?? 'unknown error'}`));
+    if (slot.rendered >= RECYCLE_AFTER) {
+      // replaced: its memory goes back to the allocator
+      if (slots[index] === slot) slots[index] = undefined;
+      void slot.worker.terminate();
+    } else slot.worker.unref();
+    dispatch();
   });
   slot.worker.on('error', (error) => {
-    for (const job of slot.pending.values()) job.reject(error);
-    slot.pending.clear();
-    if (current === slot) current = undefined;
+    if (slots[index] === slot) slots[index] = undefined;
+    const job = slot.job;
+    slot.job = undefined;
+    job?.reject(error);
+    dispatch();
+  });
+  slot.worker.on('exit', () => {
+    if (slots[index] === slot) slots[index] = undefined;
+    const job = slot.job;
+    slot.job = undefined;
+    if (job) {
+      job.reject(new Error('rasterising a figure failed: the worker stopped'));
+      dispatch();
+    }
   });
   slot.worker.unref();
   return slot;
 }
 
+/** Give queued jobs to idle workers (starting workers as needed). */
+function dispatch(): void {
+  for (let index = 0; index < slots.length && queue.length > 0; index++) {
+    let slot = slots[index];
+    if (slot?.job) continue;
+    if (!slot) {
+      slot = startWorker(index);
+      slots[index] = slot;
+    }
+    const job = queue.shift()!;
+    slot.job = job;
+    slot.rendered++;
+    slot.worker.ref();
+    slot.worker.postMessage({ id: job.id, svg: job.svg, zoom: job.zoom, fonts: { files: dejaVuFontFiles(), sans: FONT.sans, mono: FONT.mono } });
+  }
+}
+
 /** Rasterise one SVG at `zoom` (dpi / 96); PNG bytes without the pHYs chunk. */
 export function rasterize(svg: string, zoom: number): Promise<Uint8Array> {
-  if (current === undefined || rendered >= RECYCLE_AFTER) {
-    const old = current;
-    current = startWorker();
-    rendered = 0;
-    if (old) {
-      old.retired = true;
-      if (old.pending.size === 0) void old.worker.terminate();
-    }
-  }
-  rendered++;
-  const slot = current;
-  const id = nextId++;
   return new Promise<Uint8Array>((resolve, reject) => {
-    slot.pending.set(id, { resolve, reject });
-    slot.worker.ref();
-    slot.worker.postMessage({ id, svg, zoom, fonts: { files: dejaVuFontFiles(), sans: FONT.sans, mono: FONT.mono } });
+    queue.push({ id: nextId++, svg, zoom, resolve, reject });
+    dispatch();
   });
 }

@@ -146,8 +146,16 @@ async function toSvg(vegaSpec: vega.Spec, warnings: string[]): Promise<string> {
   }
 }
 
-/** Compile, lay out and render one figure to SVG and PNG. */
-export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = {}): Promise<RenderedFigure> {
+/** A figure whose SVG is ready and whose PNG is being drawn (off the main thread). */
+export interface DeferredFigure extends Omit<RenderedFigure, 'png' | 'pngWidth' | 'pngHeight'> {
+  png: Promise<Uint8Array>;
+}
+
+/**
+ * Compile, lay out and render one figure to SVG; the PNG is drawn by a rasterising worker
+ * (rasterize.ts) while the caller goes on. The PNG is the same as `renderFigure`'s.
+ */
+export async function renderFigureDeferred(spec: TopLevelSpec, options: RenderOptions = {}): Promise<DeferredFigure> {
   const dpi = options.dpi ?? DEFAULT_DPI;
   const warnings: string[] = [];
   installTextMetrics();
@@ -160,8 +168,8 @@ export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = 
   if (width * height > maxPixels) {
     throw new LimitError('pngPixels', limitMessages.pngTooLarge(options.id ?? 'figure', width, height, dpi, maxPixels), limitMessages.pngTooLargeHint(LIMIT_VARIABLES.pngPixels, suggestedLimit(width * height)));
   }
-  const png = options.png === false ? new Uint8Array(0) : withPhysicalDpi(await rasterize(svg, dpi / 96), dpi);
-  const size = options.png === false ? { width: 0, height: 0 } : pngSize(png);
+  // png: false (the preview) draws no raster
+  const png = options.png === false ? Promise.resolve(new Uint8Array(0)) : rasterize(svg, dpi / 96).then((bytes) => withPhysicalDpi(bytes, dpi));
   return {
     svg,
     png,
@@ -169,10 +177,16 @@ export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = 
     vega: compiled.spec,
     widthPx: svgDimension(svg, 'width'),
     heightPx: svgDimension(svg, 'height'),
-    pngWidth: size.width,
-    pngHeight: size.height,
     warnings,
   };
+}
+
+/** Compile, lay out and render one figure to SVG and PNG. */
+export async function renderFigure(spec: TopLevelSpec, options: RenderOptions = {}): Promise<RenderedFigure> {
+  const { png: drawing, ...figure } = await renderFigureDeferred(spec, options);
+  const png = await drawing;
+  const size = png.length === 0 ? { width: 0, height: 0 } : pngSize(png);
+  return { ...figure, png, pngWidth: size.width, pngHeight: size.height };
 }
 
 /**

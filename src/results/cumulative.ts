@@ -14,14 +14,14 @@
  * Each step pools every table accrued so far with `poolStudies` (with the grouping of the main
  * analysis: the tables keep their study; bivariate model from 4 tables,
  * univariate pooling below; a single table is not pooled and shows as not estimable). The AUC
- * interval is not needed here, so it is taken by the delta method and a short bootstrap only where
- * that is unavailable. Pure; no formatting.
+ * interval is not reported here, so it is not computed (no bootstrap refits). Pure; no formatting.
  */
 import type { AnalysisSpec } from '../spec/schema.ts';
 import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
 import type { Counts, Interval, StatsNote } from '../stats/types.ts';
 import { poolStudies, type PooledOptions } from './pooled.ts';
 import type { GroupedCounts } from './grouping.ts';
+import { parallelMap, type ParallelTask } from './parallel.ts';
 
 export interface CumulativeStep {
   /** study (publication) identifiers this step adds */
@@ -100,13 +100,20 @@ const finite = (interval: Interval): Interval | null => ([interval.est, interval
 function pool(counts: GroupedCounts[], options: PooledOptions): Pick<CumulativeStep, 'method' | 'converged' | 'sens' | 'spec' | 'note'> {
   if (counts.length < 2) return { method: 'none', converged: false, sens: null, spec: null };
   try {
-    const pooled = poolStudies(counts, { ...options, aucCi: 'delta', bootstrap: Math.min(options.bootstrap, 200) });
+    // only the summary sensitivity and specificity of each step are reported: no AUC interval
+    const pooled = poolStudies(counts, { ...options, aucInterval: false });
     return { method: pooled.model.method, converged: pooled.model.converged, sens: finite(pooled.summary.sens), spec: finite(pooled.summary.spec) };
   } catch (error) {
     if (!(error instanceof NotEstimableError)) throw error;
     return { method: 'none', converged: false, sens: null, spec: null, note: notEstimableNote(`the pooled estimate of the first ${counts.length} tables`, error) };
   }
 }
+
+/** One step: the tables with these input indices pooled (see `pool`), as a parallel task. */
+export const CUMULATIVE_STEP: ParallelTask<{ counts: readonly GroupedCounts[]; options: PooledOptions }, number[], ReturnType<typeof pool>> = {
+  name: 'cumulative-step',
+  run: (indices, { counts, options }) => pool(indices.map((index) => counts[index]!), options),
+};
 
 function accrue(
   groups: { publications: Publication[]; step: Omit<CumulativeStep, 'groups' | 'added' | 'k' | 'studies' | 'method' | 'converged' | 'sens' | 'spec'> }[],
@@ -115,16 +122,15 @@ function accrue(
 ): CumulativeStep[] {
   const included: number[] = [];
   let publicationCount = 0;
-  return groups.map(({ publications: added, step }) => {
+  const steps = groups.map(({ publications: added, step }) => {
     const tables = added.flatMap((publication) => publication.tables);
     included.push(...tables);
     publicationCount += added.length;
-    const counts = [...included].sort((a, b) => a - b).map((index): GroupedCounts => {
-      const study = studies[index]!;
-      return study.group !== undefined ? { ...study.counts, group: study.group } : study.counts;
-    });
-    return { groups: added.map((publication) => publication.id), ...step, added: tables.length, k: counts.length, studies: publicationCount, ...pool(counts, options) };
+    return { groups: added.map((publication) => publication.id), ...step, added: tables.length, k: included.length, studies: publicationCount, indices: [...included].sort((a, b) => a - b) };
   });
+  // the refits on all cores (src/results/parallel.ts): the same fits, in step order
+  const pooled = parallelMap(CUMULATIVE_STEP, { counts: studies.map((study): GroupedCounts => (study.group !== undefined ? { ...study.counts, group: study.group } : study.counts)), options }, steps.map((step) => step.indices));
+  return steps.map(({ indices: _indices, ...step }, i) => ({ ...step, ...pooled[i]! }));
 }
 
 /** Cumulative meta-analysis by publication year (null when no study has a year). */

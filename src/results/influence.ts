@@ -32,6 +32,7 @@ export interface LeaveOneOutFit {
   cooksDistance: number;
   converged: boolean;
 }
+import { parallelMap, type ParallelTask } from './parallel.ts';
 
 export interface StudyInfluence {
   study: number;
@@ -65,6 +66,27 @@ export interface InfluenceResult {
 
 /** Leave-one-out refits are skipped above this many studies (k refits of k studies each). */
 export const LEAVE_ONE_OUT_LIMIT = 300;
+
+interface LeaveOneOutRefit {
+  method: PooledResult['model']['method'];
+  mu: PooledResult['mu'];
+  logLik: number | null;
+  sens: PooledResult['summary']['sens'];
+  spec: PooledResult['summary']['spec'];
+  dor: PooledResult['summary']['dor'];
+  converged: boolean;
+}
+
+/** The pooled model without study `i` (what the leave-one-out table reports), as a parallel task. */
+export const LEAVE_ONE_OUT: ParallelTask<{ counts: readonly GroupedCounts[]; options: PooledOptions }, number[], LeaveOneOutRefit> = {
+  name: 'leave-one-out',
+  run: (tables, { counts, options }) => {
+    // without one table, or (grouped model) all tables of one study; the refit's AUC is not
+    // reported: no interval (no bootstrap of B refits per study)
+    const refit = poolStudies(counts.filter((__, j) => !tables.includes(j)), { ...options, aucInterval: false });
+    return { method: refit.model.method, mu: refit.mu, logLik: refit.model.logLik, sens: refit.summary.sens, spec: refit.summary.spec, dor: refit.summary.dor, converged: refit.model.converged };
+  },
+};
 
 function inverse2(m: Matrix2): Matrix2 | null {
   const det = m[0][0] * m[1][1] - m[0][1] * m[1][0];
@@ -127,22 +149,20 @@ export function influenceAnalysis(
   const skipped: InfluenceResult['leaveOneOutSkipped'] = !settings.leaveOneOut ? 'disabled' : units.length > LEAVE_ONE_OUT_LIMIT ? 'too-many-studies' : units.length < 3 ? 'too-few-studies' : null;
   const vInverse = inverse2(pooled.vcov);
   if (skipped === null) settings.onProgress?.({ stage: 'results', step: 'leave-one-out', done: 0, total: units.length });
-  const refits: (LeaveOneOutFit | null)[] = units.map(({ tables }, u) => {
-    if (skipped !== null) return null;
-    const refit = poolStudies(
-      counts.filter((__, j) => !tables.includes(j)),
-      options.aucCi === 'bootstrap' ? { ...options, aucCi: 'delta' } : options,
-    );
+  // the refits on all cores (src/results/parallel.ts): the same fits, in study order
+  const fits = skipped === null ? parallelMap(LEAVE_ONE_OUT, { counts, options }, units.map(({ tables }) => tables), (done, total) => settings.onProgress?.({ stage: 'results', step: 'leave-one-out', done, total })) : [];
+  const refits: (LeaveOneOutFit | null)[] = units.map((_, u) => {
+    const refit = fits[u];
+    if (!refit) return null;
     const change: [number, number] = [pooled.mu.sens - refit.mu.sens, pooled.mu.spec - refit.mu.spec];
-    settings.onProgress?.({ stage: 'results', step: 'leave-one-out', done: u + 1, total: units.length });
     return {
       mu: refit.mu,
-      logLik: refit.model.logLik,
-      sens: refit.summary.sens,
-      spec: refit.summary.spec,
-      dor: refit.summary.dor,
-      cooksDistance: vInverse && refit.model.method === pooled.model.method ? quad(change, vInverse) : Number.NaN,
-      converged: refit.model.converged,
+      logLik: refit.logLik,
+      sens: refit.sens,
+      spec: refit.spec,
+      dor: refit.dor,
+      cooksDistance: vInverse && refit.method === pooled.model.method ? quad(change, vInverse) : Number.NaN,
+      converged: refit.converged,
     };
   });
   const unitOf = new Map<number, number>();

@@ -24,6 +24,8 @@ import { conditionNumber, parameterUncertainty, thetaVcovFromPsi, type Parameter
 import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
 import { fitNestedGlmm, type NestedGlmmFit } from '../stats/glmm-nested.ts';
 import { effectiveStructure, tableGroups, type GroupedCounts, type Structure } from './grouping.ts';
+import type { BivariateParameters } from '../stats/bivariate-parameters.ts';
+import { parallelMap, type ParallelTask } from './parallel.ts';
 
 export interface PooledOptions {
   method: 'glmm' | 'reitsma';
@@ -43,6 +45,12 @@ export interface PooledOptions {
   minimumBivariate?: number;
   /** how several tables of one study (GroupedCounts.group) are modelled by the GLMM (default independent; see grouping.ts) */
   structure?: Structure;
+  /**
+   * false: the AUC gets its point estimate only, no interval (for refits whose AUC is not reported:
+   * leave-one-out, cumulative steps, the midas Laplace reference line). Saves the parametric
+   * bootstrap's B refits where the delta method is not available. Default true.
+   */
+  aucInterval?: boolean;
 }
 
 export interface ModelInfo {
@@ -392,6 +400,36 @@ function modelUncertainty(
   };
 }
 
+export interface AucRefitSettings {
+  method: 'glmm' | 'reitsma';
+  quadrature: number;
+  nodes: NodePlacement;
+  correction: CorrectionPolicy;
+  correctionValue: number;
+}
+
+/** One bootstrap refit: the model's parameters, or null when the fit does not converge. */
+export function aucRefit(simulated: Counts[], settings: AucRefitSettings): BivariateParameters | null {
+  if (settings.method === 'glmm') {
+    const fit = fitBivariateGlmm(simulated, { quadrature: settings.quadrature, nodes: settings.nodes });
+    return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
+  }
+  const fit = fitReitsma(simulated, { method: 'reml', correction: settings.correction, correctionValue: settings.correctionValue });
+  return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
+}
+
+/** `aucRefit` as a parallel task; a refit that throws counts as failed (null), as in the bootstrap. */
+export const AUC_REFIT: ParallelTask<AucRefitSettings, Counts[], BivariateParameters | null> = {
+  name: 'auc-refit',
+  run: (simulated, settings) => {
+    try {
+      return aucRefit(simulated, settings);
+    } catch {
+      return null;
+    }
+  },
+};
+
 function aucInterval(
   counts: readonly Counts[],
   parameters: { mu: { sens: number; spec: number }; tau2: { sens: number; spec: number }; covRe: number },
@@ -402,6 +440,7 @@ function aucInterval(
   const exact = aucExact(parameters);
   // no curve (shape not identified or a variance at 0): no AUC, and no interval as if it were estimated
   if (exact.auc === null) return { est: null, lo: null, hi: null, method: 'not estimated: the SROC curve is not identified', notes: exact.notes };
+  if (options.aucInterval === false) return { est: exact.auc, lo: null, hi: null, method: 'exact SROC AUC (interval not computed: not reported for this refit)', notes: exact.notes };
   const thetaVcov = glmm?.theta.vcov;
   const deltaAvailable = glmm !== undefined && thetaVcov !== null && thetaVcov !== undefined && thetaVcov.length >= 4 && !glmm.boundary.tau2SensZero && !glmm.boundary.tau2SpecZero;
   const grouped = glmm?.structure === 'shared' || glmm?.structure === 'nested';
@@ -410,17 +449,12 @@ function aucInterval(
   if (grouped) {
     if (!deltaAvailable) return { est: exact.auc, lo: null, hi: null, method: 'exact SROC AUC (no interval: the delta method is not available at this boundary fit, and the bootstrap does not simulate grouped tables)', notes: [...exact.notes, ...groupedNotes, { code: 'auc_ci_not_estimable' }] };
   } else if (options.aucCi === 'bootstrap' || !deltaAvailable) {
-    const refit = (simulated: Counts[]) => {
-      if (options.method === 'glmm') {
-        const fit = fitBivariateGlmm(simulated, { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature) });
-        return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
-      }
-      const fit = fitReitsma(simulated, { method: 'reml', correction: options.correction, correctionValue: options.correctionValue });
-      return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
-    };
+    const settings: AucRefitSettings = { method: options.method, quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), correction: options.correction, correctionValue: options.correctionValue };
     const boot = aucParametricBootstrap(parameters, {
       studySizes: counts.map((c) => ({ n1: c.tp + c.fn, n0: c.tn + c.fp })),
-      refit,
+      refit: (simulated) => aucRefit(simulated, settings),
+      // the B refits on all cores (src/results/parallel.ts): the same fits, in the same order
+      refitAll: (datasets, progress) => parallelMap(AUC_REFIT, settings, datasets, progress),
       replicates: options.bootstrap,
       seed: options.seed,
       level: options.level,

@@ -310,6 +310,11 @@ export interface BootstrapOptions {
   studySizes: readonly { n1: number; n0: number }[];
   /** refits the model to simulated counts; return null when the fit fails */
   refit: (counts: Counts[]) => BivariateParameters | null;
+  /**
+   * refits all B simulated data sets at once (e.g. on several threads), in order; must give what
+   * `refit` gives for each (null for a failed fit, never throw). Default: `refit` on each in turn.
+   */
+  refitAll?: (datasets: Counts[][], onProgress?: (done: number, total: number) => void) => (BivariateParameters | null)[];
   replicates?: number;
   seed?: number;
   level?: number;
@@ -338,26 +343,37 @@ export function aucParametricBootstrap(
   const l11 = Math.sqrt(p.tau2.sens);
   const l21 = l11 > 0 ? p.covRe / l11 : 0;
   const l22 = Math.sqrt(Math.max(0, p.tau2.spec - l21 * l21));
-  const aucs: number[] = [];
-  let failed = 0;
+  // simulate every data set first (the random stream does not depend on the refits), then refit
+  const datasets: Counts[][] = [];
   for (let b = 0; b < B; b++) {
-    const counts = options.studySizes.map(({ n1, n0 }) => {
+    datasets.push(options.studySizes.map(({ n1, n0 }) => {
       const z1 = rng.normal();
       const z2 = rng.normal();
       const tp = rng.binomial(n1, expit(p.mu.sens + l11 * z1));
       const tn = rng.binomial(n0, expit(p.mu.spec + l21 * z1 + l22 * z2));
       return { tp, fn: n1 - tp, tn, fp: n0 - tn };
-    });
-    let fit: BivariateParameters | null = null;
+    }));
+  }
+  const refitOne = (counts: Counts[]): BivariateParameters | null => {
     try {
-      fit = options.refit(counts);
+      return options.refit(counts);
     } catch {
-      fit = null;
+      return null;
     }
+  };
+  const fits = options.refitAll
+    ? options.refitAll(datasets, options.onProgress)
+    : datasets.map((counts, b) => {
+        const fit = refitOne(counts);
+        options.onProgress?.(b + 1, B);
+        return fit;
+      });
+  const aucs: number[] = [];
+  let failed = 0;
+  for (const fit of fits) {
     const auc = fit ? aucExact(fit).auc : null;
     if (auc === null || !Number.isFinite(auc)) failed++;
     else aucs.push(auc);
-    options.onProgress?.(b + 1, B);
   }
   const method = 'sroc-auc-parametric-bootstrap-percentile';
   const base = aucExact(p).auc;

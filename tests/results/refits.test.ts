@@ -1,0 +1,25 @@
+/**
+ * Refits whose AUC is not reported (leave-one-out, cumulative steps, the midas Laplace reference)
+ * skip the AUC interval (`aucInterval: false`): everything they report must equal the full
+ * `poolStudies` result. Checked on data where the delta method is unavailable (ρ at its bound), so
+ * the full result runs the parametric bootstrap.
+ */
+import { describe, expect, it } from 'vitest';
+import { poolStudies, type PooledOptions } from '../../src/results/pooled.ts';
+import { userStudies } from '../../bench/user-analysis.ts';
+
+const options: PooledOptions = { method: 'glmm', quadrature: 7, correction: 'single', correctionValue: 0.5, region: 'F', level: 0.95, aucCi: 'delta', bootstrap: 100, seed: 20231201 };
+
+describe('refits without the AUC interval', () => {
+  const counts = userStudies();
+  it('change nothing but the AUC interval', () => {
+    const full = poolStudies(counts, options);
+    // the situation the option is for: the interval needs the bootstrap
+    expect(full.model.boundary?.rhoAtBound).toBe(true);
+    expect(full.auc?.method).toMatch(/bootstrap/);
+    expect(full.auc?.lo).toBeTypeOf('number');
+    const light = poolStudies(counts, { ...options, aucInterval: false });
+    expect(light.auc).toMatchObject({ est: full.auc?.est, lo: null, hi: null });
+    expect({ ...light, auc: null }).toEqual({ ...full, auc: null });
+  });
+});
