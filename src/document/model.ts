@@ -54,8 +54,6 @@ export interface Block {
 export interface SectionView {
   id: string;
   title: string;
-  /** start the section on a new page */
-  newPage?: boolean;
   /** print version only: the page the section starts on */
   page?: string;
   /** the section opens with a wide table: its title goes on that table's landscape page */

@@ -145,7 +145,7 @@ function selectionSection(results: AnalysisResults, figure: Block[]): SectionVie
   if (!flow) return undefined;
   const blocks: Block[] = flow.checks.map((check) => ({ warning: prismaMessages.warning(prismaMessages.check(check), check.search) }));
   blocks.push(...figure);
-  return { id: 'selection', title: 'Study selection', newPage: true, blocks };
+  return { id: 'selection', title: 'Study selection', blocks };
 }
 
 function qualitySection(results: AnalysisResults, figures: Block[]): SectionView | undefined {
@@ -156,7 +156,7 @@ function qualitySection(results: AnalysisResults, figures: Block[]): SectionView
     blocks.push({ banner: { headline: 'STAND-IN QUADAS-2 JUDGEMENTS: the per-study ratings are not public; these only match the totals reported in the paper.' } });
   }
   blocks.push(...figures);
-  return { id: 'quality', title: 'Risk of bias and applicability (QUADAS-2)', newPage: true, blocks };
+  return { id: 'quality', title: 'Risk of bias and applicability (QUADAS-2)', blocks };
 }
 
 function characteristicsSection(table: CharacteristicsTable, numbering: Numbering): SectionView {
@@ -169,7 +169,7 @@ function characteristicsSection(table: CharacteristicsTable, numbering: Numberin
     columns: columns.map((c) => ({ label: c.label, numeric: c.numeric })),
     rows: table.rows.map((_, r) => ({ flag: false, cells: columns.map((c) => ({ text: c.cells[r]!, numeric: c.numeric })) })),
   };
-  return { id: 'characteristics', title: 'Characteristics of included studies', newPage: true, blocks: [{ table: view }] };
+  return { id: 'characteristics', title: 'Characteristics of included studies', blocks: [{ table: view }] };
 }
 
 function studiesSection(results: AnalysisResults, numbering: Numbering): SectionView {
@@ -209,5 +209,5 @@ function studiesSection(results: AnalysisResults, numbering: Numbering): Section
     rows,
     ...(showProvenance ? { note: 'Shaded rows: counts simulated (stand-in), not data from the study.' } : {}),
   };
-  return { id: 'studies', title: 'Included studies', newPage: true, blocks: [{ table }] };
+  return { id: 'studies', title: 'Included studies', blocks: [{ table }] };
 }

@@ -86,5 +86,5 @@ export function changesSection(results: AnalysisResults, numbering: Numbering): 
   blocks.push(added.length + removed.length + changed.length > 0 ? { table: studiesTable(changes, numbering) } : { paragraph: M.noStudyChanges() });
   blocks.push({ table: estimatesTable(changes, numbering) });
   blocks.push({ list: figureLines(changes) });
-  return [{ id: 'changes', title: M.sectionTitle(changes.before.version), newPage: true, blocks }];
+  return [{ id: 'changes', title: M.sectionTitle(changes.before.version), blocks }];
 }

@@ -100,7 +100,7 @@ export function compatSection(results: AnalysisResults, numbering: Numbering): S
   return {
     id: 'midas-compatibility',
     title: 'Compatibility with Stata midas',
-    newPage: true,
+   
     blocks: [
       {
         paragraph:

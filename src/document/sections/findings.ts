@@ -76,5 +76,5 @@ export function findingsSection(results: AnalysisResults, numbering: Numbering, 
   blocks.push({ heading: 'Certainty of the evidence' });
   blocks.push({ paragraph: model.certaintyMethod });
   blocks.push({ table: certaintyTable(model, numbering) });
-  return [{ id: 'findings', title: 'Summary of findings', newPage: true, blocks }];
+  return [{ id: 'findings', title: 'Summary of findings', blocks }];
 }

@@ -110,7 +110,7 @@ export function softwareSection(spec: AnalysisSpec, results: AnalysisResults, so
   return {
     id: 'software',
     title: 'Software and settings',
-    newPage: true,
+   
     blocks: [
       {
         settings: {

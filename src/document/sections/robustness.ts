@@ -15,7 +15,7 @@ export function publicationBiasSection(results: AnalysisResults, figures: Block[
   return {
     id: 'publication-bias',
     title: 'Publication bias',
-    newPage: true,
+   
     blocks: [
       {
         paragraph: deeks.notEstimable
@@ -113,10 +113,10 @@ export function influenceSection(results: AnalysisResults, numbering: Numbering,
   if (results.influence.leaveOneOutSkipped === 'too-many-studies') blocks.push({ paragraph: `Leave-one-out refits were skipped: with ${results.k} tables they would take k refits of k tables each.` });
   blocks.push(...figures.leaveOneOut());
   if (blocks.length === 0) return undefined;
-  return { id: 'influence', title: 'Outliers, influence and sensitivity analyses', newPage: true, blocks };
+  return { id: 'influence', title: 'Outliers, influence and sensitivity analyses', blocks };
 }
 
 export function clinicalSection(results: AnalysisResults, figures: Block[]): SectionView | undefined {
   if (figures.length === 0) return undefined;
-  return { id: 'clinical', title: 'Clinical utility and further forest plots', newPage: true, blocks: figures };
+  return { id: 'clinical', title: 'Clinical utility and further forest plots', blocks: figures };
 }

@@ -172,5 +172,5 @@ export function subgroupsSection(results: AnalysisResults, spec: AnalysisSpec, n
   blocks.push({ table: testsTable(results, numbering) });
   const published = publishedTable3(results, spec, numbering);
   if (published) blocks.push({ table: published });
-  return { id: 'subgroups', title: 'Subgroup analyses and meta-regression', newPage: true, blocks };
+  return { id: 'subgroups', title: 'Subgroup analyses and meta-regression', blocks };
 }

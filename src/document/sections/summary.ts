@@ -267,5 +267,5 @@ export function summarySection(
       blocks.push({ list: spec.published.notes });
     }
   }
-  return { id: 'summary', title: 'Pooled diagnostic accuracy', newPage: true, blocks };
+  return { id: 'summary', title: 'Pooled diagnostic accuracy', blocks };
 }
