@@ -87,7 +87,8 @@ describe('metadx preview', () => {
     browser = await puppeteer.launch({
       executablePath: choice!.executablePath,
       headless: choice!.headless,
-      args: [...choice!.args, ...COMMON_FLAGS],
+      // the PDF's browser resolves no host at all; this one has to reach the preview server on 127.0.0.1
+      args: [...choice!.args, ...COMMON_FLAGS.filter((flag) => !flag.startsWith('--host-resolver-rules'))],
       userDataDir: join(profile, 'profile'),
       env: { ...process.env, FONTCONFIG_FILE: writeFontConfig(profile) },
     });

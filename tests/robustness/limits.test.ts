@@ -190,7 +190,7 @@ describe('oversized inputs are refused quickly, in bounded memory', () => {
     rows[0]![0] = `${'Very long study label '.repeat(400)}1970`;
     writeFileSync(join(work, 'a', 'data.csv'), csv(rows));
     writeFileSync(join(work, 'a', 'analysis.yaml'), spec('data.csv', 'figures: [forest]\noutput: {dpi: 1200}\nsensitivity: {leave_one_out: false}\n'));
-    const run = measure('a 8,400-character label at 1200 dpi, report', ['report', 'a', '--no-pdf', '--out', 'out'], work);
+    const run = measure('a 8,400-character label at 1200 dpi, report', ['report', 'a', '--no-pdf', '--quiet', '--out', 'out'], work);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^a\/analysis\.yaml: error: figure forest(?:-\d+)? would be a PNG of [\d,]+ × [\d,]+ pixels at 1200 dpi \([\d,]+ megapixels\), more than the limit of 100 megapixels \(100,000,000 pixels\)\n {4}lower output\.dpi in analysis\.yaml .*METADX_MAX_PNG_PIXELS=\d+/);
     expect(run.seconds).toBeLessThan(120);
