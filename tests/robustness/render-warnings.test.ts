@@ -1,7 +1,7 @@
 /**
  * Vega's compile and render warnings are surfaced, not dropped (issue 14, item 11): `metadx report`
  * prints each as a warning naming the figure (and lists it under diagnostics with --json); the
- * report is still written (exit 0). The warning is injected into renderFigure's result, as the
+ * report is still written (exit 0). The warning is injected into renderFigureDeferred's result (the function the report's figures use), as the
  * shipped figures render without warnings (tests/figures: expectFigure asserts none).
  */
 import { join } from 'node:path';
@@ -11,8 +11,8 @@ vi.mock('../../src/figures/render.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/figures/render.ts')>();
   return {
     ...actual,
-    renderFigure: async (...args: Parameters<typeof actual.renderFigure>) => {
-      const rendered = await actual.renderFigure(...args);
+    renderFigureDeferred: async (...args: Parameters<typeof actual.renderFigureDeferred>) => {
+      const rendered = await actual.renderFigureDeferred(...args);
       return args[1]?.id === 'forest' ? { ...rendered, warnings: [...rendered.warnings, 'warn: Infinite extent for field "x": [Infinity, -Infinity]'] } : rendered;
     },
   };
