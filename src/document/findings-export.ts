@@ -13,11 +13,11 @@ import type { FindingsResult } from '../results/findings.ts';
 import type { AnalysisResults } from '../results/types.ts';
 import { superscript, type SofModel } from './findings-table.ts';
 import { citationsAsAuthorYear } from './references.ts';
+import { csvField } from '../format/csv.ts';
 
-const csvCell = (value: string | number | null): string => {
-  const text = value === null ? '' : typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+// numbers as numbers (non-finite: empty); text quoted per RFC 4180 and, where a spreadsheet would
+// run it as a formula (a prevalence label from the spec "=HYPERLINK(…)"), neutralised (OWASP)
+const csvCell = (value: string | number | null): string => (typeof value === 'number' && !Number.isFinite(value) ? '' : csvField(value));
 
 /** findings.csv: one row per prevalence × outcome, with the certainty and its footnotes. */
 export function findingsCsv(results: AnalysisResults, findings: FindingsResult, model: SofModel): string {

@@ -76,6 +76,16 @@ describe('summary of findings of the flagship', () => {
     expect(Number(rows[0]!.prevalence)).toBe(results.findings!.prevalences[0]!.value);
   });
 
+  it('findings.csv: a prevalence label a spreadsheet would run as a formula is neutralised (OWASP) and quoted (RFC 4180)', () => {
+    const label = '=HYPERLINK("http://x.invalid","click")';
+    const findings = { ...results.findings!, prevalences: results.findings!.prevalences.map((p, i) => (i === 0 ? { ...p, label, source: '+cmd|calc' } : p)) };
+    const text = findingsCsv(results, findings, model);
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows[0]!.prevalence_label).toBe(`'${label}`);
+    expect(rows[0]!.prevalence_source).toBe("'+cmd|calc");
+    expect(text).not.toMatch(/(^|,)=HYPERLINK/m);
+  });
+
   it('findings.docx: a Word table with the same numbers, the banner and the footnotes; identical bytes on a re-run', async () => {
     const bytes = await findingsDocx(model, 'Osteoporosis', '2023-12-01');
     const again = await findingsDocx(model, 'Osteoporosis', '2023-12-01');
