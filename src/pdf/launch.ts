@@ -69,6 +69,20 @@ function startWatchdog(workDir: string): void {
 }
 
 /**
+ * Wait for `promise`, at most `ms` milliseconds (then undefined). The timer is cleared as soon as the
+ * promise settles: a pending timer would keep metadx alive after its work is done (it did: 5 s after
+ * every report with a PDF).
+ */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Start Chromium in a fresh work folder and connect to it over a pipe. Throws LaunchError (or a
  * TimeoutError after `timeoutMs`) when it cannot be started; nothing is left behind then.
  */
@@ -132,8 +146,8 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeoutMs:
       exited,
       close: async () => {
         // a graceful close first (the profile is flushed), then whatever is left is killed
-        await Promise.race([browser.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000))]);
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+        await withinMs(browser.close().catch(() => undefined), 5000);
+        await withinMs(exited, 2000);
         cleanUp();
       },
     };
@@ -144,7 +158,7 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeoutMs:
     // and stderr (looked at before the clean-up kills it)
     let reported = error;
     if (!(error instanceof LaunchError)) {
-      const early = await Promise.race([exitedAtStart.then(() => undefined, (launch: unknown) => launch), new Promise((resolve) => setTimeout(resolve, 1000, undefined))]);
+      const early = await withinMs(exitedAtStart.then(() => undefined, (launch: unknown) => launch), 1000);
       if (early instanceof LaunchError) reported = early;
     }
     cleanUp();
