@@ -55,8 +55,18 @@ function blockDiagonal(a: number[][], b: number[][]): number[][] {
   );
 }
 
-export function glmmInference(input: GlmmInferenceInput): GlmmInference {
-  const { objective, parameterCount: p } = input;
+/**
+ * Newton (chord) polishing of an optimum: steps x ← x − H⁻¹∇, H the central-difference Jacobian of
+ * the analytic gradient (recomputed after a relative move > 1e-3), at most 6, kept while −ln L does
+ * not increase and the gradient shrinks. Returns the polished point with its gradient and Hessian
+ * (the observed information) and the objective evaluations used. Shared by the independent and the
+ * nested GLMM fits.
+ */
+export function newtonPolish(
+  objective: (x: Float64Array, gradient?: Float64Array) => number,
+  start: Pick<MinimizeResult, 'x' | 'value' | 'gradient'>,
+  p: number,
+): { x: number[]; value: number; gradient: number[]; hessian: number[][]; evaluations: number } {
   let evaluations = 0;
   const gradientAt = (x: number[]): number[] => {
     const gradient = new Float64Array(p);
@@ -64,12 +74,10 @@ export function glmmInference(input: GlmmInferenceInput): GlmmInference {
     objective(Float64Array.from(x), gradient);
     return Array.from(gradient);
   };
-  let x = [...input.start.x];
-  let value = input.start.value;
-  let gradient = input.start.gradient.length === p ? [...input.start.gradient] : gradientAt(x);
+  let x = [...start.x];
+  let value = start.value;
+  let gradient = start.gradient.length === p ? [...start.gradient] : gradientAt(x);
   let hessian = hessianFromGradient(gradientAt, x, { levels: 1 });
-
-  // Newton (chord) polishing
   for (let step = 0; step < 6 && maxAbs(gradient) > 1e-10; step++) {
     const inverse = invertSymmetric(hessian);
     if (!inverse) break;
@@ -85,6 +93,13 @@ export function glmmInference(input: GlmmInferenceInput): GlmmInference {
     gradient = Array.from(candidateGradient);
     if (moved > 1e-3) hessian = hessianFromGradient(gradientAt, x, { levels: 1 });
   }
+  return { x, value, gradient, hessian, evaluations };
+}
+
+export function glmmInference(input: GlmmInferenceInput): GlmmInference {
+  const { objective, parameterCount: p } = input;
+  const polished = newtonPolish(objective, input.start, p);
+  const { x, value, gradient, hessian, evaluations } = polished;
 
   const cholesky = x.slice(p - 3) as [number, number, number];
   const [L11, L21, L22] = cholesky;

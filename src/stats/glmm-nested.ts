@@ -35,7 +35,7 @@ import { createNestedGlmmLikelihood } from './glmm-nested-likelihood.ts';
 import { startingValues, choleskyStart } from './glmm-start.ts';
 import { coefficientName, orthogonalizeDesign, validateDesign, type GlmmDesign } from './glmm-design.ts';
 import { invertSymmetric, sandwich, varianceComponents } from './glmm-inference.ts';
-import { hessianFromGradient } from './derivatives.ts';
+import { newtonPolish } from './glmm-bivariate-inference.ts';
 import { minimize, type MinimizeResult } from './optimize.ts';
 import type { BivariateGlmmFit } from './glmm-bivariate.ts';
 
@@ -155,31 +155,9 @@ export function fitNestedGlmm(studies: Counts[], options: NestedGlmmOptions): Ne
   }
 
   // 2. Newton polishing, observed information
-  const gradientAt = (x: number[]): number[] => {
-    const g = new Float64Array(p);
-    evaluations++;
-    objective(Float64Array.from(x), g);
-    return Array.from(g);
-  };
-  let x = [...best.x];
-  let value = best.value;
-  let gradient = best.gradient.length === p ? [...best.gradient] : gradientAt(x);
-  let hessian = hessianFromGradient(gradientAt, x, { levels: 1 });
-  for (let step = 0; step < 6 && maxAbs(gradient) > 1e-10; step++) {
-    const inverse = invertSymmetric(hessian);
-    if (!inverse) break;
-    const delta = inverse.map((row) => -row.reduce((s, h, j) => s + h * (gradient[j] ?? 0), 0));
-    const candidate = x.map((xi, i) => xi + (delta[i] ?? 0));
-    const candidateGradient = new Float64Array(p);
-    evaluations++;
-    const candidateValue = objective(Float64Array.from(candidate), candidateGradient);
-    if (!(candidateValue <= value + 1e-12 * Math.abs(value)) || !(maxAbs(candidateGradient) < maxAbs(gradient))) break;
-    const moved = maxAbs(delta) / Math.max(1, maxAbs(x));
-    x = candidate;
-    value = candidateValue;
-    gradient = Array.from(candidateGradient);
-    if (moved > 1e-3) hessian = hessianFromGradient(gradientAt, x, { levels: 1 });
-  }
+  const polished = newtonPolish(objective, best, p);
+  evaluations += polished.evaluations;
+  const { x, value, gradient, hessian } = polished;
 
   const LS = x.slice(nb, nb + 3) as [number, number, number];
   const LT = x.slice(nb + 3) as [number, number, number];
