@@ -36,7 +36,7 @@ import { clusterIndex, createSharedGlmmLikelihood } from './glmm-grouped-likelih
 import { choleskyStart, startingValues } from './glmm-start.ts';
 import { type GlmmDesign, orthogonalizeDesign, validateDesign, coefficientName } from './glmm-design.ts';
 import { glmmInference } from './glmm-bivariate-inference.ts';
-import { minimize, type MinimizeResult } from './optimize.ts';
+import { budgetedStarts, type MinimizeResult } from './optimize.ts';
 import { type NodePlacement, swapArms, swapDesign, unswapFit } from './glmm-node-placement.ts';
 import { NotEstimableError } from './errors.ts';
 
@@ -169,27 +169,9 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
     [...initial.start.slice(0, p - 3), ...choleskyStart(Math.max(initial.tauSens, 0.7), Math.max(initial.tauSpec, 0.7), 0)],
     [...initial.start.slice(0, p - 3), ...choleskyStart(Math.max(initial.tauSens, 0.7), Math.max(initial.tauSpec, 0.7), initial.rho > 0 ? -0.5 : 0.5)],
   ];
-  let iterations = 0, evaluations = 0, starts = 0;
-  const run = (objective_: typeof objective, start: number[], inverseHessian?: number[][]): MinimizeResult => {
-    // BFGS iterations and the Nelder–Mead fallback get what is left of the evaluation budget
-    const remaining = Math.max(200, EVALUATION_BUDGET - evaluations);
-    const limits = { maxEvaluations: Math.min(2000 * p, remaining), maxIterations: Math.min(500, Math.ceil(remaining / 10)) };
-    const result = minimize(objective_, start, { ...tolerance, ...limits, ...(inverseHessian ? { initialInverseHessian: inverseHessian } : {}) });
-    starts++;
-    iterations += result.iterations;
-    evaluations += result.evaluations;
-    return result;
-  };
-  const multiStart = (objective_: typeof objective, first: MinimizeResult): MinimizeResult => {
-    let best = first;
-    for (const start of alternatives) {
-      if (settled(best) && !atBoundary(best.x)) break;
-      if (evaluations >= EVALUATION_BUDGET) break;
-      const candidate = run(objective_, start);
-      if (candidate.value < best.value - 1e-9 || (!settled(best) && settled(candidate) && candidate.value <= best.value + 1e-9)) best = candidate;
-    }
-    return best;
-  };
+  // BFGS iterations and the Nelder–Mead fallback get what is left of the evaluation budget
+  const search = budgetedStarts({ budget: EVALUATION_BUDGET, parameters: p, tolerance, settled, atBoundary, alternatives });
+  const { run, multiStart } = search;
   let best = multiStart(laplaceObjective, run(laplaceObjective, initial.start));
   // 2. adaptive quadrature with Q > 1 from the Laplace optimum (and its inverse-Hessian approximation)
   if (quadrature > 1) {
@@ -203,7 +185,7 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
     objective, start: best, parameterCount: p,
     transformSens: orthogonalSens.transform, transformSpec: orthogonalSpec.transform,
   });
-  evaluations += inference.evaluations;
+  search.counts.evaluations += inference.evaluations;
 
   const notes: StatsNote[] = [...inference.notes];
   if (used.length < studies.length) notes.push({ code: 'study-without-data', detail: { count: studies.length - used.length } });
@@ -277,6 +259,6 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
     cholesky: inference.cholesky,
     boundary: inference.boundary,
     randomEffects,
-    optimizer: { iterations, gradientNorm: inference.gradientNorm, evaluations, message: best.message, starts },
+    optimizer: { iterations: search.counts.iterations, gradientNorm: inference.gradientNorm, evaluations: search.counts.evaluations, message: best.message, starts: search.counts.starts },
   };
 }

@@ -36,7 +36,7 @@ import { startingValues, choleskyStart } from './glmm-start.ts';
 import { coefficientName, orthogonalizeDesign, validateDesign, type GlmmDesign } from './glmm-design.ts';
 import { invertSymmetric, sandwich, varianceComponents } from './glmm-inference.ts';
 import { newtonPolish } from './glmm-bivariate-inference.ts';
-import { minimize, type MinimizeResult } from './optimize.ts';
+import { budgetedStarts, type MinimizeResult } from './optimize.ts';
 import type { BivariateGlmmFit } from './glmm-bivariate.ts';
 
 export interface NestedGlmmOptions {
@@ -128,26 +128,8 @@ export function fitNestedGlmm(studies: Counts[], options: NestedGlmmOptions): Ne
   const tolerance = { gradientTolerance: 1e-9 * scale };
   const settled = (r: MinimizeResult): boolean => r.convergence === 0 || (r.convergence === 2 && r.gradientNorm < 1e-6 * scale);
   const onBoundary = (x: number[]): boolean => atBoundary(x.slice(nb, nb + 3)) || atBoundary(x.slice(nb + 3));
-  let iterations = 0, evaluations = 0, starts = 0;
-  const run = (f: typeof objective, start: number[], inverseHessian?: number[][]): MinimizeResult => {
-    const remaining = Math.max(200, EVALUATION_BUDGET - evaluations);
-    const limits = { maxEvaluations: Math.min(2000 * p, remaining), maxIterations: Math.min(500, Math.ceil(remaining / 10)) };
-    const result = minimize(f, start, { ...tolerance, ...limits, ...(inverseHessian ? { initialInverseHessian: inverseHessian } : {}) });
-    starts++;
-    iterations += result.iterations;
-    evaluations += result.evaluations;
-    return result;
-  };
-  const multiStart = (f: typeof objective, first: MinimizeResult): MinimizeResult => {
-    let best = first;
-    for (const start of [split(0.9), split(0.1)]) {
-      if (settled(best) && !onBoundary(best.x)) break;
-      if (evaluations >= EVALUATION_BUDGET) break;
-      const candidate = run(f, start);
-      if (candidate.value < best.value - 1e-9 || (!settled(best) && settled(candidate) && candidate.value <= best.value + 1e-9)) best = candidate;
-    }
-    return best;
-  };
+  const search = budgetedStarts({ budget: EVALUATION_BUDGET, parameters: p, tolerance, settled, atBoundary: onBoundary, alternatives: [split(0.9), split(0.1)] });
+  const { run, multiStart } = search;
   let best = multiStart(laplaceObjective, run(laplaceObjective, split(0.6)));
   if (quadrature > 1) {
     best = run(objective, best.x, best.inverseHessian);
@@ -156,7 +138,7 @@ export function fitNestedGlmm(studies: Counts[], options: NestedGlmmOptions): Ne
 
   // 2. Newton polishing, observed information
   const polished = newtonPolish(objective, best, p);
-  evaluations += polished.evaluations;
+  search.counts.evaluations += polished.evaluations;
   const { x, value, gradient, hessian } = polished;
 
   const LS = x.slice(nb, nb + 3) as [number, number, number];
@@ -283,7 +265,7 @@ export function fitNestedGlmm(studies: Counts[], options: NestedGlmmOptions): Ne
     cholesky: choleskyOf(totalSigma),
     boundary,
     randomEffects,
-    optimizer: { iterations, gradientNorm, evaluations, message: best.message, starts },
+    optimizer: { iterations: search.counts.iterations, gradientNorm, evaluations: search.counts.evaluations, message: best.message, starts: search.counts.starts },
     levels: { study, table },
   };
 }

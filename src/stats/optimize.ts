@@ -216,3 +216,45 @@ export function numericalObjective(f: (x: Float64Array) => number): ObjectiveWit
     return value;
   };
 }
+
+/**
+ * Budgeted starts for the GLMM fits (independent and nested): `run` minimises from one start with
+ * what is left of an evaluation budget (BFGS iterations and the Nelder–Mead fallback included);
+ * `multiStart` tries the alternative starts in turn while the best result has not settled or lies
+ * on a boundary, keeping a lower optimum (or the first settled one). `counts` adds up iterations,
+ * evaluations and starts for the fit's report.
+ */
+export function budgetedStarts(options: {
+  budget: number;
+  parameters: number;
+  tolerance: MinimizeOptions;
+  settled: (result: MinimizeResult) => boolean;
+  atBoundary: (x: number[]) => boolean;
+  alternatives: readonly number[][];
+}): {
+  counts: { iterations: number; evaluations: number; starts: number };
+  run: (objective: ObjectiveWithGradient, start: number[], inverseHessian?: number[][]) => MinimizeResult;
+  multiStart: (objective: ObjectiveWithGradient, first: MinimizeResult) => MinimizeResult;
+} {
+  const counts = { iterations: 0, evaluations: 0, starts: 0 };
+  const run = (objective: ObjectiveWithGradient, start: number[], inverseHessian?: number[][]): MinimizeResult => {
+    const remaining = Math.max(200, options.budget - counts.evaluations);
+    const limits = { maxEvaluations: Math.min(2000 * options.parameters, remaining), maxIterations: Math.min(500, Math.ceil(remaining / 10)) };
+    const result = minimize(objective, start, { ...options.tolerance, ...limits, ...(inverseHessian ? { initialInverseHessian: inverseHessian } : {}) });
+    counts.starts++;
+    counts.iterations += result.iterations;
+    counts.evaluations += result.evaluations;
+    return result;
+  };
+  const multiStart = (objective: ObjectiveWithGradient, first: MinimizeResult): MinimizeResult => {
+    let best = first;
+    for (const start of options.alternatives) {
+      if (options.settled(best) && !options.atBoundary(best.x)) break;
+      if (counts.evaluations >= options.budget) break;
+      const candidate = run(objective, start);
+      if (candidate.value < best.value - 1e-9 || (!options.settled(best) && options.settled(candidate) && candidate.value <= best.value + 1e-9)) best = candidate;
+    }
+    return best;
+  };
+  return { counts, run, multiStart };
+}
