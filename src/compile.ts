@@ -28,8 +28,7 @@ import { quadasMessages, specMessages, versionMessages } from './messages.ts';
 import { sha256 } from './output/hash.ts';
 import type { ComparableResults, VersionComparison } from './output/compare.ts';
 import type { OutputFile } from './output/write.ts';
-import { analyze, pooledOptions } from './results/analyze.ts';
-import { cumulativeMetaAnalysis } from './results/cumulative.ts';
+import { analyze } from './results/analyze.ts';
 import { statisticalInputs, withIdentity, type StatisticalInputs } from './results/inputs.ts';
 import { prismaDiagnostics, prismaFlow } from './results/prisma.ts';
 import type { OnProgress } from './results/progress.ts';
@@ -222,9 +221,8 @@ export function computeResults(inputs: LoadedInputs, options: { cache?: ResultsS
     return withIdentity(cached, name, spec);
   }
   const onProgress = options.onProgress;
-  const analysed = analyze(spec, data, name, { ...(inputs.quadas ? { quadas: inputs.quadas } : {}), ...(onProgress ? { onProgress } : {}) });
-  onProgress?.({ stage: 'results', step: 'cumulative' });
-  const results: AnalysisResults = { ...analysed, cumulative: cumulativeMetaAnalysis(data.studies, spec, pooledOptions(spec)) };
+  // with the cumulative meta-analysis, computed beside the rest (results.cumulative, last)
+  const results = analyze(spec, data, name, { ...(inputs.quadas ? { quadas: inputs.quadas } : {}), ...(onProgress ? { onProgress } : {}), cumulative: true });
   options.cache?.set(key, results);
   return results;
 }
@@ -253,6 +251,8 @@ export interface CompileOptions {
   /** resource limits (default: src/limits.ts DEFAULT_LIMITS) */
   limits?: Limits;
   onProgress?: OnProgress;
+  /** called once the statistics are done, before the figures (the shell starts Chromium then) */
+  afterResults?: () => void;
 }
 
 export interface Compiled {
@@ -275,6 +275,7 @@ export async function compile(inputs: LoadedInputs, options: CompileOptions): Pr
   const limits = options.limits ?? DEFAULT_LIMITS;
   // 3. results
   const results = computeResults(inputs, { ...(options.cache ? { cache: options.cache } : {}), ...(onProgress ? { onProgress } : {}) });
+  options.afterResults?.();
 
   // 4. figures
   const { buildFigures } = await import('./figures/build.ts');

@@ -684,6 +684,7 @@ export const progressMessages = {
   sensitivity: () => 'sensitivity analyses (refits without outliers or listed studies)',
   subgroups: (done: number, total: number, covariate: string | undefined) => `subgroup analysis ${done + 1}/${total}${covariate ? `: ${covariate}` : ''}`,
   cumulative: () => 'cumulative meta-analysis',
+  parts: (done: number, total: number, detail: string | undefined) => `statistics on all cores: ${formatCount(done)}/${formatCount(total)} parts done${detail ? ` (${detail})` : ''}`,
   figure: (done: number, total: number, id: string | undefined) => `figure ${done + 1}/${total}${id ? `: ${id}` : ''}`,
   document: () => 'assembling the document',
   pdf: () => 'printing the PDF',

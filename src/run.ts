@@ -16,6 +16,8 @@
  * Progress (each stage, refit and bootstrap counts, the figure being rendered) goes to the
  * `onProgress` callback; notes that belong to the outcome (a tampered cache entry) go to `log`.
  */
+import type { BrowserChoice } from './pdf/browser.ts';
+import type { StartedPrinter } from './pdf/print.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { compile, loadInputs, type AnalysisSource, type InputReply, type LoadedInputs, type ResultsStore } from './compile.ts';
@@ -208,18 +210,42 @@ function pointLatest(plan: VersionPlan, options: ReportOptions, cwd: string): vo
 }
 
 /** Print the PDF of a compiled document; a failure is a diagnostic (HTML and figures are still written). */
-async function printSupplement(compiled: Awaited<ReturnType<typeof compile>>, spec: AnalysisSpec, date: string, env: NodeJS.ProcessEnv): Promise<{ pdf: Uint8Array; chromium: string } | { error: Diagnostic }> {
+/** Chromium found and being started (src/pdf/print.ts startPrinter), or null when there is none. */
+type EarlyPrinter = Promise<{ browser: BrowserChoice; started: StartedPrinter } | null>;
+
+/** Find and start Chromium in the background (while the figures are drawn); never rejects. */
+function startPrinterEarly(env: NodeJS.ProcessEnv): EarlyPrinter {
+  return (async () => {
+    const [{ findBrowser }, { startPrinter }] = await Promise.all([import('./pdf/browser.ts'), import('./pdf/print.ts')]);
+    const browser = await findBrowser(env);
+    return browser ? { browser, started: startPrinter(browser) } : null;
+  })().catch(() => null);
+}
+
+/** Close an early printer that did not print (the report stopped before its PDF). */
+async function discardPrinter(early: EarlyPrinter | undefined): Promise<void> {
+  const printer = await early;
+  if (printer) await (await import('./pdf/print.ts')).closePrinter(printer.started);
+}
+
+async function printSupplement(compiled: Awaited<ReturnType<typeof compile>>, spec: AnalysisSpec, date: string, env: NodeJS.ProcessEnv, early?: EarlyPrinter): Promise<{ pdf: Uint8Array; chromium: string } | { error: Diagnostic }> {
   const [{ findBrowser }, { printPdf }, { renderHtml }] = await Promise.all([import('./pdf/browser.ts'), import('./pdf/print.ts'), import('./document/render.ts')]);
-  const browser = await findBrowser(env);
+  const started = early ? await early : undefined;
+  const browser = started?.browser ?? (await findBrowser(env));
   if (!browser) return { error: { severity: 'error', code: 'pdf.no-browser', message: runMessages.browserMissing(), hint: runMessages.browserMissingHint() } };
   try {
     const { view } = compiled;
-    const printed = await printPdf(compiled.html, browser, {
-      paper: spec.output.paper,
-      footerLabel: `${spec.title} — version ${spec.version}`,
-      date,
-      contents: { sections: view.sections.map((s) => ({ id: s.id, title: s.title })), render: (pages) => renderHtml(view, { pages }) },
-    });
+    const printed = await printPdf(
+      compiled.html,
+      browser,
+      {
+        paper: spec.output.paper,
+        footerLabel: `${spec.title} — version ${spec.version}`,
+        date,
+        contents: { sections: view.sections.map((s) => ({ id: s.id, title: s.title })), render: (pages) => renderHtml(view, { pages }) },
+      },
+      started?.started,
+    );
     const { withMetadata } = await import('./pdf/metadata.ts');
     const pdf = withMetadata(printed.pdf, {
       title: spec.title,
@@ -277,6 +303,9 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
     staged.discard();
     throw new UserError([{ severity: 'error', code: 'output.written-meanwhile', message: versionMessages.writtenMeanwhile(relative(cwd, plan.target) || plan.target), hint: versionMessages.writtenMeanwhileHint() }]);
   }
+  // Chromium, started once the statistics are done (it starts while the figures are drawn) and
+  // closed on every path: printed with, or discarded when the report stops before its PDF
+  let early: EarlyPrinter | undefined;
   try {
     const date = plan.date.value;
     const onProgress = options.onProgress;
@@ -287,6 +316,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
       ...(options.cache === false ? {} : { cache: resultsStore(options.outRoot, options.env, options.log, cwd) }),
       limits,
       ...(onProgress ? { onProgress } : {}),
+      ...(options.pdf ? { afterResults: () => (early = startPrinterEarly(options.env)) } : {}),
     });
     const { figures, software } = compiled;
     // Vega's compile and render warnings (a mark without data, a truncated label, ...) are printed
@@ -302,7 +332,9 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
     let chromium: string | null = null;
     if (options.pdf) {
       onProgress?.({ stage: 'pdf' });
-      const printed = await printSupplement(compiled, spec, date, options.env);
+      const printing = early;
+      early = undefined; // printSupplement closes it
+      const printed = await printSupplement(compiled, spec, date, options.env, printing);
       if ('error' in printed) pdfError = printed.error;
       else {
         staged.write({ path: 'supplement.pdf', content: printed.pdf });
@@ -392,5 +424,7 @@ export async function buildReport(analysis: LoadedAnalysis, options: ReportOptio
     staged.discard();
     if (error instanceof UserError) throw error;
     throw writeError(error, plan.target, cwd) ?? error;
+  } finally {
+    await discardPrinter(early);
   }
 }

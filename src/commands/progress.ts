@@ -39,6 +39,8 @@ export function describeProgress(event: ProgressEvent): string {
           return M.subgroups(done, total, event.detail);
         case 'cumulative':
           return M.cumulative();
+        case 'parts':
+          return M.parts(done, total, event.detail);
         default:
           return M.other(event.stage, event.step);
       }

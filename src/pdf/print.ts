@@ -159,16 +159,28 @@ export function fixPdfDates(pdf: Uint8Array, date: string): Uint8Array {
   return Buffer.from(fixed, 'latin1');
 }
 
+/** A browser page ready to print: Chromium started, network closed, page JavaScript off. */
+export interface Printer {
+  launched: LaunchedBrowser;
+  page: import('puppeteer-core').Page;
+  /** URLs the page tried to load and that were blocked (should be empty) */
+  blockedRequests: string[];
+}
+
+/** A printer being started, or why it could not be (a PdfError, as printPdf would throw it). */
+export type StartedPrinter = Promise<{ printer: Printer } | { error: PdfError }>;
+
 /**
- * Print `html` to PDF. Throws PdfError (one-line message naming the browser and what to do) when
- * Chromium is missing, exits, crashes or times out; the browser process is always closed.
+ * Start Chromium and open the page to print into, without waiting for the document: the shell
+ * starts it while the figures are drawn (src/run.ts), so that launching is off the critical path.
+ * Never rejects; `closePrinter` closes it when it is not used.
  */
-export async function printPdf(html: string, browserChoice: BrowserChoice, options: PrintOptions): Promise<PrintResult> {
+export function startPrinter(browserChoice: BrowserChoice, options: { timeoutMs?: number } = {}): StartedPrinter {
   const timeout = options.timeoutMs ?? browserChoice.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const blockedRequests: string[] = [];
   let launched: LaunchedBrowser | undefined;
   let stage: 'start' | 'print' = 'start';
-  try {
+  const start = async (): Promise<Printer> => {
     // Chromium over a pipe, killed and its profile removed on every exit path (src/pdf/launch.ts)
     launched = await launchBrowser(browserChoice, { timeoutMs: timeout, prepare: (workDir) => ({ FONTCONFIG_FILE: writeFontConfig(workDir), TZ: 'UTC' }) });
     const browser = launched.browser;
@@ -200,7 +212,36 @@ export async function printPdf(html: string, browserChoice: BrowserChoice, optio
       if (request.isNavigationRequest() && request.frame() === page.mainFrame()) void request.respond({ status: 204, body: '' }).catch(() => undefined);
       else void request.abort('blockedbyclient').catch(() => undefined);
     });
+    return { launched, page, blockedRequests };
+  };
+  return start().then(
+    (printer) => ({ printer }),
+    async (error: unknown) => {
+      await launched?.close();
+      // LaunchError: src/pdf/launch.ts has already said what happened (exit code and stderr, timeout)
+      return { error: new PdfError(error instanceof LaunchError ? error.message : describePdfFailure(error, browserChoice, timeout, stage), { cause: error }) };
+    },
+  );
+}
 
+/** Close a started printer that will not print (the report failed before its PDF). */
+export async function closePrinter(started: StartedPrinter): Promise<void> {
+  const outcome = await started;
+  if ('printer' in outcome) await outcome.printer.launched.close();
+}
+
+/**
+ * Print `html` to PDF, with the printer `started` (startPrinter) or one started now; the printer is
+ * closed afterwards. Throws PdfError (one-line message naming the browser and what to do) when
+ * Chromium is missing, exits, crashes or times out; the browser process is always closed.
+ */
+export async function printPdf(html: string, browserChoice: BrowserChoice, options: PrintOptions, started?: StartedPrinter): Promise<PrintResult> {
+  const timeout = options.timeoutMs ?? browserChoice.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const outcome = await (started ?? startPrinter(browserChoice, { timeoutMs: timeout }));
+  if ('error' in outcome) throw outcome.error;
+  const { launched, page, blockedRequests } = outcome.printer;
+  const browser = launched.browser;
+  try {
     const printPage = (): Promise<Uint8Array> =>
       page.pdf({
         format: options.paper === 'Letter' ? 'letter' : 'a4',
@@ -238,9 +279,8 @@ export async function printPdf(html: string, browserChoice: BrowserChoice, optio
     const browserVersion = await browser.version();
     return { pdf: fixPdfDates(pdf, options.date), blockedRequests, browserVersion };
   } catch (error) {
-    // LaunchError: src/pdf/launch.ts has already said what happened (exit code and stderr, timeout)
-    throw new PdfError(error instanceof LaunchError ? error.message : describePdfFailure(error, browserChoice, timeout, stage), { cause: error });
+    throw new PdfError(describePdfFailure(error, browserChoice, timeout, 'print'), { cause: error });
   } finally {
-    await launched?.close();
+    await launched.close();
   }
 }

@@ -9,7 +9,9 @@ import type { Interval } from '../stats/types.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import { defaultNodePlacement } from '../stats/glmm-node-placement.ts';
 import { deeksOrNull, poolStudies, type PooledOptions } from './pooled.ts';
-import { subgroupAnalysis } from './subgroups.ts';
+import { subgroupAnalysis, type SubgroupAnalysis } from './subgroups.ts';
+import { cumulativeMetaAnalysis, type CumulativeResults } from './cumulative.ts';
+import { parallelMap, type ParallelTask } from './parallel.ts';
 import { influenceAnalysis } from './influence.ts';
 import { midasCompatibility } from './midas-compat.ts';
 import { midasBivreg } from './midas-bivreg.ts';
@@ -27,8 +29,75 @@ function interval(result: ReturnType<typeof clopperPearson>): Interval {
   return { est: result.est ?? Number.NaN, lo: result.lo ?? Number.NaN, hi: result.hi ?? Number.NaN };
 }
 
-/** `extra.onProgress` hears each step (model, bootstrap and leave-one-out refits, subgroups). */
-export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra: { quadas?: QuadasData; onProgress?: OnProgress } = {}): AnalysisResults {
+/** Everything `analyze` hands to the parts of the analysis (structured-cloneable: helpers get a copy). */
+interface PartsShared {
+  spec: AnalysisSpec;
+  data: StudyData;
+  counts: GroupedCounts[];
+  options: PooledOptions;
+}
+
+type PartInput = { kind: 'core' } | { kind: 'subgroup'; index: number } | { kind: 'cumulative' };
+
+/** The pooled model with what depends on it: grouping fits, leave-one-out and sensitivity refits. */
+function corePart({ spec, data, counts, options }: PartsShared, onProgress: OnProgress | undefined) {
+  onProgress?.({ stage: 'results', step: 'model', detail: `${counts.length} tables` });
+  const pooled = poolStudies(counts, options, onProgress);
+  let grouping: GroupingResult | null = null;
+  let independent = pooled;
+  if (spec.data.group !== undefined && hasRepeatedStudies(counts)) {
+    const analysis = groupingAnalysis(counts, pooled, options, { column: spec.data.group, source: spec.model.structure ? 'spec' : 'default', oneTablePerStudy: spec.sensitivity.one_table_per_study }, poolStudies);
+    grouping = analysis.result;
+    independent = analysis.independent;
+  }
+  const excludeLabels = spec.sensitivity.exclude ?? [];
+  const influence = influenceAnalysis(counts, pooled, options, {
+    leaveOneOut: spec.sensitivity.leave_one_out,
+    outliers: spec.sensitivity.outliers,
+    exclude: data.studies.flatMap((s, i) => (excludeLabels.includes(s.label) ? [i] : [])),
+    ...(onProgress ? { onProgress } : {}),
+  });
+  return { pooled, grouping, independent, influence };
+}
+
+function subgroupPart({ spec, data, counts, options }: PartsShared, index: number, onProgress: OnProgress | undefined): SubgroupAnalysis {
+  const name = spec.subgroups[index]!;
+  const info = data.covariates.find((c) => c.name === name)!;
+  onProgress?.({ stage: 'results', step: 'subgroups', detail: name, done: index, total: spec.subgroups.length });
+  return subgroupAnalysis(
+    counts,
+    data.studies.map((s) => s.covariates[name] ?? null),
+    { name, label: info.label, type: info.type, ...(info.levels ? { levels: info.levels } : {}), ...(info.levelLabels ? { levelLabels: info.levelLabels } : {}) },
+    options,
+    onProgress,
+  );
+}
+
+type PartOutput = ReturnType<typeof corePart> | SubgroupAnalysis | CumulativeResults;
+
+/**
+ * The independent parts of an analysis, as one parallel map (src/results/parallel.ts): the model
+ * with its leave-one-out refits first (the longest, taken by this thread), then the cumulative
+ * meta-analysis and each subgroup analysis. Each part is a pure function of the spec and the data,
+ * so the results do not depend on which thread ran which part.
+ */
+export const ANALYSIS_PART: ParallelTask<PartsShared, PartInput, PartOutput> = {
+  name: 'analysis-part',
+  run: (input, shared, context) => {
+    const onProgress = context?.onProgress;
+    if (input.kind === 'core') return corePart(shared, onProgress);
+    if (input.kind === 'subgroup') return subgroupPart(shared, input.index, onProgress);
+    onProgress?.({ stage: 'results', step: 'cumulative' });
+    return cumulativeMetaAnalysis(shared.data.studies, shared.spec, shared.options);
+  },
+};
+
+/**
+ * The results of an analysis. `extra.onProgress` hears each step (model, bootstrap and
+ * leave-one-out refits, subgroups) run on this thread, and each part finished; `extra.cumulative`
+ * adds the cumulative meta-analysis (results.cumulative, last).
+ */
+export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra: { quadas?: QuadasData; onProgress?: OnProgress; cumulative?: boolean } = {}): AnalysisResults {
   const onProgress = extra.onProgress;
   const level = spec.model.level;
   const studies: StudyResult[] = data.studies.map((study, index) => {
@@ -61,18 +130,20 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     counts: provenanceCounts,
   };
   const options = pooledOptions(spec);
-  onProgress?.({ stage: 'results', step: 'model', detail: `${studies.length} tables` });
-  const pooled = poolStudies(counts, options, onProgress);
-  let grouping: GroupingResult | null = null;
-  let independent = pooled;
-  if (spec.data.group !== undefined && hasRepeatedStudies(counts)) {
-    const analysis = groupingAnalysis(counts, pooled, options, { column: spec.data.group, source: spec.model.structure ? 'spec' : 'default', oneTablePerStudy: spec.sensitivity.one_table_per_study }, poolStudies);
-    grouping = analysis.result;
-    independent = analysis.independent;
-  }
+  // the parts on all cores: the model (with leave-one-out) first, then the cumulative analysis and the subgroups
+  const parts: PartInput[] = [{ kind: 'core' }, ...(extra.cumulative ? [{ kind: 'cumulative' } as const] : []), ...spec.subgroups.map((_, index) => ({ kind: 'subgroup', index }) as const)];
+  const partNames = ['model with leave-one-out', ...(extra.cumulative ? ['cumulative meta-analysis'] : []), ...(spec.subgroups.length > 0 ? [`${spec.subgroups.length} subgroup ${spec.subgroups.length === 1 ? 'analysis' : 'analyses'}`] : [])].join(', ');
+  const partsDone = parts.length > 1 && onProgress ? (done: number, total: number) => onProgress({ stage: 'results', step: 'parts', done, total, detail: partNames }) : undefined;
+  partsDone?.(0, parts.length);
+  const outputs = parallelMap(ANALYSIS_PART, { spec, data, counts, options }, parts, partsDone, {
+    minimumJobs: 2,
+    ...(onProgress ? { context: { onProgress } } : {}),
+  });
+  const { pooled, grouping, independent, influence } = outputs[0] as ReturnType<typeof corePart>;
+  const cumulative = extra.cumulative ? (outputs[1] as CumulativeResults) : undefined;
+  const subgroups = outputs.slice(extra.cumulative ? 2 : 1) as SubgroupAnalysis[];
   // midas treats every table as a study: its compatibility values come from the independent-tables fit
   const midasOptions: PooledOptions = { ...options, structure: 'independent' };
-  const excludeLabels = spec.sensitivity.exclude ?? [];
   const totals = {
     participants: participants.participants,
     diseased: participants.diseased,
@@ -89,17 +160,6 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     const univariate = pooled.univariate[measure];
     return univariate ? studyRatioEstimates(counts, measure, univariate.tau2, level) : null;
   };
-  const subgroups = spec.subgroups.map((name, index) => {
-    const info = data.covariates.find((c) => c.name === name)!;
-    onProgress?.({ stage: 'results', step: 'subgroups', detail: name, done: index, total: spec.subgroups.length });
-    return subgroupAnalysis(
-      counts,
-      studies.map((s) => s.covariates[name] ?? null),
-      { name, label: info.label, type: info.type, ...(info.levels ? { levels: info.levels } : {}), ...(info.levelLabels ? { levelLabels: info.levelLabels } : {}) },
-      options,
-      onProgress,
-    );
-  });
   return {
     engineVersion: ENGINE_VERSION,
     analysis: { name, title: spec.title, version: String(spec.version) },
@@ -113,12 +173,7 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     options: { ...options, compat: spec.model.compat },
     pooled,
     deeks,
-    influence: influenceAnalysis(counts, pooled, options, {
-      leaveOneOut: spec.sensitivity.leave_one_out,
-      outliers: spec.sensitivity.outliers,
-      exclude: studies.flatMap((s, i) => (excludeLabels.includes(s.label) ? [i] : [])),
-      ...(onProgress ? { onProgress } : {}),
-    }),
+    influence,
     fagan: faganNomogram(counts, pooled, spec.fagan?.prior, findings?.prevalences.map((p) => ({ value: p.value, label: p.label })) ?? [], participants),
     likelihoodRatios: likelihoodRatioPoints(counts, options.level),
     studyRatios: { dor: ratios('logDor'), lrPositive: ratios('logLrPos'), lrNegative: ratios('logLrNeg') },
@@ -138,6 +193,7 @@ export function analyze(spec: AnalysisSpec, data: StudyData, name: string, extra
     quadas: extra.quadas ? { data: extra.quadas, counts: quadasCounts(extra.quadas), provenance: spec.quadas?.provenance ?? 'real' } : null,
     findings,
     subgroups,
+    ...(cumulative ? { cumulative } : {}),
   };
 }
 

@@ -17,15 +17,22 @@
  * this one (default: the available cores, at most 4; 1 = no helpers).
  */
 import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { OnProgress } from './progress.ts';
+
+/** What a job run on the main thread may use besides its input (helpers have none of it). */
+export interface MainThreadContext {
+  onProgress?: OnProgress;
+}
 
 export interface ParallelTask<Shared, Input, Output> {
   /** key in parallel-tasks.ts, where helpers look the function up */
   name: string;
-  run: (input: Input, shared: Shared) => Output;
+  /** `context` is given on the main thread only: a job must not depend on it for its result */
+  run: (input: Input, shared: Shared, context?: MainThreadContext) => Output;
 }
 
-/** Below this many jobs the map runs in this thread only. */
+/** Below this many jobs the map runs in this thread only (unless the caller says otherwise). */
 const MINIMUM_JOBS = 8;
 
 interface Helper {
@@ -36,9 +43,12 @@ interface Helper {
 
 let helpers: Helper[] | undefined;
 let batches = 0;
+/** Maps in progress (a job of one map may run a map of its own): their results, by batch, read
+ *  from a helper's port by another map. */
+const stash = new Map<number, { index: number; ok: boolean; value?: unknown }[]>();
 
-/** Jobs run by helper threads so far (for tests and the bench). */
-export const parallelCounters = { maps: 0, helperJobs: 0 };
+/** Jobs run by helper threads so far, and jobs run again here because no helper's answer was read (for tests and the bench). */
+export const parallelCounters = { maps: 0, helperJobs: 0, reruns: 0 };
 
 /** Threads including this one: METADX_THREADS, else the available cores (at most 4). */
 export function parallelThreads(env: NodeJS.ProcessEnv = process.env): number {
@@ -67,6 +77,8 @@ function startHelpers(count: number): Helper[] {
 }
 
 function liveHelpers(): Helper[] {
+  // a helper runs the maps of its jobs itself: helpers never start helpers
+  if (!isMainThread) return [];
   const wanted = parallelThreads() - 1;
   if (wanted <= 0) return [];
   if (!helpers || helpers.every((h) => h.broken)) helpers = startHelpers(wanted);
@@ -86,12 +98,14 @@ export function parallelMap<Shared, Input, Output>(
   inputs: readonly Input[],
   /** hears (jobs done, jobs) now and then (progress display; must not throw) */
   onProgress?: (done: number, total: number) => void,
+  settings: { minimumJobs?: number; context?: MainThreadContext } = {},
 ): Output[] {
   const n = inputs.length;
-  const active = n >= MINIMUM_JOBS ? liveHelpers() : [];
+  const context = isMainThread ? settings.context : undefined;
+  const active = n >= (settings.minimumJobs ?? MINIMUM_JOBS) ? liveHelpers() : [];
   if (active.length === 0) {
     return inputs.map((input, index) => {
-      const output = task.run(input, shared);
+      const output = task.run(input, shared, context);
       onProgress?.(index + 1, n);
       return output;
     });
@@ -99,18 +113,21 @@ export function parallelMap<Shared, Input, Output>(
 
   const batch = ++batches;
   parallelCounters.maps++;
+  stash.set(batch, []);
   // [0]: next job to claim; [1]: jobs finished by helpers
   const control = new Int32Array(new SharedArrayBuffer(8));
+  // this thread takes the first job (the longest, where the caller orders them so) before the
+  // helpers hear of the map
+  let index = Atomics.add(control, 0, 1);
   for (const helper of active) helper.worker.postMessage({ batch, task: task.name, shared, inputs, control });
-  const outcomes: (Outcome<Output> | undefined)[] = new Array(n);
+  // filled, not sparse: the map at the end must visit every job (Array.prototype.map skips holes)
+  const outcomes: (Outcome<Output> | undefined)[] = Array.from({ length: n }, () => undefined);
   let own = 0;
   let ownMilliseconds = 0;
-  for (;;) {
-    const index = Atomics.add(control, 0, 1);
-    if (index >= n) break;
+  for (; index < n; index = Atomics.add(control, 0, 1)) {
     const started = performance.now();
     try {
-      outcomes[index] = { ok: true, value: task.run(inputs[index] as Input, shared) };
+      outcomes[index] = { ok: true, value: task.run(inputs[index] as Input, shared, context) };
     } catch {
       outcomes[index] = { ok: false };
     }
@@ -120,7 +137,8 @@ export function parallelMap<Shared, Input, Output>(
   }
   // wait for the jobs the helpers claimed; give up on a helper that makes no progress for long
   const claimedByHelpers = Math.min(Atomics.load(control, 0), n) - own;
-  const patience = Math.max(10_000, 50 * (own > 0 ? ownMilliseconds / own : 0));
+  // (a few long jobs, e.g. whole analyses: as long as ten times this thread's share of the work)
+  const patience = Math.max(10_000, 50 * (own > 0 ? ownMilliseconds / own : 0), 10 * ownMilliseconds);
   let lastProgress = performance.now();
   let seen = Atomics.load(control, 1);
   while (seen < claimedByHelpers) {
@@ -134,13 +152,23 @@ export function parallelMap<Shared, Input, Output>(
   }
   for (const helper of active) {
     for (let message = receiveMessageOnPort(helper.port); message; message = receiveMessageOnPort(helper.port)) {
-      const { batch: from, index, ok, value } = message.message as { batch: number; index: number; ok: boolean; value?: Output };
-      if (from === batch && outcomes[index] === undefined) {
-        outcomes[index] = ok ? { ok: true, value: value as Output } : { ok: false };
+      const { batch: from, index: job, ok, value } = message.message as { batch: number; index: number; ok: boolean; value?: unknown };
+      // a result of an enclosing map is kept for it; one of a finished map is dropped
+      if (from !== batch) stash.get(from)?.push({ index: job, ok, value });
+      else if (outcomes[job] === undefined) {
+        outcomes[job] = ok ? { ok: true, value: value as Output } : { ok: false };
         parallelCounters.helperJobs++;
       }
     }
   }
+  // results of this map read by a map that ran inside one of its jobs
+  for (const { index: job, ok, value } of stash.get(batch) ?? []) {
+    if (outcomes[job] === undefined) {
+      outcomes[job] = ok ? { ok: true, value: value as Output } : { ok: false };
+      parallelCounters.helperJobs++;
+    }
+  }
+  stash.delete(batch);
   if (seen < claimedByHelpers) {
     // a helper stopped answering: it is not used again; its jobs are run here below
     for (const helper of active) {
@@ -151,6 +179,7 @@ export function parallelMap<Shared, Input, Output>(
   return outcomes.map((outcome, index) => {
     // a job that threw (or was never answered) is run here: the same exception, or its result
     if (outcome?.ok) return outcome.value;
-    return task.run(inputs[index] as Input, shared);
+    if (outcome === undefined) parallelCounters.reruns++;
+    return task.run(inputs[index] as Input, shared, context);
   });
 }

@@ -88,7 +88,7 @@ describe('metadx report and progress', () => {
     const code = await main(['report', 'lag', '--out', 'out', '--no-pdf', '--json'], { ...io, cwd: work, env: env() });
     expect(code, err.join('\n')).toBe(0);
     const lines = written.join('');
-    for (const expected of ['lag: reading lag/analysis.yaml', 'lag: reading data/data.csv', 'lag: fitting the model (17 tables)', 'lag: AUC bootstrap: 100/100 refits', 'lag: cumulative meta-analysis', 'lag: figure 1/2: forest', 'lag: figure 2/2: sroc', 'lag: assembling the document', 'lag: writing the version folder']) {
+    for (const expected of ['lag: reading lag/analysis.yaml', 'lag: reading data/data.csv', 'lag: fitting the model (17 tables)', 'lag: AUC bootstrap: 100/100 refits', 'lag: statistics on all cores: 0/2 parts done (model with leave-one-out, cumulative meta-analysis)', 'lag: statistics on all cores: 2/2 parts done (model with leave-one-out, cumulative meta-analysis)', 'lag: figure 1/2: forest', 'lag: figure 2/2: sroc', 'lag: assembling the document', 'lag: writing the version folder']) {
       expect(lines).toContain(`${expected}\n`);
     }
     expect(out).toHaveLength(1);

@@ -10,7 +10,11 @@ import { influenceAnalysis, LEAVE_ONE_OUT } from '../../src/results/influence.ts
 import { cumulativeByYear, CUMULATIVE_STEP } from '../../src/results/cumulative.ts';
 import { parallelCounters, parallelMap } from '../../src/results/parallel.ts';
 import { TASKS } from '../../src/results/parallel-tasks.ts';
-import { userStudies } from '../../bench/user-analysis.ts';
+import { userStudies, writeUserAnalysis } from '../../bench/user-analysis.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { computeResults, loadInputs } from '../../src/compile.ts';
+import { ANALYSIS_PART } from '../../src/results/analyze.ts';
 import { referenceRows } from '../helpers/reference.ts';
 
 const saved = process.env.METADX_THREADS;
@@ -28,7 +32,7 @@ const options: PooledOptions = { method: 'glmm', quadrature: 7, correction: 'sin
 
 describe('parallel refits', () => {
   it('helpers look up the very task functions the main thread runs', () => {
-    for (const task of [AUC_REFIT, LEAVE_ONE_OUT, CUMULATIVE_STEP]) expect(TASKS[task.name]).toBe(task.run);
+    for (const task of [AUC_REFIT, LEAVE_ONE_OUT, CUMULATIVE_STEP, ANALYSIS_PART]) expect(TASKS[task.name]).toBe(task.run);
   });
 
   it('the bootstrap AUC interval is bit-identical on one thread and on three (helpers take part)', () => {
@@ -65,4 +69,24 @@ describe('parallel refits', () => {
     expect(sequential.influence.studies.every((s) => s.leaveOneOut !== null)).toBe(true);
     expect(sequential.cumulative?.steps.length).toBeGreaterThan(1);
   });
+
+  it('whole analyses (model, subgroups, cumulative) run side by side give what one thread gives, maps inside parts included', async () => {
+    // the 14-study bench analysis: its model runs a 1000-refit bootstrap map inside the part the
+    // main thread runs, while a helper runs the cumulative and subgroup parts (results of both
+    // maps arrive on the same ports)
+    const { cwd, name } = writeUserAnalysis();
+    const folder = join(cwd, name);
+    const inputs = await loadInputs({ specText: readFileSync(join(folder, 'analysis.yaml'), 'utf8'), specFile: join(folder, 'analysis.yaml'), defaultName: name, read: (r) => ({ bytes: readFileSync(join(folder, r.path)), file: r.path }) });
+    const sequential = withThreads(1, () => computeResults(inputs));
+    const before = parallelCounters.helperJobs;
+    const reruns = parallelCounters.reruns;
+    let parallel = withThreads(2, () => computeResults(inputs));
+    for (let attempt = 0; attempt < 3 && parallelCounters.helperJobs === before; attempt++) parallel = withThreads(2, () => computeResults(inputs));
+    expect(parallelCounters.helperJobs).toBeGreaterThan(before);
+    // every answer of a helper was read, those that arrived during the inner map included
+    expect(parallelCounters.reruns).toBe(reruns);
+    expect(JSON.stringify(parallel)).toBe(JSON.stringify(sequential));
+    expect(sequential.subgroups).toHaveLength(1);
+    expect(sequential.cumulative?.byYear?.steps.length).toBe(14);
+  }, 120_000);
 });

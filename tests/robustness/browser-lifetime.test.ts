@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.ts';
 import { root, temporary, writeAnalysis } from '../helpers/versions.ts';
 
 const bin = join(root, 'bin', 'metadx.js');
@@ -60,8 +61,8 @@ function listeningSockets(pid: number): string[] {
 
 const leftovers = (tmp: string) => readdirSync(tmp).filter((name) => name.startsWith('metadx-pdf-'));
 
-function startReport(work: string, tmp: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, [bin, 'report', 'lag', '--out', 'out'], { cwd: work, env: { ...process.env, TMPDIR: tmp, SOURCE_DATE_EPOCH: '1705276800' }, stdio: 'ignore' });
+function startReport(work: string, tmp: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const child = spawn(process.execPath, [bin, 'report', 'lag', '--out', 'out'], { cwd: work, env: { ...process.env, TMPDIR: tmp, SOURCE_DATE_EPOCH: '1705276800', ...env }, stdio: 'ignore' });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return { child, exited };
 }
@@ -117,5 +118,30 @@ describe.runIf(process.platform === 'linux')('the PDF browser', () => {
     expect(existsSync(join(work, 'out', 'lag', '1', 'supplement.pdf'))).toBe(true);
     await waitFor('Chromium to be gone', () => (browsers(tmp).length === 0 ? true : undefined), 10_000);
     expect(leftovers(tmp)).toEqual([]);
+  }, 300_000);
+
+  it('is closed at once when the report stops after the statistics (Chromium is started while the figures are drawn)', async () => {
+    const work = tracked('browser-life');
+    const tmp = tracked('browser-tmp');
+    writeAnalysis(join(work, 'lag'), { version: 1 });
+    // in this process, so that the check runs before any exit handler could clean up: every figure
+    // is over this PNG limit, so the figures stage refuses after Chromium was started
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const err: string[] = [];
+      const code = await main(['report', 'lag', '--out', 'out', '--quiet'], { out: () => undefined, err: (text) => err.push(text), cwd: work, env: { ...process.env, SOURCE_DATE_EPOCH: '1705276800', METADX_MAX_PNG_PIXELS: '1000' } });
+      expect(code, err.join('\n')).toBe(1);
+      expect(err.join('\n')).toContain('METADX_MAX_PNG_PIXELS');
+      expect(browsers(tmp)).toEqual([]);
+      expect(leftovers(tmp)).toEqual([]);
+      // and none is started afterwards by a launch still under way when the report stopped
+      await sleep(3000);
+      expect(browsers(tmp)).toEqual([]);
+      expect(leftovers(tmp)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   }, 300_000);
 });
