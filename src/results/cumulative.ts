@@ -101,7 +101,7 @@ function pool(counts: GroupedCounts[], options: PooledOptions): Pick<CumulativeS
   if (counts.length < 2) return { method: 'none', converged: false, sens: null, spec: null };
   try {
     // only the summary sensitivity and specificity of each step are reported: no AUC interval
-    const pooled = poolStudies(counts, { ...options, aucInterval: false });
+    const pooled = poolStudies(counts, { ...options, aucInterval: false, forestHeterogeneity: false });
     return { method: pooled.model.method, converged: pooled.model.converged, sens: finite(pooled.summary.sens), spec: finite(pooled.summary.spec) };
   } catch (error) {
     if (!(error instanceof NotEstimableError)) throw error;

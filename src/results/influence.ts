@@ -83,7 +83,7 @@ export const LEAVE_ONE_OUT: ParallelTask<{ counts: readonly GroupedCounts[]; opt
   run: (tables, { counts, options }) => {
     // without one table, or (grouped model) all tables of one study; the refit's AUC is not
     // reported: no interval (no bootstrap of B refits per study)
-    const refit = poolStudies(counts.filter((__, j) => !tables.includes(j)), { ...options, aucInterval: false });
+    const refit = poolStudies(counts.filter((__, j) => !tables.includes(j)), { ...options, aucInterval: false, forestHeterogeneity: false });
     return { method: refit.model.method, mu: refit.mu, logLik: refit.model.logLik, sens: refit.summary.sens, spec: refit.summary.spec, dor: refit.summary.dor, converged: refit.model.converged };
   },
 };

@@ -156,7 +156,7 @@ export function midasCompatibility(counts: readonly Counts[], pooled: PooledResu
   }
   if (options.method === 'glmm' && options.quadrature !== 1) {
     const laplaceNotes: StatsNote[] = [];
-    const laplace = safe('the Laplace-approximation fit', () => poolStudies(counts, { ...options, quadrature: 1, aucCi: 'delta', aucInterval: false }), laplaceNotes);
+    const laplace = safe('the Laplace-approximation fit', () => poolStudies(counts, { ...options, quadrature: 1, aucCi: 'delta', aucInterval: false, forestHeterogeneity: false }), laplaceNotes);
     if (laplaceNotes.length > 0) items.push(notEstimableItem('meta-regression-integration', 'Pooled sensitivity under the Laplace approximation (midas meta-regression reference line)', 'proportion', laplaceNotes));
     if (laplace) {
       items.push({

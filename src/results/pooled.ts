@@ -51,6 +51,13 @@ export interface PooledOptions {
    * bootstrap's B refits where the delta method is not available. Default true.
    */
   aucInterval?: boolean;
+  /**
+   * false: no forest-plot Q and I² as midas prints them (heterogeneity.midas null), whose
+   * shared-random-intercept fit costs as much as a quarter of a 26-table nested fit; for refits
+   * that report only the model and its summary measures (leave-one-out, cumulative steps, the
+   * midas Laplace reference line). Default true.
+   */
+  forestHeterogeneity?: boolean;
 }
 
 export interface ModelInfo {
@@ -319,13 +326,15 @@ export function poolStudies(counts: readonly GroupedCounts[], options: PooledOpt
   const pauc = fprRange ? paucMadaGrid(parameters, fprRange) : { auc: null, fprRange: [Number.NaN, Number.NaN] as [number, number] };
   const auc = aucInterval(counts, parameters, glmm, options, onProgress);
   let midasHeterogeneity: PooledResult['heterogeneity']['midas'] = null;
-  try {
-    // as midas prints them: centred on its shared-random-intercept ("fixed-effects") model
-    midasHeterogeneity = midasForestHeterogeneity(counts, options.level);
-  } catch (error) {
-    if (!(error instanceof NotEstimableError)) throw error;
-    notEstimable.push(notEstimableNote("Cochran's Q and I² of the forest plot (midas)", error));
-    midasHeterogeneity = null;
+  if (options.forestHeterogeneity !== false) {
+    try {
+      // as midas prints them: centred on its shared-random-intercept ("fixed-effects") model
+      midasHeterogeneity = midasForestHeterogeneity(counts, options.level);
+    } catch (error) {
+      if (!(error instanceof NotEstimableError)) throw error;
+      notEstimable.push(notEstimableNote("Cochran's Q and I² of the forest plot (midas)", error));
+      midasHeterogeneity = null;
+    }
   }
   return {
     model: { ...model, notes: [...model.notes, ...notEstimable] },
