@@ -91,9 +91,12 @@ export interface FitStatistics {
   nParams: number;
   /** arms with participants (2k rows of the long data, Stata's e(N)); null where not used */
   nObservations: number | null;
-  /** −2 ln L + 2p (ML fits; null for REML, whose likelihood is not comparable across fixed effects) */
+  /**
+   * −2 ln L + 2p. For REML fits (Reitsma) as metafor's fitstats() gives it: comparable only between
+   * models with the same fixed effects.
+   */
   aic: number | null;
-  /** −2 ln L + p ln N (ML fits, N = arms, as midas and Stata) */
+  /** −2 ln L + p ln N: ML fits N = arms (as midas and Stata); REML fits N − q (q fixed effects, as metafor) */
   bic: number | null;
 }
 
@@ -370,6 +373,25 @@ function safeFprRange(counts: readonly Counts[]): [number, number] | null {
 }
 
 /** Parameter SEs/CIs, fit statistics and the convergence report of a bivariate fit. */
+/**
+ * Log-likelihood, AIC and BIC of a REML fit as metafor's fitstats() reports them for rma.mv
+ * (Viechtbauer 2010, doi:10.18637/jss.v036.i03): p parameters (q fixed effects and the three
+ * between-study (co)variances), N = 2k observations; AIC = −2 ln L + 2p, BIC = −2 ln L + p ln(N − q).
+ * Checked against metafor (tests/fixtures-r/reitsma-fitstats.R).
+ */
+export function remlFitStatistics(fit: ReitsmaResult): FitStatistics {
+  const observations = 2 * fit.k;
+  const fixed = fit.nParams - 3;
+  return {
+    logLik: fit.logLik,
+    estimation: 'REML',
+    nParams: fit.nParams,
+    nObservations: observations,
+    aic: -2 * fit.logLik + 2 * fit.nParams,
+    bic: -2 * fit.logLik + fit.nParams * Math.log(observations - fixed),
+  };
+}
+
 function modelUncertainty(
   mu: { sens: number; spec: number },
   vcov: Matrix2,
@@ -404,7 +426,7 @@ function modelUncertainty(
   }
   return {
     parameters,
-    fitStatistics: reitsma ? { logLik: reitsma.logLik, estimation: 'REML', nParams: reitsma.nParams, nObservations: null, aic: null, bic: null } : null,
+    fitStatistics: reitsma ? remlFitStatistics(reitsma) : null,
     convergence: reitsma ? { converged: reitsma.converged, gradientNorm: null, hessianCondition: conditionNumber(thetaVcov), boundary, seMethod: 'inverse Fisher information of the REML likelihood' } : null,
   };
 }

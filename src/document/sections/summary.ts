@@ -138,7 +138,10 @@ function parametersTable(results: AnalysisResults, numbering: Numbering): TableV
   const extra: string[][] = [];
   if (fit) {
     extra.push([`Log-likelihood (${fit.estimation}; ${fit.nParams} parameters)`, formatNumber(fit.logLik, 'statistic'), '', '', '']);
-    if (fit.aic !== null && fit.bic !== null) extra.push(['AIC, BIC', `${formatNumber(fit.aic, 'statistic')}, ${formatNumber(fit.bic, 'statistic')}`, '', '', `BIC with N = ${fit.nObservations} arms (as Stata)`]);
+    if (fit.aic !== null && fit.bic !== null) {
+      const basis = fit.estimation === 'REML' ? `REML, as metafor: BIC with N − q = ${(fit.nObservations ?? 0) - (fit.nParams - 3)}; compare only models with the same fixed effects` : `BIC with N = ${fit.nObservations} arms (as Stata)`;
+      extra.push(['AIC, BIC', `${formatNumber(fit.aic, 'statistic')}, ${formatNumber(fit.bic, 'statistic')}`, '', '', basis]);
+    }
   }
   if (convergence) {
     const flags = [
