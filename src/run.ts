@@ -228,37 +228,43 @@ async function discardPrinter(early: EarlyPrinter | undefined): Promise<void> {
   if (printer) await (await import('./pdf/print.ts')).closePrinter(printer.started);
 }
 
+/**
+ * Print the PDF of a compiled document; a failure is a diagnostic (HTML and figures are still
+ * written). Owns `early`: it is printed with (printPdf closes it) or closed here.
+ */
 async function printSupplement(compiled: Awaited<ReturnType<typeof compile>>, spec: AnalysisSpec, date: string, env: NodeJS.ProcessEnv, early?: EarlyPrinter): Promise<{ pdf: Uint8Array; chromium: string } | { error: Diagnostic }> {
-  const [{ findBrowser }, { printPdf }, { renderHtml }] = await Promise.all([import('./pdf/browser.ts'), import('./pdf/print.ts'), import('./document/render.ts')]);
-  const started = early ? await early : undefined;
-  const browser = started?.browser ?? (await findBrowser(env));
-  if (!browser) return { error: { severity: 'error', code: 'pdf.no-browser', message: runMessages.browserMissing(), hint: runMessages.browserMissingHint() } };
+  let handed = false;
   try {
-    const { view } = compiled;
-    const printed = await printPdf(
-      compiled.html,
-      browser,
-      {
+    const [{ findBrowser }, { printPdf }, { renderHtml }] = await Promise.all([import('./pdf/browser.ts'), import('./pdf/print.ts'), import('./document/render.ts')]);
+    const started = early ? await early : undefined;
+    const browser = started?.browser ?? (await findBrowser(env));
+    if (!browser) return { error: { severity: 'error', code: 'pdf.no-browser', message: runMessages.browserMissing(), hint: runMessages.browserMissingHint() } };
+    try {
+      const { view } = compiled;
+      const options = {
         paper: spec.output.paper,
         footerLabel: `${spec.title} — version ${spec.version}`,
         date,
-        contents: { sections: view.sections.map((s) => ({ id: s.id, title: s.title })), render: (pages) => renderHtml(view, { pages }) },
-      },
-      started?.started,
-    );
-    const { withMetadata } = await import('./pdf/metadata.ts');
-    const pdf = withMetadata(printed.pdf, {
-      title: spec.title,
-      ...(spec.authors.length > 0 ? { author: spec.authors.join('; ') } : {}),
-      subject: spec.subtitle ?? 'Supplementary material: diagnostic test accuracy meta-analysis',
-      keywords: ['diagnostic test accuracy', 'meta-analysis', 'bivariate model', 'SROC', spec.index_test, spec.target_condition].filter((k): k is string => Boolean(k)).join('; '),
-      creator: `metadx ${METADX_VERSION}`,
-      date,
-    });
-    return { pdf, chromium: printed.browserVersion };
-  } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    return { error: { severity: 'error', code: 'pdf.failed', message: runMessages.pdfFailed(detail), hint: runMessages.pdfFailedHint() } };
+        contents: { sections: view.sections.map((s) => ({ id: s.id, title: s.title })), render: (pages: ReadonlyMap<string, number>) => renderHtml(view, { pages }) },
+      };
+      handed = true; // printPdf closes the browser from here on, whatever happens
+      const printed = await printPdf(compiled.html, browser, options, started?.started);
+      const { withMetadata } = await import('./pdf/metadata.ts');
+      const pdf = withMetadata(printed.pdf, {
+        title: spec.title,
+        ...(spec.authors.length > 0 ? { author: spec.authors.join('; ') } : {}),
+        subject: spec.subtitle ?? 'Supplementary material: diagnostic test accuracy meta-analysis',
+        keywords: ['diagnostic test accuracy', 'meta-analysis', 'bivariate model', 'SROC', spec.index_test, spec.target_condition].filter((k): k is string => Boolean(k)).join('; '),
+        creator: `metadx ${METADX_VERSION}`,
+        date,
+      });
+      return { pdf, chromium: printed.browserVersion };
+    } catch (error) {
+      const detail = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      return { error: { severity: 'error', code: 'pdf.failed', message: runMessages.pdfFailed(detail), hint: runMessages.pdfFailedHint() } };
+    }
+  } finally {
+    if (!handed) await discardPrinter(early);
   }
 }
 

@@ -101,11 +101,15 @@ function lineCrossings(box: Box, lines: readonly (readonly { x: number; y: numbe
  * the segments it crosses) looks at the nearby ones only: with 2,000 points, comparing every
  * candidate with every point, label and line segment took 24 s of a report. The counts are exactly
  * those of the full comparison: an item is counted once, by the same test, and an item can only be
- * missed if it lies more than MARGIN px outside the box, where that test is false.
+ * missed if it lies more than MARGIN px outside the box, where that test is false. Boxes whose cells
+ * cannot be listed (a coordinate that is not finite, or one spanning very many cells) fall back to
+ * the full comparison.
  */
 class BoxGrid<T extends Box> {
   private readonly cells = new Map<number, number[]>();
   private readonly items: T[] = [];
+  /** items that no cell range can hold (a coordinate not finite, or a very long one): tested always */
+  private readonly always: number[] = [];
   private seen = new Uint32Array(0);
   private stamp = 0;
 
@@ -113,16 +117,29 @@ class BoxGrid<T extends Box> {
 
   private static readonly MARGIN = 1e-6;
   private static readonly SPAN = 1 << 20;
+  /** at most this many cells per item or query; beyond, the item is tested always and the query scans all */
+  private static readonly MAX_CELLS = 4096;
 
-  private range(box: Box): [number, number, number, number] {
+  /** The cells under `box` (with the margin), or null when they cannot be enumerated. */
+  private range(box: Box): [number, number, number, number] | null {
     const m = BoxGrid.MARGIN;
-    return [Math.floor((box.left - m) / this.cell), Math.floor((box.right + m) / this.cell), Math.floor((box.top - m) / this.cell), Math.floor((box.bottom + m) / this.cell)];
+    const x0 = Math.floor((box.left - m) / this.cell);
+    const x1 = Math.floor((box.right + m) / this.cell);
+    const y0 = Math.floor((box.top - m) / this.cell);
+    const y1 = Math.floor((box.bottom + m) / this.cell);
+    if (![x0, x1, y0, y1].every(Number.isFinite) || (x1 - x0 + 1) * (y1 - y0 + 1) > BoxGrid.MAX_CELLS) return null;
+    return [x0, x1, y0, y1];
   }
 
   add(item: T): void {
     const index = this.items.length;
     this.items.push(item);
-    const [x0, x1, y0, y1] = this.range(item);
+    const range = this.range(item);
+    if (!range) {
+      this.always.push(index);
+      return;
+    }
+    const [x0, x1, y0, y1] = range;
     for (let cx = x0; cx <= x1; cx++) {
       for (let cy = y0; cy <= y1; cy++) {
         const key = cx * BoxGrid.SPAN + cy;
@@ -133,21 +150,24 @@ class BoxGrid<T extends Box> {
     }
   }
 
-  /** How many items near `box` pass `test` (each item tested once). */
+  /** How many items near `box` pass `test` (each item tested once; all items when `box` has no cell range). */
   count(box: Box, test: (item: T, index: number) => boolean): number {
+    const range = this.range(box);
+    if (!range) return this.items.reduce((total, item, index) => total + (test(item, index) ? 1 : 0), 0);
     if (this.seen.length < this.items.length) this.seen = new Uint32Array(Math.max(this.items.length, 2 * this.seen.length));
     this.stamp += 1;
     let total = 0;
-    const [x0, x1, y0, y1] = this.range(box);
+    const visit = (index: number) => {
+      if (this.seen[index] === this.stamp) return;
+      this.seen[index] = this.stamp;
+      if (test(this.items[index]!, index)) total += 1;
+    };
+    for (const index of this.always) visit(index);
+    const [x0, x1, y0, y1] = range;
     for (let cx = x0; cx <= x1; cx++) {
       for (let cy = y0; cy <= y1; cy++) {
         const list = this.cells.get(cx * BoxGrid.SPAN + cy);
-        if (!list) continue;
-        for (const index of list) {
-          if (this.seen[index] === this.stamp) continue;
-          this.seen[index] = this.stamp;
-          if (test(this.items[index]!, index)) total += 1;
-        }
+        if (list) for (const index of list) visit(index);
       }
     }
     return total;

@@ -6,6 +6,8 @@ import { ANALYSIS_PART } from './analyze.ts';
 import { CUMULATIVE_STEP } from './cumulative.ts';
 import { LEAVE_ONE_OUT } from './influence.ts';
 import type { ParallelTask } from './parallel.ts';
+
+export { setHeartbeat } from './parallel.ts';
 import { AUC_REFIT } from './pooled.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -47,6 +47,19 @@ let batches = 0;
  *  from a helper's port by another map. */
 const stash = new Map<number, { index: number; ok: boolean; value?: unknown }[]>();
 
+/**
+ * In a helper thread: the control words of the map whose job it is running. A map inside that job
+ * runs in the helper, one job after another, and counts each finished job in word [2] (a
+ * heartbeat), so that the main thread, which sees only whole jobs in word [1], knows the helper is
+ * working and does not give up on it during a long job.
+ */
+let heartbeat: Int32Array | undefined;
+
+/** Helper threads: the control words of the job being run (undefined when it ends). */
+export function setHeartbeat(control: Int32Array | undefined): void {
+  heartbeat = control;
+}
+
 /** Jobs run by helper threads so far, and jobs run again here because no helper's answer was read (for tests and the bench). */
 export const parallelCounters = { maps: 0, helperJobs: 0, reruns: 0 };
 
@@ -107,6 +120,7 @@ export function parallelMap<Shared, Input, Output>(
     return inputs.map((input, index) => {
       const output = task.run(input, shared, context);
       onProgress?.(index + 1, n);
+      if (heartbeat) Atomics.add(heartbeat, 2, 1);
       return output;
     });
   }
@@ -114,12 +128,18 @@ export function parallelMap<Shared, Input, Output>(
   const batch = ++batches;
   parallelCounters.maps++;
   stash.set(batch, []);
-  // [0]: next job to claim; [1]: jobs finished by helpers
-  const control = new Int32Array(new SharedArrayBuffer(8));
+  // [0]: next job to claim; [1]: jobs finished by helpers; [2]: jobs of maps inside them (heartbeat)
+  const control = new Int32Array(new SharedArrayBuffer(12));
   // this thread takes the first job (the longest, where the caller orders them so) before the
   // helpers hear of the map
   let index = Atomics.add(control, 0, 1);
-  for (const helper of active) helper.worker.postMessage({ batch, task: task.name, shared, inputs, control });
+  for (const helper of active) {
+    try {
+      helper.worker.postMessage({ batch, task: task.name, shared, inputs, control });
+    } catch {
+      // not cloneable (or the helper is gone): this thread runs the jobs that helper would have
+    }
+  }
   // filled, not sparse: the map at the end must visit every job (Array.prototype.map skips holes)
   const outcomes: (Outcome<Output> | undefined)[] = Array.from({ length: n }, () => undefined);
   let own = 0;
@@ -136,18 +156,22 @@ export function parallelMap<Shared, Input, Output>(
     onProgress?.(Math.min(n, own + Atomics.load(control, 1)), n);
   }
   // wait for the jobs the helpers claimed; give up on a helper that makes no progress for long
+  // (no finished job and no heartbeat), or at once when a map inside one of this map's jobs has
+  // given up on the helpers (they are terminated: their jobs can never be answered)
   const claimedByHelpers = Math.min(Atomics.load(control, 0), n) - own;
-  // (a few long jobs, e.g. whole analyses: as long as ten times this thread's share of the work)
-  const patience = Math.max(10_000, 50 * (own > 0 ? ownMilliseconds / own : 0), 10 * ownMilliseconds);
+  const patience = Math.max(10_000, 50 * (own > 0 ? ownMilliseconds / own : 0));
   let lastProgress = performance.now();
   let seen = Atomics.load(control, 1);
-  while (seen < claimedByHelpers) {
+  let beats = Atomics.load(control, 2);
+  while (seen < claimedByHelpers && !active.every((helper) => helper.broken)) {
     Atomics.wait(control, 1, seen, 1000);
     const now = Atomics.load(control, 1);
-    if (now !== seen) {
+    const beat = Atomics.load(control, 2);
+    if (now !== seen || beat !== beats) {
+      if (now !== seen) onProgress?.(Math.min(n, own + now), n);
       seen = now;
+      beats = beat;
       lastProgress = performance.now();
-      onProgress?.(Math.min(n, own + seen), n);
     } else if (performance.now() - lastProgress > patience) break;
   }
   for (const helper of active) {

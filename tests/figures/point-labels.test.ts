@@ -63,6 +63,16 @@ describe('placePointLabels', () => {
     }
   });
 
+  it('keeps off a line far longer than the plot, and places labels of points or lines with non-finite coordinates (no hang)', () => {
+    // the grid of nearby items (one cell range per box) falls back to testing such items always
+    const long = [[{ x: -1e9, y: 50 }, { x: 1e9, y: 50 }]];
+    const placed = placePointLabels([{ text: '12', x: 50, y: 50, radius: 3 }], 8, { width: 100, height: 100 }, { lines: long });
+    expect(labelLineCrossings(placed, long)).toBe(0);
+    const odd = placePointLabels([{ text: '1', x: -Infinity, y: 50, radius: 3 }, { text: '2', x: 40, y: 50, radius: 3 }], 8, { width: 100, height: 100 }, { lines: [[{ x: 0, y: 50 }, { x: Number.NaN, y: 50 }]] });
+    expect(odd).toHaveLength(2);
+    expect(Number.isFinite(odd[1]!.x) && Number.isFinite(odd[1]!.y)).toBe(true);
+  });
+
   it('draws a leader line from a crowded point to a label placed farther out', () => {
     const requests: LabelRequest[] = Array.from({ length: 9 }, (_unused, index) => ({ text: `Study ${index + 1}`, x: 100 + (index % 3) * 6, y: 100 + Math.floor(index / 3) * 6, radius: 3 }));
     const placed = placePointLabels(requests, 10, { width: 300, height: 300 });
