@@ -28,8 +28,6 @@ import { univariateForestSpec } from './univariate-forest.ts';
 import type { OnProgress } from '../results/progress.ts';
 import { csvField } from '../format/csv.ts';
 
-export { csvField };
-
 export interface BuiltFigure {
   /** file stem and HTML id, e.g. "forest" */
   id: string;

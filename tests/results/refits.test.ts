@@ -2,7 +2,8 @@
  * Refits whose AUC is not reported (leave-one-out, cumulative steps, the midas Laplace reference)
  * skip the AUC interval (`aucInterval: false`): everything they report must equal the full
  * `poolStudies` result. Checked on data where the delta method is unavailable (ρ at its bound), so
- * the full result runs the parametric bootstrap.
+ * the full result runs the parametric bootstrap. The same for skipping midas's forest-plot Q/I²
+ * (`forestHeterogeneity: false`).
  */
 import { describe, expect, it } from 'vitest';
 import { poolStudies, type PooledOptions } from '../../src/results/pooled.ts';
@@ -21,5 +22,13 @@ describe('refits without the AUC interval', () => {
     const light = poolStudies(counts, { ...options, aucInterval: false });
     expect(light.auc).toMatchObject({ est: full.auc?.est, lo: null, hi: null });
     expect({ ...light, auc: null }).toEqual({ ...full, auc: null });
+  });
+
+  it('without the midas forest Q/I² (forestHeterogeneity: false) change nothing but that', () => {
+    const full = poolStudies(counts, { ...options, aucInterval: false });
+    expect(full.heterogeneity.midas).not.toBeNull();
+    const light = poolStudies(counts, { ...options, aucInterval: false, forestHeterogeneity: false });
+    expect(light.heterogeneity.midas).toBeNull();
+    expect({ ...light, heterogeneity: { ...light.heterogeneity, midas: null } }).toEqual({ ...full, heterogeneity: { ...full.heterogeneity, midas: null } });
   });
 });

