@@ -284,3 +284,133 @@ export function clusterLogIntegral(
   dL[2] = direction(c, -L21 * W2 * u2, D2 - L22 * W2 * u2, 0, SWd2 * u2, 0, 0, 1, E22);
   return total;
 }
+
+/**
+ * `clusterLogIntegral` for a cluster of one table (m = 1), as the nested likelihood calls it for
+ * every table at every outer node: the same operations in the same order (so the same bits: the
+ * tests compare the two with Object.is), without the loops over tables and their array reads.
+ * Counts at index `at` of y1/n1/y2/n2; η = (eta1, eta2); the mode warm start at modes[0..1].
+ */
+export function tableLogIntegral(
+  ws: ClusterWorkspace,
+  y1: number,
+  n1: number,
+  y2: number,
+  n2: number,
+  eta1: number,
+  eta2: number,
+  L11: number,
+  L21: number,
+  L22: number,
+  modes: Float64Array,
+  gradient: boolean,
+): number {
+  const { q, nodes, nodeLogScale, armV1, armLog1, armD1, nodeD2, nodeV2, h } = ws;
+  let u1 = modes[0] as number, u2 = modes[1] as number;
+  if (!(Math.abs(u1) < 1e3 && Math.abs(u2) < 1e3)) { u1 = 0; u2 = 0; }
+  for (let iteration = 0; iteration < 200; iteration++) {
+    let D1 = 0, D2 = 0, W1 = 0, W2 = 0;
+    const p1 = expit(eta1 + L11 * u1);
+    const p2 = expit(eta2 + L21 * u1 + L22 * u2);
+    D1 += y1 - n1 * p1;
+    D2 += y2 - n2 * p2;
+    W1 += n1 * p1 * (1 - p1);
+    W2 += n2 * p2 * (1 - p2);
+    const g1 = L11 * D1 + L21 * D2 - u1, g2 = L22 * D2 - u2;
+    const H11 = 1 + L11 * L11 * W1 + L21 * L21 * W2, H12 = L21 * L22 * W2, H22 = 1 + L22 * L22 * W2;
+    const det = H11 * H22 - H12 * H12;
+    let s1 = (H22 * g1 - H12 * g2) / det, s2 = (H11 * g2 - H12 * g1) / det;
+    const size = Math.abs(s1) + Math.abs(s2);
+    if (!(size > 0)) break;
+    if (size < 1e-9) {
+      u1 += s1; u2 += s2;
+      break;
+    }
+    if (size > 0.5) {
+      const current = -0.5 * (u1 * u1 + u2 * u2) + kernel(y1, n1, eta1 + L11 * u1) + kernel(y2, n2, eta2 + L21 * u1 + L22 * u2);
+      for (let halving = 0; halving < 60; halving++) {
+        const t1 = u1 + s1, t2 = u2 + s2;
+        if (-0.5 * (t1 * t1 + t2 * t2) + kernel(y1, n1, eta1 + L11 * t1) + kernel(y2, n2, eta2 + L21 * t1 + L22 * t2) >= current) break;
+        s1 *= 0.5; s2 *= 0.5;
+      }
+    }
+    u1 += s1; u2 += s2;
+  }
+  modes[0] = u1; modes[1] = u2;
+  let D1 = 0, D2 = 0, W1 = 0, W2 = 0, SWd1 = 0, SWd2 = 0;
+  const p1 = expit(eta1 + L11 * u1);
+  const p2 = expit(eta2 + L21 * u1 + L22 * u2);
+  const W1t = n1 * p1 * (1 - p1), W2t = n2 * p2 * (1 - p2);
+  D1 += y1 - n1 * p1;
+  D2 += y2 - n2 * p2;
+  W1 += W1t;
+  W2 += W2t;
+  const wd1 = W1t * (1 - 2 * p1), wd2 = W2t * (1 - 2 * p2);
+  if (gradient) { SWd1 += wd1; SWd2 += wd2; }
+  const H11 = 1 + L11 * L11 * W1 + L21 * L21 * W2, H12 = L21 * L22 * W2, H22 = 1 + L22 * L22 * W2;
+  const det = H11 * H22 - H12 * H12;
+  const A11 = H22 / det, A12 = -H12 / det, A22 = H11 / det;
+  const R11 = Math.sqrt(A11), R21 = A12 / R11, R22 = 1 / Math.sqrt(H22);
+
+  for (let a = 0; a < q; a++) {
+    const v1 = u1 + R11 * (nodes[a] as number);
+    armV1[a] = v1;
+    let value = (nodeLogScale[a] as number) - 0.5 * v1 * v1;
+    const xi = eta1 + L11 * v1;
+    const e = Math.exp(-Math.abs(xi));
+    value += y1 * xi - n1 * (Math.max(xi, 0) + Math.log1p(e));
+    if (gradient) armD1[a] = y1 - n1 * (xi >= 0 ? 1 / (1 + e) : e / (1 + e));
+    armLog1[a] = value;
+  }
+  let maxH = -Infinity;
+  const grid = q * q;
+  for (let a = 0, j = 0; a < q; a++) {
+    const za = nodes[a] as number, v1 = armV1[a] as number, base = armLog1[a] as number;
+    const shift = eta2 + L21 * v1;
+    for (let b = 0; b < q; b++, j++) {
+      const v2 = u2 + R21 * za + R22 * (nodes[b] as number);
+      let value = base + (nodeLogScale[b] as number) - 0.5 * v2 * v2;
+      const xi = shift + L22 * v2;
+      const e = Math.exp(-Math.abs(xi));
+      value += y2 * xi - n2 * (Math.max(xi, 0) + Math.log1p(e));
+      if (gradient) nodeD2[j] = y2 - n2 * (xi >= 0 ? 1 / (1 + e) : e / (1 + e));
+      h[j] = value;
+      nodeV2[j] = v2;
+      if (value > maxH) maxH = value;
+    }
+  }
+  let sum = 0;
+  for (let j = 0; j < grid; j++) { const e = Math.exp((h[j] as number) - maxH); h[j] = e; sum += e; }
+  const total = Math.log(R11) + Math.log(R22) + maxH + Math.log(sum);
+  if (!gradient) return total;
+
+  const { dEta1, dEta2, dL } = ws;
+  let G1 = 0, G2 = 0;
+  let E11 = 0, E21 = 0, E22 = 0, Gu1 = 0, Gu2 = 0, GR11 = 1 / R11, GR21 = 0, GR22 = 1 / R22;
+  const inverseSum = 1 / sum;
+  for (let a = 0, j = 0; a < q; a++) {
+    const za = nodes[a] as number, v1 = armV1[a] as number, d1 = armD1[a] as number;
+    for (let b = 0; b < q; b++, j++) {
+      const pi = (h[j] as number) * inverseSum;
+      const v2 = nodeV2[j] as number;
+      const d2 = nodeD2[j] as number;
+      let S1 = 0, S2 = 0;
+      S1 += d1; S2 += d2;
+      G1 += pi * d1;
+      G2 += pi * d2;
+      E11 += pi * S1 * v1; E21 += pi * S2 * v1; E22 += pi * S2 * v2;
+      const gn1 = pi * (L11 * S1 + L21 * S2 - v1), gn2 = pi * (L22 * S2 - v2);
+      Gu1 += gn1; Gu2 += gn2;
+      GR11 += gn1 * za; GR21 += gn2 * za; GR22 += gn2 * (nodes[b] as number);
+    }
+  }
+  const c = ws.context;
+  c.A11 = A11; c.A12 = A12; c.A22 = A22; c.R11 = R11; c.R21 = R21; c.R22 = R22; c.L11 = L11; c.L21 = L21; c.L22 = L22;
+  c.W1 = W1; c.W2 = W2; c.SWd1 = SWd1; c.SWd2 = SWd2; c.Gu1 = Gu1; c.Gu2 = Gu2; c.GR11 = GR11; c.GR21 = GR21; c.GR22 = GR22;
+  dEta1[0] = direction(c, -L11 * W1t, 0, wd1, 0, 0, 0, 0, G1);
+  dEta2[0] = direction(c, -L21 * W2t, -L22 * W2t, 0, wd2, 0, 0, 0, G2);
+  dL[0] = direction(c, D1 - L11 * W1 * u1, 0, SWd1 * u1, 0, 1, 0, 0, E11);
+  dL[1] = direction(c, D2 - L21 * W2 * u1, -L22 * W2 * u1, 0, SWd2 * u1, 0, 1, 0, E21);
+  dL[2] = direction(c, -L21 * W2 * u2, D2 - L22 * W2 * u2, 0, SWd2 * u2, 0, 0, 1, E22);
+  return total;
+}

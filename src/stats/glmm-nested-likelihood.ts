@@ -32,7 +32,7 @@
  */
 import type { BivariateGlmmData } from './glmm-likelihood.ts';
 import { gaussHermiteNormal } from './gauss-hermite.ts';
-import { clusterLogIntegral, clusterWorkspace } from './glmm-cluster-quadrature.ts';
+import { clusterWorkspace, tableLogIntegral } from './glmm-cluster-quadrature.ts';
 import { orderedCounts, type ClusterIndex } from './glmm-grouped-likelihood.ts';
 
 export interface NestedGlmmLikelihood {
@@ -83,7 +83,6 @@ export function createNestedGlmmLikelihood(data: BivariateGlmmData, clusters: Cl
   const gammaSum = new Float64Array(3 * grid);
   const F = new Float64Array(grid);
   const U1 = new Float64Array(grid), U2 = new Float64Array(grid);
-  const e1 = new Float64Array(1), e2 = new Float64Array(1);
   const innerMode = new Float64Array(2);
   const EG1 = new Float64Array(largest), EG2 = new Float64Array(largest);
 
@@ -204,10 +203,9 @@ export function createNestedGlmmLikelihood(data: BivariateGlmmData, clusters: Cl
           let value = (nodeLogScale[a] as number) + (nodeLogScale[b] as number) - 0.5 * (uj1 * uj1 + uj2 * uj2);
           let g0 = 0, g1 = 0, g2 = 0;
           for (let t = 0; t < m; t++) {
-            e1[0] = (eta1[t] as number) + shift1;
-            e2[0] = (eta2[t] as number) + shift2;
             innerMode[0] = v[2 * t] as number; innerMode[1] = v[2 * t + 1] as number;
-            value += clusterLogIntegral(ws, 1, y1, n1, y2, n2, start + t, e1, e2, LT11, LT21, LT22, innerMode, 0, !!gradient);
+            value += tableLogIntegral(ws, y1[start + t] as number, n1[start + t] as number, y2[start + t] as number, n2[start + t] as number,
+              (eta1[t] as number) + shift1, (eta2[t] as number) + shift2, LT11, LT21, LT22, innerMode, !!gradient);
             if (gradient) {
               G1[j * largest + t] = ws.dEta1[0] as number;
               G2[j * largest + t] = ws.dEta2[0] as number;
