@@ -28,6 +28,7 @@ import { summaryMeasures, type SummaryMeasuresResult } from '../stats/summary-me
 import type { Counts, Matrix2, StatsNote } from '../stats/types.ts';
 import type { PooledOptions } from './pooled.ts';
 import { fitNestedGlmm } from '../stats/glmm-nested.ts';
+import { memoizedFit } from './fit-memo.ts';
 import { effectiveStructure, tableGroups, type GroupedCounts } from './grouping.ts';
 
 export interface RegressionFit {
@@ -69,8 +70,9 @@ export function fitRegression(counts: readonly GroupedCounts[], design: Bivariat
     const structure = effectiveStructure(options.structure, counts);
     const groups = tableGroups(counts);
     const fit = structure === 'nested'
-      ? fitNestedGlmm([...counts], { quadrature: options.quadrature, design, groups })
-      : fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), design, ...(structure === 'shared' ? { groups } : {}) });
+      ? memoizedFit('nested', counts.length, [counts, options.quadrature, groups, design], () => fitNestedGlmm([...counts], { quadrature: options.quadrature, design, groups }))
+      : memoizedFit('bivariate', counts.length, [counts, options.quadrature, options.nodes ?? null, structure, groups, design], () =>
+        fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), design, ...(structure === 'shared' ? { groups } : {}) }));
     return { logLik: fit.logLik, est: fit.coefficients.est, vcov: fit.coefficients.vcov, converged: fit.converged, notes: fit.notes };
   }
   const fit = fitReitsma(counts, { method: estimation === 'ML' ? 'ml' : 'reml', correction: options.correction, correctionValue: options.correctionValue, design });

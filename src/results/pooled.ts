@@ -23,6 +23,7 @@ import type { SharedInterceptFit } from '../stats/glmm-shared-intercept.ts';
 import { conditionNumber, parameterUncertainty, thetaVcovFromPsi, type ParameterUncertainty } from '../stats/parameter-uncertainty.ts';
 import { NotEstimableError, notEstimableNote } from '../stats/errors.ts';
 import { fitNestedGlmm, type NestedGlmmFit } from '../stats/glmm-nested.ts';
+import { memoizedFit } from './fit-memo.ts';
 import { effectiveStructure, tableGroups, type GroupedCounts, type Structure } from './grouping.ts';
 import type { BivariateParameters } from '../stats/bivariate-parameters.ts';
 import { parallelMap, type ParallelTask } from './parallel.ts';
@@ -240,8 +241,9 @@ export function poolStudies(counts: readonly GroupedCounts[], options: PooledOpt
     const structure = effectiveStructure(options.structure, counts);
     const groups = tableGroups(counts);
     glmm = structure === 'nested'
-      ? fitNestedGlmm([...counts], { quadrature: options.quadrature, groups })
-      : fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), ...(structure === 'shared' ? { groups } : {}) });
+      ? memoizedFit('nested', counts.length, [counts, options.quadrature, groups], () => fitNestedGlmm([...counts], { quadrature: options.quadrature, groups }))
+      : memoizedFit('bivariate', counts.length, [counts, options.quadrature, options.nodes ?? null, structure, groups], () =>
+        fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), ...(structure === 'shared' ? { groups } : {}) }));
     const groupingNotes: StatsNote[] =
       options.structure && options.structure !== structure
         ? [{ code: new Set(groups).size < 2 ? 'grouping-single-study' : 'grouping-no-repeated-studies', detail: { structure: options.structure } }]
