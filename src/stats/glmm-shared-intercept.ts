@@ -41,6 +41,8 @@ export function fitSharedInterceptGlmm(counts: readonly Counts[], quadrature = 7
   const arms = counts.map((c) => ({ y1: c.tp, n1: c.tp + c.fn, y2: c.tn, n2: c.tn + c.fp }));
   const constant = arms.reduce((s, a) => s + logChoose(a.n1, a.y1) + logChoose(a.n2, a.y2), 0);
   const modes = new Float64Array(arms.length);
+  const q = rule.size;
+  const terms = new Float64Array(q);
 
   const negativeLogLik = (theta: ArrayLike<number>): number => {
     const b1 = theta[0] as number, b2 = theta[1] as number, sigma = theta[2] as number;
@@ -52,14 +54,23 @@ export function fitSharedInterceptGlmm(counts: readonly Counts[], quadrature = 7
       };
       let u = Number.isFinite(modes[i]) ? (modes[i] as number) : 0;
       let curvature = 1;
+      // g(u) is carried from the accepted trial of the step before (the same argument, so the same value)
+      let gu = g(u);
       for (let iteration = 0; iteration < 100; iteration++) {
         const p1 = 1 / (1 + Math.exp(-(b1 + sigma * u))), p2 = 1 / (1 + Math.exp(-(b2 + sigma * u)));
         const slope = sigma * (a.y1 - a.n1 * p1 + a.y2 - a.n2 * p2) - u;
         curvature = 1 + sigma * sigma * (a.n1 * p1 * (1 - p1) + a.n2 * p2 * (1 - p2));
         let step = slope / curvature;
-        // g is strictly concave: halve steps that do not increase it
-        for (let halving = 0; halving < 50 && g(u + step) < g(u); halving++) step /= 2;
+        // g is strictly concave: halve steps that do not increase it (at most 50 halvings)
+        let trial = g(u + step);
+        let halving = 0;
+        while (trial < gu) {
+          step /= 2;
+          if (++halving === 50) break;
+          trial = g(u + step);
+        }
         u += step;
+        gu = halving === 50 ? g(u) : trial;
         if (Math.abs(step) < 1e-12) break;
       }
       modes[i] = u;
@@ -67,12 +78,15 @@ export function fitSharedInterceptGlmm(counts: readonly Counts[], quadrature = 7
       curvature = 1 + sigma * sigma * (a.n1 * p1 * (1 - p1) + a.n2 * p2 * (1 - p2));
       const r = 1 / Math.sqrt(curvature);
       let max = -Infinity;
-      const terms = Array.from(rule.nodes, (z, j) => {
+      for (let j = 0; j < q; j++) {
+        const z = rule.nodes[j] as number;
         const t = (rule.logWeights[j] as number) + 0.5 * z * z + g(u + r * z);
         if (t > max) max = t;
-        return t;
-      });
-      total += Math.log(r) + max + Math.log(terms.reduce((s, t) => s + Math.exp(t - max), 0));
+        terms[j] = t;
+      }
+      let sum = 0;
+      for (let j = 0; j < q; j++) sum += Math.exp((terms[j] as number) - max);
+      total += Math.log(r) + max + Math.log(sum);
     });
     return Number.isFinite(total) ? -total : Infinity;
   };
