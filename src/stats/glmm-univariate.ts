@@ -93,13 +93,17 @@ function univariateLikelihood(events: number[], totals: number[], design: number
         if (logTerm > maxLog) maxLog = logTerm;
       }
       let sum = 0;
-      for (let j = 0; j < rule.size; j++) sum += Math.exp((weights[j] as number) - maxLog);
+      for (let j = 0; j < rule.size; j++) {
+        const e = Math.exp((weights[j] as number) - maxLog);
+        weights[j] = e; // the gradient below reuses the exponential
+        sum += e;
+      }
       total += Math.log(r) + maxLog + Math.log(sum);
       if (!gradient) continue;
       let Gd = 0, Ev = 0, Gu = 0, Gr = 1 / r;
       for (let j = 0; j < rule.size; j++) {
         const z = rule.nodes[j] as number, v = u + r * z;
-        const pi = Math.exp((weights[j] as number) - maxLog) / sum;
+        const pi = (weights[j] as number) / sum;
         const d = y - n / (1 + Math.exp(-(eta + tau * v))), gn = pi * (tau * d - v);
         Gd += pi * d; Ev += pi * d * v; Gu += gn; Gr += gn * z;
       }

@@ -123,15 +123,27 @@ export function srocCurve(p: BivariateParameters, options: { npoints?: number; r
   return { method: 'sroc-rutter-gatsonis', intercept: line.a, slope: line.b, points: fpr.map((f, j) => ({ fpr: f, sens: sens[j]! })), notes: [] };
 }
 
+const LOGISTIC_STEP = 0.05;
+const LOGISTIC_NODES = 2000;
+let logisticDensity: Float64Array | undefined;
+
 /** ∫ expit(a + b·t)·g(t) dt, g = logistic density, for 0 ≤ b ≤ 1 (trapezoid, see module comment). */
 function logisticIntegral(a: number, b: number): number {
-  const h = 0.05;
-  const n = 2000;
+  const h = LOGISTIC_STEP;
+  const n = LOGISTIC_NODES;
+  // g(t_j) does not depend on a and b: computed once (the same expression, so the same values)
+  if (!logisticDensity) {
+    logisticDensity = new Float64Array(n + 1);
+    for (let j = 0; j <= n; j++) {
+      const t = -50 + j * h;
+      logisticDensity[j] = expit(t) * expit(-t);
+    }
+  }
+  const density = logisticDensity;
   let s = 0;
   for (let j = 0; j <= n; j++) {
     const t = -50 + j * h;
-    const g = expit(t) * expit(-t);
-    s += (j === 0 || j === n ? 0.5 : 1) * expit(a + b * t) * g;
+    s += (j === 0 || j === n ? 0.5 : 1) * expit(a + b * t) * (density[j] as number);
   }
   return s * h;
 }
