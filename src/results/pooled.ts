@@ -444,7 +444,7 @@ export interface AucRefitSettings {
 /** One bootstrap refit: the model's parameters, or null when the fit does not converge. */
 export function aucRefit(simulated: Counts[], settings: AucRefitSettings): BivariateParameters | null {
   if (settings.method === 'glmm') {
-    const fit = fitBivariateGlmm(simulated, { quadrature: settings.quadrature, nodes: settings.nodes });
+    const fit = fitBivariateGlmm(simulated, { quadrature: settings.quadrature, nodes: settings.nodes, randomEffects: false });
     return fit.converged ? { mu: fit.mu, tau2: fit.tau2, covRe: fit.covRe } : null;
   }
   const fit = fitReitsma(simulated, { method: 'reml', correction: settings.correction, correctionValue: settings.correctionValue });

@@ -59,6 +59,11 @@ export interface BivariateGlmmOptions {
    * grouping, `glmm-grouped-likelihood.ts`); default: every table is its own study
    */
   groups?: readonly (string | number)[];
+  /**
+   * false: the conditional modes are not computed (`randomEffects` all null; one likelihood
+   * evaluation less), for refits that use only the parameters (the AUC bootstrap). Default true.
+   */
+  randomEffects?: boolean;
 }
 
 export interface BivariateGlmmFit {
@@ -216,12 +221,14 @@ export function fitBivariateGlmm(studies: Counts[], options: BivariateGlmmOption
   const varianceZero = inference.boundary.tau2SensZero || inference.boundary.tau2SpecZero;
 
   const names = [...design.names.map((n) => coefficientName('sens', n)), ...design.names.map((n) => coefficientName('spec', n))];
-  const modes = likelihood.conditionalModes(inference.x);
   const randomEffects: BivariateGlmmFit['randomEffects'] = { sens: studies.map(() => null), spec: studies.map(() => null) };
-  used.forEach((i, j) => {
-    randomEffects.sens[i] = modes[2 * j] as number;
-    randomEffects.spec[i] = modes[2 * j + 1] as number;
-  });
+  if (options.randomEffects !== false) {
+    const modes = likelihood.conditionalModes(inference.x);
+    used.forEach((i, j) => {
+      randomEffects.sens[i] = modes[2 * j] as number;
+      randomEffects.spec[i] = modes[2 * j + 1] as number;
+    });
+  }
   const logLik = -inference.value;
   const nObservations = usedStudies.reduce((a, s) => a + (s.tp + s.fn > 0 ? 1 : 0) + (s.tn + s.fp > 0 ? 1 : 0), 0);
   const v = inference.coefficientVcov;

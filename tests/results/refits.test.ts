@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { poolStudies, type PooledOptions } from '../../src/results/pooled.ts';
 import { userStudies } from '../../bench/user-analysis.ts';
+import { fitBivariateGlmm } from '../../src/stats/glmm-bivariate.ts';
 
 const options: PooledOptions = { method: 'glmm', quadrature: 7, correction: 'single', correctionValue: 0.5, region: 'F', level: 0.95, aucCi: 'delta', bootstrap: 100, seed: 20231201 };
 
@@ -30,5 +31,16 @@ describe('refits without the AUC interval', () => {
     const light = poolStudies(counts, { ...options, aucInterval: false, forestHeterogeneity: false });
     expect(light.heterogeneity.midas).toBeNull();
     expect({ ...light, heterogeneity: { ...light.heterogeneity, midas: null } }).toEqual({ ...full, heterogeneity: { ...full.heterogeneity, midas: null } });
+  });
+
+  it('bootstrap refits without the conditional modes (randomEffects: false) change nothing but those', () => {
+    const exact = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? (Object.is(v, -0) ? '-0' : String(v)) : v));
+    for (const nodes of ['lower', 'upper'] as const) {
+      const full = fitBivariateGlmm(counts, { quadrature: 7, nodes });
+      const light = fitBivariateGlmm(counts, { quadrature: 7, nodes, randomEffects: false });
+      expect(full.randomEffects.sens.every((x) => typeof x === 'number')).toBe(true);
+      expect(light.randomEffects).toEqual({ sens: counts.map(() => null), spec: counts.map(() => null) });
+      expect(exact({ ...light, randomEffects: null })).toBe(exact({ ...full, randomEffects: null }));
+    }
   });
 });
