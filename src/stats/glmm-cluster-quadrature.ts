@@ -289,7 +289,9 @@ export function clusterLogIntegral(
  * `clusterLogIntegral` for a cluster of one table (m = 1), as the nested likelihood calls it for
  * every table at every outer node: the same operations in the same order (so the same bits: the
  * tests compare the two with Object.is), without the loops over tables and their array reads.
- * Counts at index `at` of y1/n1/y2/n2; η = (eta1, eta2); the mode warm start at modes[0..1].
+ * Counts y1/n1 (sensitivity arm) and y2/n2 (specificity arm); η = (eta1, eta2); the mode is
+ * warm-started from modes[0..1] and written back there; with `gradient`, fills ws.dEta1[0],
+ * ws.dEta2[0] and ws.dL.
  */
 export function tableLogIntegral(
   ws: ClusterWorkspace,
