@@ -42,8 +42,14 @@ export function memoizedFit<T>(engine: string, tables: number, args: readonly un
   }
   const fit = compute();
   fitMemoCounters.computed++;
+  let copy: T;
+  try {
+    copy = structuredClone(fit);
+  } catch {
+    return fit; // holds something that cannot be cloned (a function): not kept
+  }
   if (stored.size >= MEMO_ENTRIES) stored.delete(stored.keys().next().value as string);
-  stored.set(key, structuredClone(fit));
+  stored.set(key, copy);
   return fit;
 }
 

@@ -72,6 +72,13 @@ describe('fit memo', () => {
     expect(memoizedFit('other engine', 9, base, () => 'computed')).toBe('computed');
   });
 
+  it('does not keep an answer that cannot be cloned', () => {
+    let computed = 0;
+    const answer = () => ({ value: ++computed, describe: () => 'a function cannot be cloned' });
+    expect(memoizedFit('test', 1, ['same'], answer).value).toBe(1);
+    expect(memoizedFit('test', 1, ['same'], answer).value).toBe(2);
+  });
+
   it('does not keep fits of large data sets', () => {
     let computed = 0;
     memoizedFit('test', 201, ['same'], () => ++computed);
