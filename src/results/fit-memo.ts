@@ -8,7 +8,9 @@
  *
  * Keyed by every argument, with numbers written exactly (String(x) round-trips a double; −0 and NaN
  * kept apart). Only for up to MEMO_MAX_TABLES tables (building the key of a 2,000-study refit would
- * cost more than it saves there) and for the last MEMO_ENTRIES fits. A hit returns a structured
+ * cost more than it saves there) and for the last MEMO_ENTRIES fits computed (a hit does not renew
+ * an entry). Callers key on the very options object they pass to the fit, so no setting can be
+ * left out of the key. A hit returns a structured
  * clone, so no caller can change another's fit. Per thread: the parts of an analysis that run on
  * other threads keep their own.
  */

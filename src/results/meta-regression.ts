@@ -69,10 +69,11 @@ export function fitRegression(counts: readonly GroupedCounts[], design: Bivariat
   if (options.method === 'glmm') {
     const structure = effectiveStructure(options.structure, counts);
     const groups = tableGroups(counts);
+    const nestedSettings = { quadrature: options.quadrature, design, groups };
+    const settings = { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), design, ...(structure === 'shared' ? { groups } : {}) };
     const fit = structure === 'nested'
-      ? memoizedFit('nested', counts.length, [counts, options.quadrature, groups, design], () => fitNestedGlmm([...counts], { quadrature: options.quadrature, design, groups }))
-      : memoizedFit('bivariate', counts.length, [counts, options.quadrature, options.nodes ?? null, structure, groups, design], () =>
-        fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), design, ...(structure === 'shared' ? { groups } : {}) }));
+      ? memoizedFit('nested', counts.length, [counts, nestedSettings], () => fitNestedGlmm([...counts], nestedSettings))
+      : memoizedFit('bivariate', counts.length, [counts, settings], () => fitBivariateGlmm([...counts], settings));
     return { logLik: fit.logLik, est: fit.coefficients.est, vcov: fit.coefficients.vcov, converged: fit.converged, notes: fit.notes };
   }
   const fit = fitReitsma(counts, { method: estimation === 'ML' ? 'ml' : 'reml', correction: options.correction, correctionValue: options.correctionValue, design });

@@ -240,10 +240,13 @@ export function poolStudies(counts: readonly GroupedCounts[], options: PooledOpt
   if (options.method === 'glmm') {
     const structure = effectiveStructure(options.structure, counts);
     const groups = tableGroups(counts);
-    glmm = structure === 'nested'
-      ? memoizedFit('nested', counts.length, [counts, options.quadrature, groups], () => fitNestedGlmm([...counts], { quadrature: options.quadrature, groups }))
-      : memoizedFit('bivariate', counts.length, [counts, options.quadrature, options.nodes ?? null, structure, groups], () =>
-        fitBivariateGlmm([...counts], { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), ...(structure === 'shared' ? { groups } : {}) }));
+    if (structure === 'nested') {
+      const settings = { quadrature: options.quadrature, groups };
+      glmm = memoizedFit('nested', counts.length, [counts, settings], () => fitNestedGlmm([...counts], settings));
+    } else {
+      const settings = { quadrature: options.quadrature, nodes: options.nodes ?? defaultNodePlacement(options.quadrature), ...(structure === 'shared' ? { groups } : {}) };
+      glmm = memoizedFit('bivariate', counts.length, [counts, settings], () => fitBivariateGlmm([...counts], settings));
+    }
     const groupingNotes: StatsNote[] =
       options.structure && options.structure !== structure
         ? [{ code: new Set(groups).size < 2 ? 'grouping-single-study' : 'grouping-no-repeated-studies', detail: { structure: options.structure } }]

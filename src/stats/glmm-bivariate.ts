@@ -104,7 +104,7 @@ export interface BivariateGlmmFit {
   /** internal parameters: Cholesky factor of Σ (L11, L21, L22) */
   cholesky: [number, number, number];
   boundary: { tau2SensZero: boolean; tau2SpecZero: boolean; rhoAtBound: boolean };
-  /** conditional modes of (a_i, b_i) (logit scale), in input order; null for dropped studies */
+  /** conditional modes of (a_i, b_i) (logit scale), in input order; null for dropped studies (all null with the option randomEffects: false) */
   randomEffects: { sens: Array<number | null>; spec: Array<number | null> };
   optimizer: { iterations: number; gradientNorm: number; evaluations: number; message: string; starts: number };
 }

@@ -2,8 +2,8 @@
  * One cluster's marginal likelihood in the bivariate binomial GLMM when the cluster holds m ≥ 1
  * 2x2 tables that share one random-effect pair, by adaptive Gauss–Hermite quadrature (AGHQ), with
  * the exact gradient of the quadrature formula. The building block of the grouped likelihoods
- * (`glmm-grouped-likelihood.ts`: tables of a study share the study's effects; `glmm-nested.ts`:
- * the inner, table-level integrals).
+ * (`glmm-grouped-likelihood.ts`: tables of a study share the study's effects; and, as
+ * `tableLogIntegral` for m = 1, `glmm-nested-likelihood.ts`: the inner, table-level integrals).
  *
  * For tables t = 1..m with linear predictors η_t = (η_t1, η_t2) (logit sens, logit spec) and
  * u ~ N2(0, I), ξ_t = η_t + L u with L = [[L11, 0], [L21, L22]]:
@@ -38,7 +38,7 @@ export interface ClusterWorkspace {
   readonly dEta1: Float64Array;
   readonly dEta2: Float64Array;
   readonly dL: Float64Array;
-  /** ŵ, ŵ′ per table and arm at the mode; node arrays */
+  /** ŵ, ŵ′ per table and arm at the mode (written by clusterLogIntegral only); node arrays */
   readonly w1: Float64Array;
   readonly w2: Float64Array;
   readonly wd1: Float64Array;
