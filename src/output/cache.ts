@@ -18,33 +18,12 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync,
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { engineFingerprint } from './fingerprint.ts';
-import { hashJson } from './hash.ts';
+import { exactJson, hashJson } from './hash.ts';
 import type { StatisticalInputs } from '../results/inputs.ts';
 
 export const CACHE = '.cache';
 /** Cached results kept per output root (oldest removed first). */
 const KEEP = 64;
-
-const TAG = '$number';
-
-function encode(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { [TAG]: Object.is(value, -0) ? '-0' : String(value) };
-  return value;
-}
-
-function decode(_key: string, value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === TAG) return Number((value as Record<string, string>)[TAG]);
-  }
-  return value;
-}
-
-/** JSON that keeps NaN, ±Infinity and −0. */
-export const exactJson = {
-  stringify: (value: unknown): string => JSON.stringify(value, encode),
-  parse: <T>(text: string): T => JSON.parse(text, decode) as T,
-};
 
 /**
  * The results cache key: the statistical inputs (src/results/inputs.ts: the spec without its

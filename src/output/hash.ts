@@ -28,3 +28,24 @@ export function canonicalJson(value: unknown): string {
 export function hashJson(value: unknown): string {
   return sha256(canonicalJson(value));
 }
+
+const TAG = '$number';
+
+function encode(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { [TAG]: Object.is(value, -0) ? '-0' : String(value) };
+  return value;
+}
+
+function decode(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === TAG) return Number((value as Record<string, string>)[TAG]);
+  }
+  return value;
+}
+
+/** JSON that keeps NaN, ±Infinity and −0. */
+export const exactJson = {
+  stringify: (value: unknown): string => JSON.stringify(value, encode),
+  parse: <T>(text: string): T => JSON.parse(text, decode) as T,
+};

@@ -6,14 +6,16 @@
  * arguments (counts, groups, design, settings), so the stored answer is the one a new fit would give,
  * bit for bit.
  *
- * Keyed by every argument, with numbers written exactly (String(x) round-trips a double; −0 and NaN
- * kept apart). Only for up to MEMO_MAX_TABLES tables (building the key of a 2,000-study refit would
- * cost more than it saves there) and for the last MEMO_ENTRIES fits computed (a hit does not renew
- * an entry). Callers key on the very options object they pass to the fit, so no setting can be
- * left out of the key. A hit returns a structured
- * clone, so no caller can change another's fit. Per thread: the parts of an analysis that run on
- * other threads keep their own.
+ * Keyed by every argument in JSON that keeps NaN, ±Infinity and −0 (`exactJson`; JSON writes a
+ * double so that it reads back the same). Callers key on the very options object they pass to the
+ * fit, so no setting can be left out of the key. Only for up to MEMO_MAX_TABLES tables (building the
+ * key of a 2,000-study refit would cost more than it saves there) and for the last MEMO_ENTRIES fits
+ * computed (a hit does not renew an entry). A hit returns a structured clone, so no caller can
+ * change another's fit. Per thread: the parts of an analysis that run on other threads keep their
+ * own.
  */
+import { exactJson } from '../output/hash.ts';
+
 const MEMO_MAX_TABLES = 200;
 const MEMO_ENTRIES = 32;
 
@@ -22,22 +24,13 @@ const stored = new Map<string, unknown>();
 /** counters for the tests: fits computed and fits answered from the memo */
 export const fitMemoCounters = { computed: 0, reused: 0 };
 
-function exactKey(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'number') return `#${Object.is(v, -0) ? '-0' : String(v)}`;
-    if (typeof v === 'string') return `$${v}`;
-    if (v === undefined) return '!undefined';
-    return v;
-  });
-}
-
 /** `compute()`, or the stored answer of an earlier call with the same `engine` and `args`. */
 export function memoizedFit<T>(engine: string, tables: number, args: readonly unknown[], compute: () => T): T {
   if (tables > MEMO_MAX_TABLES) {
     fitMemoCounters.computed++;
     return compute();
   }
-  const key = `${engine}\u0000${exactKey(args)}`;
+  const key = `${engine}\u0000${exactJson.stringify(args)}`;
   if (stored.has(key)) {
     fitMemoCounters.reused++;
     return structuredClone(stored.get(key)) as T;

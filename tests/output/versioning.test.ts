@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { orderTargets } from '../../src/commands/report.ts';
-import { exactJson } from '../../src/output/cache.ts';
+import { exactJson } from '../../src/output/hash.ts';
 import { decide } from '../../src/output/decide.ts';
 import { canonicalJson } from '../../src/output/hash.ts';
 import { planVersion } from '../../src/output/plan.ts';

@@ -9,6 +9,7 @@ import { clearFitMemo, fitMemoCounters, memoizedFit } from '../../src/results/fi
 import { poolStudies, type PooledOptions } from '../../src/results/pooled.ts';
 import { fitNestedGlmm } from '../../src/stats/glmm-nested.ts';
 import type { GroupedCounts } from '../../src/results/grouping.ts';
+import { exactJson } from '../../src/output/hash.ts';
 
 const options: PooledOptions = { method: 'glmm', quadrature: 7, correction: 'single', correctionValue: 0.5, region: 'F', level: 0.95, aucCi: 'delta', bootstrap: 100, seed: 20231201, structure: 'nested' };
 
@@ -20,8 +21,8 @@ const tables: GroupedCounts[] = [
   { tp: 150, fp: 30, fn: 22, tn: 300, group: 'd' }, { tp: 140, fp: 41, fn: 32, tn: 289, group: 'd' },
 ];
 
-/** JSON with −0, NaN and ±Infinity written out, so that "equal" means equal bits for every number */
-const exact = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? (Object.is(v, -0) ? '-0' : String(v)) : v));
+/** JSON with −0, NaN and ±Infinity kept, so that "equal" means equal bits for every number */
+const exact = exactJson.stringify;
 
 describe('fit memo', () => {
   beforeEach(() => {

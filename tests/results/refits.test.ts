@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { poolStudies, type PooledOptions } from '../../src/results/pooled.ts';
 import { userStudies } from '../../bench/user-analysis.ts';
 import { fitBivariateGlmm } from '../../src/stats/glmm-bivariate.ts';
+import { exactJson } from '../../src/output/hash.ts';
 
 const options: PooledOptions = { method: 'glmm', quadrature: 7, correction: 'single', correctionValue: 0.5, region: 'F', level: 0.95, aucCi: 'delta', bootstrap: 100, seed: 20231201 };
 
@@ -34,7 +35,7 @@ describe('refits without the AUC interval', () => {
   });
 
   it('bootstrap refits without the conditional modes (randomEffects: false) change nothing but those', () => {
-    const exact = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? (Object.is(v, -0) ? '-0' : String(v)) : v));
+    const exact = exactJson.stringify;
     for (const nodes of ['lower', 'upper'] as const) {
       const full = fitBivariateGlmm(counts, { quadrature: 7, nodes });
       const light = fitBivariateGlmm(counts, { quadrature: 7, nodes, randomEffects: false });
