@@ -6,9 +6,10 @@ import { ANALYSIS_PART } from './analyze.ts';
 import { CUMULATIVE_STEP } from './cumulative.ts';
 import { LEAVE_ONE_OUT } from './influence.ts';
 import type { ParallelTask } from './parallel.ts';
-
-export { setHeartbeat } from './parallel.ts';
 import { AUC_REFIT } from './pooled.ts';
+
+/** for the helper threads' loop (parallel-worker.mjs loads this module only) */
+export { setHeartbeat } from './parallel.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const tasks: ParallelTask<any, any, any>[] = [AUC_REFIT, LEAVE_ONE_OUT, CUMULATIVE_STEP, ANALYSIS_PART];
