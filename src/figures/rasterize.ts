@@ -11,12 +11,14 @@
  * process alive. Output bytes are identical to in-process rendering (same library, same options;
  * each job is independent of the others), whichever worker draws a figure.
  *
- * Loading the four DejaVu TTFs is not the cost (≈ 0.5 ms per figure, measured): resvg's time goes
- * into parsing and laying out the SVG (text to paths), rasterising, and PNG compression.
+ * resvg reads a font file whole each time it needs a glyph, so figures whose text the lean copies
+ * of the fonts cover are drawn with those (src/figures/lean-fonts.ts: the same PNG bytes, about a
+ * third of the data to read); any other figure with the full fonts.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FONT } from './theme.ts';
+import { leanFontFiles, svgUsesLeanCharacters } from './lean-fonts.ts';
 import { dejaVuFontFiles } from './text-metrics.ts';
 
 const RECYCLE_AFTER = 6;
@@ -28,6 +30,8 @@ interface Job {
   id: number;
   svg: string;
   zoom: number;
+  /** the TTFs to draw it with: the lean copies when they cover its text, else the full fonts */
+  fonts: string[];
   resolve: (png: Uint8Array) => void;
   reject: (error: Error) => void;
 }
@@ -92,14 +96,16 @@ function dispatch(): void {
     slot.job = job;
     slot.rendered++;
     slot.worker.ref();
-    slot.worker.postMessage({ id: job.id, svg: job.svg, zoom: job.zoom, fonts: { files: dejaVuFontFiles(), sans: FONT.sans, mono: FONT.mono } });
+    slot.worker.postMessage({ id: job.id, svg: job.svg, zoom: job.zoom, fonts: { files: job.fonts, full: dejaVuFontFiles(), sans: FONT.sans, mono: FONT.mono } });
   }
 }
 
 /** Rasterise one SVG at `zoom` (dpi / 96); PNG bytes without the pHYs chunk. */
 export function rasterize(svg: string, zoom: number): Promise<Uint8Array> {
   return new Promise<Uint8Array>((resolve, reject) => {
-    queue.push({ id: nextId++, svg, zoom, resolve, reject });
+    const lean = leanFontFiles();
+    const fonts = lean && svgUsesLeanCharacters(svg, lean.characters) ? lean.files : dejaVuFontFiles();
+    queue.push({ id: nextId++, svg, zoom, fonts, resolve, reject });
     dispatch();
   });
 }
