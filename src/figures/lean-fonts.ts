@@ -17,16 +17,22 @@
  * `leanCharacters` finds, shapes, positions and draws the very same glyphs. Those characters are
  * the LEAN_RANGES that all four faces map (so no fallback to another face and no decomposition
  * happens for them), without combining marks (whose composition and mark positioning could reach
- * other glyphs) or default-ignorable characters. A figure with any other character is drawn with
- * the full fonts (`svgUsesLeanCharacters`). tests/figures/lean-fonts.test.ts draws every lean
- * character, ligature-prone strings and every shipped figure both ways and compares the PNG bytes.
+ * other glyphs) or the zero-width and bidi controls (the soft hyphen U+00AD, default-ignorable
+ * too, is in: it has the same glyph id either way, and shaping hides it the same way). A figure with
+ * any other character is drawn with the full fonts (`svgUsesLeanCharacters`).
+ * tests/figures/lean-fonts.test.ts draws every lean character, ligature-prone strings and every
+ * golden figure both ways and compares the PNG bytes. The argument rests on how resvg-js 2.6.2
+ * (resvg 0.34, rustybuzz 0.7) lays out text — left-to-right paragraphs, small caps through the
+ * `smcp` feature, outlines read only for the glyphs shaping produces — so an upgrade of resvg-js
+ * must pass those tests again.
  *
- * The copies are derived from the installed TTFs in every process (a few milliseconds) and written
- * to node_modules/.cache/metadx-lean-fonts/, named by their SHA-256; a file there is used only if
- * its bytes are the ones just derived. If the folder cannot be written, the full fonts are used.
+ * The copies are derived from the installed TTFs once per process (about 80 ms, at the first
+ * figure) and written to node_modules/.cache/metadx-lean-fonts/, named by their SHA-256; a file
+ * there is used only if its bytes are the ones just derived, and copies of other versions are
+ * removed. If the folder cannot be written, the full fonts are used (the same PNGs, more slowly).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { dejaVuFontDirectory, dejaVuFontFiles } from './text-metrics.ts';
 
@@ -35,16 +41,18 @@ import { dejaVuFontDirectory, dejaVuFontFiles } from './text-metrics.ts';
  * spacing modifier letters, Greek and Coptic, general punctuation, super- and subscripts, currency,
  * letterlike symbols, number forms, arrows, mathematical operators, geometric shapes, and the
  * warning sign, check mark and ballot x (the other symbols and dingbats would add a sixth to the
- * files; a figure using one is drawn with the full fonts). Combining marks (U+0300–U+036F) and the default-ignorable
- * U+200B–U+200F, U+2028–U+202E and U+2060–U+206F are left out on purpose (see the module comment).
+ * files; a figure using one is drawn with the full fonts). Combining marks (U+0300–U+036F) and the
+ * zero-width and bidi controls U+200B–U+200F, U+2028–U+202E and U+2060–U+206F are left out on
+ * purpose (see the module comment); the spaces U+2000–U+200A, U+202F and U+205F are in.
  */
 export const LEAN_RANGES: readonly (readonly [number, number])[] = [
   [0x20, 0x7e],
   [0xa0, 0x24f],
   [0x2b0, 0x2ff],
   [0x370, 0x3ff],
+  [0x2000, 0x200a],
   [0x2010, 0x2027],
-  [0x2030, 0x205e],
+  [0x202f, 0x205f],
   [0x2070, 0x209f],
   [0x20a0, 0x20bf],
   [0x2100, 0x218f],
@@ -149,7 +157,7 @@ function gsubOutputs(gsub: Uint8Array, kept: ReadonlySet<number>): Set<number> {
       return;
     }
     const format = view.getUint16(at);
-    const covered = type >= 1 && type <= 4 ? coverage(view, at + view.getUint16(at + 2)) : [];
+    const covered = (type >= 1 && type <= 4) || type === 8 ? coverage(view, at + view.getUint16(at + 2)) : [];
     if (type === 1 && format === 1) {
       const delta = view.getInt16(at + 4);
       for (const glyph of covered) if (kept.has(glyph)) out.add((glyph + delta) & 0xffff);
@@ -167,9 +175,9 @@ function gsubOutputs(gsub: Uint8Array, kept: ReadonlySet<number>): Set<number> {
         const set = at + view.getUint16(at + 6 + 2 * i);
         for (let j = 0; j < view.getUint16(set); j++) {
           const ligature = set + view.getUint16(set + 2 + 2 * j);
-          const components = view.getUint16(ligature + 2);
+          const componentCount = view.getUint16(ligature + 2);
           let reachable = true;
-          for (let k = 0; k < components - 1; k++) if (!kept.has(view.getUint16(ligature + 4 + 2 * k))) reachable = false;
+          for (let k = 0; k < componentCount - 1; k++) if (!kept.has(view.getUint16(ligature + 4 + 2 * k))) reachable = false;
           if (reachable) out.add(view.getUint16(ligature));
         }
       });
@@ -177,8 +185,7 @@ function gsubOutputs(gsub: Uint8Array, kept: ReadonlySet<number>): Set<number> {
       const backtrack = view.getUint16(at + 4);
       const lookahead = view.getUint16(at + 6 + 2 * backtrack);
       const substitutes = at + 8 + 2 * backtrack + 2 * lookahead;
-      const covered8 = coverage(view, at + view.getUint16(at + 2));
-      for (let i = 0; i < view.getUint16(substitutes); i++) if (kept.has(covered8[i]!)) out.add(view.getUint16(substitutes + 2 + 2 * i));
+      for (let i = 0; i < view.getUint16(substitutes); i++) if (kept.has(covered[i]!)) out.add(view.getUint16(substitutes + 2 + 2 * i));
     }
   };
   for (let l = 0; l < lookups; l++) {
@@ -268,6 +275,7 @@ export function leanFont(font: Uint8Array, characters: ReadonlySet<number>): Uin
     }
   }
   newOffsets.push(length);
+  if (!longOffsets && length > 0x1fffe) throw new RangeError('lean font: the outlines no longer fit short loca offsets');
   const newGlyf = new Uint8Array(length);
   let at = 0;
   for (const part of parts) {
@@ -342,20 +350,29 @@ let prepared: LeanFonts | null | undefined;
 export function leanFontFiles(): LeanFonts | null {
   if (prepared !== undefined) return prepared;
   try {
-    const sources = dejaVuFontFiles().map((path) => new Uint8Array(readFileSync(path)));
+    const full = dejaVuFontFiles();
+    const sources = full.map((path) => new Uint8Array(readFileSync(path)));
     const characters = leanCharacters(sources);
     const folder = join(dirname(dirname(dejaVuFontDirectory())), '.cache', CACHE_FOLDER);
     mkdirSync(folder, { recursive: true });
-    const files = dejaVuFontFiles().map((path, i) => {
+    const files = full.map((path, i) => {
       const lean = leanFont(sources[i]!, characters);
       const target = join(folder, `${createHash('sha256').update(lean).digest('hex').slice(0, 16)}-${basename(path)}`);
       if (!(existsSync(target) && Buffer.from(lean).equals(readFileSync(target)))) {
         const staging = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-        writeFileSync(staging, lean);
-        renameSync(staging, target);
+        try {
+          writeFileSync(staging, lean);
+          renameSync(staging, target);
+        } finally {
+          rmSync(staging, { force: true });
+        }
       }
       return target;
     });
+    // copies of other versions: a process still drawing with one falls back to the full fonts
+    for (const name of readdirSync(folder)) {
+      if (name.endsWith('.ttf') && !files.some((file) => basename(file) === name)) rmSync(join(folder, name), { force: true });
+    }
     prepared = { files, characters };
   } catch {
     prepared = null;

@@ -100,12 +100,16 @@ function dispatch(): void {
   }
 }
 
+/** The TTFs to draw `svg` with: the lean copies when they cover all its characters, else the full fonts. */
+export function fontFilesFor(svg: string): string[] {
+  const lean = leanFontFiles();
+  return lean && svgUsesLeanCharacters(svg, lean.characters) ? lean.files : dejaVuFontFiles();
+}
+
 /** Rasterise one SVG at `zoom` (dpi / 96); PNG bytes without the pHYs chunk. */
 export function rasterize(svg: string, zoom: number): Promise<Uint8Array> {
   return new Promise<Uint8Array>((resolve, reject) => {
-    const lean = leanFontFiles();
-    const fonts = lean && svgUsesLeanCharacters(svg, lean.characters) ? lean.files : dejaVuFontFiles();
-    queue.push({ id: nextId++, svg, zoom, fonts, resolve, reject });
+    queue.push({ id: nextId++, svg, zoom, fonts: fontFilesFor(svg), resolve, reject });
     dispatch();
   });
 }

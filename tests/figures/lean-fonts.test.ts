@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import * as opentypeModule from 'opentype.js';
 import { describe, expect, it } from 'vitest';
 import { cmapGlyphs, leanCharacters, leanFont, leanFontFiles, svgUsesLeanCharacters } from '../../src/figures/lean-fonts.ts';
-import { rasterize } from '../../src/figures/rasterize.ts';
+import { fontFilesFor, rasterize } from '../../src/figures/rasterize.ts';
 import { svgToPng, withPhysicalDpi } from '../../src/figures/render.ts';
 import { dejaVuFontFiles } from '../../src/figures/text-metrics.ts';
 import { goldenDirectory } from './golden.ts';
@@ -75,7 +75,26 @@ describe('lean fonts', () => {
         const [leanOffset, leanLength] = after.get(tag)!;
         expect(Buffer.from(lean.subarray(leanOffset, leanOffset + leanLength)).equals(Buffer.from(font.subarray(offset, offset + length))), `face ${f}, ${tag}`).toBe(true);
       }
-      expect(lean.byteLength).toBeLessThan(font.byteLength * 0.45);
+      // post keeps its header (underline, italic angle, fixed pitch) and head all but its checksum adjustment
+      const [postAt] = after.get('post')!, [fullPostAt] = before.get('post')!;
+      expect(Buffer.from(lean.subarray(postAt + 4, postAt + 32)).equals(Buffer.from(font.subarray(fullPostAt + 4, fullPostAt + 32))), `face ${f}, post header`).toBe(true);
+      const [headAt, headLength] = after.get('head')!, [fullHeadAt] = before.get('head')!;
+      for (let i = 0; i < headLength; i++) if (i < 8 || i >= 12) expect(lean[headAt + i], `face ${f}, head byte ${i}`).toBe(font[fullHeadAt + i]);
+      // a valid font: every table's checksum in the directory, and the whole file sums to 0xB1B0AFBA
+      const sum = (bytes: Uint8Array): number => {
+        let total = 0;
+        for (let i = 0; i < bytes.byteLength; i += 4) total = (total + (((bytes[i]! << 24) | ((bytes[i + 1] ?? 0) << 16) | ((bytes[i + 2] ?? 0) << 8) | (bytes[i + 3] ?? 0)) >>> 0)) >>> 0;
+        return total;
+      };
+      const view = new DataView(lean.buffer, lean.byteOffset, lean.byteLength);
+      for (const [tag, [offset, length]] of after) {
+        const copy = lean.slice(offset, offset + length);
+        if (tag === 'head') copy.fill(0, 8, 12);
+        const index = [...after.keys()].indexOf(tag);
+        expect(view.getUint32(12 + 16 * index + 4), `face ${f}, ${tag} checksum`).toBe(sum(copy));
+      }
+      expect(sum(lean), `face ${f}, whole-file checksum`).toBe(0xb1b0afba);
+      expect(lean.byteLength).toBeLessThan(font.byteLength * 0.5);
       // the outline of each character's glyph, as opentype.js reads it from both files
       const full = parse(font);
       const small = parse(lean);
@@ -120,14 +139,13 @@ describe('lean fonts', () => {
     const names = readdirSync(goldenDirectory).filter((name) => name.endsWith('.svg') && !name.includes('-changed'));
     expect(names.length).toBeGreaterThan(20);
     const lean = leanFontFiles()!;
-    let drawnLean = 0;
     for (const name of names) {
       const svg = readFileSync(join(goldenDirectory, name), 'utf8');
-      if (svgUsesLeanCharacters(svg, lean.characters)) drawnLean++;
+      expect(fontFilesFor(svg), `${name} is drawn with the lean copies`).toEqual(lean.files);
       const pooled = withPhysicalDpi(await rasterize(svg, 150 / 96), 150);
       expect(Buffer.from(pooled).equals(Buffer.from(svgToPng(svg, 150))), name).toBe(true);
     }
-    expect(drawnLean).toBe(names.length);
+    expect(fontFilesFor('<svg><text>Иванов 2020</text></svg>')).toEqual(dejaVuFontFiles());
   }, 120_000);
 
   it('are replaced by the full fonts in the worker when a lean file has gone from the cache folder', async () => {
