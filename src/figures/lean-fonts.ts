@@ -88,8 +88,21 @@ function table(tables: Map<string, Uint8Array>, tag: string): Uint8Array {
   return bytes;
 }
 
-/** Code point → glyph id from every Unicode cmap subtable of format 4 or 12 (the union; the first mapping wins). */
+const cmaps = new WeakMap<Uint8Array, Map<number, number>>();
+
+/**
+ * Code point → glyph id from every Unicode cmap subtable of format 4 or 12 (the union; the first
+ * mapping wins). Read once per font: `leanCharacters` and `leanFont` both ask.
+ */
 export function cmapGlyphs(font: Uint8Array): Map<number, number> {
+  const known = cmaps.get(font);
+  if (known) return known;
+  const glyphs = readCmap(font);
+  cmaps.set(font, glyphs);
+  return glyphs;
+}
+
+function readCmap(font: Uint8Array): Map<number, number> {
   const cmap = table(readTables(font), 'cmap');
   const view = viewOf(cmap);
   const glyphs = new Map<number, number>();
