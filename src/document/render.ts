@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { DocumentView } from './view.ts';
+import type { DocumentView, TableView } from './view.ts';
 
 export const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
 
@@ -31,8 +31,24 @@ function compile(): (view: TemplateInput) => string {
     if (!split) return new handlebars.SafeString(escape(text));
     return new handlebars.SafeString(`<span class="nb">${escape(split[1]!)}</span> <span class="nb">${escape(split[2]!)}</span>`);
   });
+  handlebars.registerHelper('tableBodies', (rows: TableView['rows']) => tableBodies(rows));
   const source = readFileSync(join(templatesDir, 'supplement.hbs'), 'utf8');
   return handlebars.compile(source, { strict: false, noEscape: false });
+}
+
+/**
+ * A table's rows as the bodies it is printed in: the rows before the first group heading, then one
+ * body per group (its heading and rows). A group's body is kept on one page when it fits
+ * (`tbody.grouped`, break-inside: avoid), so no row is printed on a page apart from its heading.
+ */
+export function tableBodies(rows: TableView['rows']): { group?: string; rows: TableView['rows'] }[] {
+  const bodies: { group?: string; rows: TableView['rows'] }[] = [];
+  for (const row of rows) {
+    if (row.group !== undefined) bodies.push({ group: row.group, rows: [] });
+    else if (bodies.length === 0) bodies.push({ rows: [row] });
+    else bodies[bodies.length - 1]!.rows.push(row);
+  }
+  return bodies;
 }
 
 /** @page rules: the paper, portrait by default, and the named landscape page of wide tables. */

@@ -52,8 +52,8 @@ function load(key: ReportKey): Promise<Loaded> {
 }
 
 /** The texts of every table cell and every SVG <text> of the HTML (entities decoded, spaces normalised). */
+const decode = (s: string) => s.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/\s+/g, ' ').trim();
 function htmlTexts(html: string, pattern: RegExp): Set<string> {
-  const decode = (s: string) => s.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/\s+/g, ' ').trim();
   return new Set([...html.matchAll(pattern)].map((m) => decode(m[1]!)).filter((t) => t !== ''));
 }
 
@@ -141,6 +141,29 @@ describe.each(['flagship', 'scheidler'] as const)('the printed contents and page
     const sections = pdf.outline.filter((e) => e.depth === 1 && e.title !== 'Contents');
     expect(sections.length).toBeGreaterThan(8);
     for (const section of sections) expect(listed.get(section.title), `contents entry of "${section.title}"`).toBe(section.page);
+  }, 900_000);
+
+  it('prints each group heading of a table on the page of all its rows', async () => {
+    const { html, pdf } = await load(key);
+    // each group of a table: its heading and the first word of each row's first cell
+    const groups = [...html.replace(/<svg[\s\S]*?<\/svg>/g, '').matchAll(/<tbody class="grouped">([\s\S]*?)<\/tbody>/g)].map((m) => ({
+      label: decode(/<tr class="group"><td[^>]*>([\s\S]*?)<\/td>/.exec(m[1]!)![1]!),
+      rows: [...m[1]!.matchAll(/<tr(?: class="flag")?>\s*<td[^>]*>([\s\S]*?)<\/td>/g)].map((r) => decode(r[1]!).split(' ')[0]!),
+    }));
+    expect(groups.length, 'groups in the tables of the document').toBeGreaterThanOrEqual(2);
+    const pages = (await pdf.text()).split('\f').map((page) => page.split('\n').map((line) => line.trim()));
+    let page = 0, line = 0;
+    for (const group of groups) {
+      // the heading's next occurrence in reading order
+      while (page < pages.length && !pages[page]!.slice(line).some((l) => l.startsWith(group.label.slice(0, 40)))) { page++; line = 0; }
+      expect(page, `group heading "${group.label}" in the PDF`).toBeLessThan(pages.length);
+      line += pages[page]!.slice(line).findIndex((l) => l.startsWith(group.label.slice(0, 40))) + 1;
+      for (const first of group.rows) {
+        const found = pages[page]!.slice(line).findIndex((l) => l.startsWith(first));
+        expect(found, `row "${first}…" of group "${group.label}" on page ${page + 1}, the page of its heading`).toBeGreaterThanOrEqual(0);
+        line += found + 1;
+      }
+    }
   }, 900_000);
 
   it('leaves few pages more than half empty', async () => {
