@@ -38,8 +38,10 @@ function compile(): (view: TemplateInput) => string {
 
 /**
  * A table's rows as the bodies it is printed in: the rows before the first group heading, then one
- * body per group (its heading and rows). A group's body is kept on one page when it fits
- * (`tbody.grouped`, break-inside: avoid), so no row is printed on a page apart from its heading.
+ * body per group (its heading and rows). Every group but the table's first is kept on one page when
+ * it fits (templates/style.css, `tbody.grouped`), so its rows are printed under their heading; the
+ * first group may go on over the page under the repeated column headers (keeping it whole too would
+ * leave the caption alone at the foot of a page, as Chromium breaks tables).
  */
 export function tableBodies(rows: TableView['rows']): { group?: string; rows: TableView['rows'] }[] {
   const bodies: { group?: string; rows: TableView['rows'] }[] = [];
