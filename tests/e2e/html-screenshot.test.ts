@@ -12,6 +12,7 @@ import { COMMON_FLAGS, findBrowser } from '../../src/pdf/browser.ts';
 import { writeFontConfig } from '../../src/pdf/print.ts';
 import { buildReport, loadAnalysis } from '../../src/run.ts';
 import { openPdf } from '../helpers/pdf.ts';
+import { builtReport } from '../helpers/reports.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -62,6 +63,45 @@ describe('supplement.html in headless Chromium', () => {
       await instance.close();
     }
   }, 120_000);
+
+  it('fits the window: every table whole on a laptop screen, nothing wider than a phone but tables scrolling in place', async () => {
+    // the flagship: its wide tables are printed on landscape pages
+    const html = readFileSync(join(await builtReport('flagship'), 'supplement.html'), 'utf8');
+    const browser = await findBrowser(process.env);
+    const work = mkdtempSync(join(tmpdir(), 'metadx-widths-'));
+    const instance = await puppeteer.launch({
+      executablePath: browser!.executablePath,
+      headless: browser!.headless,
+      args: [...browser!.args, ...COMMON_FLAGS],
+      userDataDir: join(work, 'profile'),
+      env: { ...process.env, FONTCONFIG_FILE: writeFontConfig(work) },
+    });
+    try {
+      const page = await instance.newPage();
+      await page.setJavaScriptEnabled(false);
+      await page.setContent(html, { waitUntil: 'load' });
+      const widths = async (width: number) => {
+        await page.setViewport({ width, height: 900 });
+        return page.evaluate(() => ({
+          page: document.documentElement.scrollWidth,
+          window: document.documentElement.clientWidth,
+          landscape: document.querySelectorAll('.table-block.landscape').length,
+          scrolledTables: Array.from(document.querySelectorAll('.table-scroll')).filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => box.querySelector('table')!.id),
+          captionsOutside: Array.from(document.querySelectorAll('caption')).filter((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length,
+        }));
+      };
+      const laptop = await widths(1280);
+      expect(laptop.landscape, 'tables printed on landscape pages').toBeGreaterThan(0);
+      expect(laptop.page).toBe(laptop.window);
+      expect(laptop.scrolledTables, 'tables that need scrolling at 1,280 px').toEqual([]);
+      const phone = await widths(400);
+      expect(phone.page, 'page width at 400 px').toBe(phone.window);
+      expect(phone.scrolledTables.length, 'tables scrolling in place at 400 px').toBeGreaterThan(0);
+      expect(phone.captionsOutside, 'captions reaching past the window at 400 px').toBe(0);
+    } finally {
+      await instance.close();
+    }
+  }, 900_000);
 
   it('prints US Letter when the spec asks for it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metadx-letter-'));
