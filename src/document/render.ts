@@ -38,16 +38,18 @@ function compile(): (view: TemplateInput) => string {
 
 /**
  * A table's rows as the bodies it is printed in: the rows before the first group heading, then one
- * body per group (its heading and rows). Every group but the table's first is kept on one page when
- * it fits (templates/style.css, `tbody.grouped`), so its rows are printed under their heading; the
- * first group may go on over the page under the repeated column headers (keeping it whole too would
- * leave the caption alone at the foot of a page, as Chromium breaks tables).
+ * body per group (`grouped`: its heading and rows). Every group but the table's first is kept on one
+ * page when it fits (templates/style.css, `tbody.grouped ~ tbody.grouped`), so its rows are printed
+ * under their heading; the first group may go on over the page under the repeated column headers
+ * (keeping it whole too would leave the caption alone at the foot of a page, as Chromium breaks
+ * tables). A first group after rows of its own table (Table 10's "Overall") keeps its heading with
+ * its first row.
  */
-export function tableBodies(rows: TableView['rows']): { group?: string; rows: TableView['rows'] }[] {
-  const bodies: { group?: string; rows: TableView['rows'] }[] = [];
+export function tableBodies(rows: TableView['rows']): { grouped: boolean; group?: string; rows: TableView['rows'] }[] {
+  const bodies: { grouped: boolean; group?: string; rows: TableView['rows'] }[] = [];
   for (const row of rows) {
-    if (row.group !== undefined) bodies.push({ group: row.group, rows: [] });
-    else if (bodies.length === 0) bodies.push({ rows: [row] });
+    if (row.group !== undefined) bodies.push({ grouped: true, group: row.group, rows: [] });
+    else if (bodies.length === 0) bodies.push({ grouped: false, rows: [row] });
     else bodies[bodies.length - 1]!.rows.push(row);
   }
   return bodies;

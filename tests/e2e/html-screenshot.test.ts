@@ -16,21 +16,26 @@ import { builtReport } from '../helpers/reports.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
+/** The Chromium that prints the PDF, with its flags and only the DejaVu fonts, in a fresh profile. */
+async function launchChromium() {
+  const browser = await findBrowser(process.env);
+  expect(browser, 'a Chromium to open the HTML').toBeDefined();
+  const work = mkdtempSync(join(tmpdir(), 'metadx-shot-'));
+  return puppeteer.launch({
+    executablePath: browser!.executablePath,
+    headless: browser!.headless,
+    args: [...browser!.args, ...COMMON_FLAGS],
+    userDataDir: join(work, 'profile'),
+    env: { ...process.env, FONTCONFIG_FILE: writeFontConfig(work) },
+  });
+}
+
 describe('supplement.html in headless Chromium', () => {
   it('renders every figure and table, without console errors or outside requests', async () => {
     const outRoot = mkdtempSync(join(tmpdir(), 'metadx-html-'));
     const outcome = await buildReport(await loadAnalysis(join(root, 'analyses', 'scheidler-lymphangiography'), root), { outRoot, pdf: false, env: process.env, log: () => undefined });
     const html = readFileSync(join(outcome.directory, 'supplement.html'), 'utf8');
-    const browser = await findBrowser(process.env);
-    expect(browser, 'a Chromium to open the HTML').toBeDefined();
-    const work = mkdtempSync(join(tmpdir(), 'metadx-shot-'));
-    const instance = await puppeteer.launch({
-      executablePath: browser!.executablePath,
-      headless: browser!.headless,
-      args: [...browser!.args, ...COMMON_FLAGS],
-      userDataDir: join(work, 'profile'),
-      env: { ...process.env, FONTCONFIG_FILE: writeFontConfig(work) },
-    });
+    const instance = await launchChromium();
     try {
       const page = await instance.newPage();
       const problems: string[] = [];
@@ -52,7 +57,7 @@ describe('supplement.html in headless Chromium', () => {
         emptySvgs: Array.from(document.querySelectorAll('figure svg')).filter((svg) => svg.getBoundingClientRect().height < 50).length,
       }));
       const shot = await page.screenshot({ fullPage: false, type: 'png' });
-      writeFileSync(join(work, 'screenshot.png'), shot);
+      writeFileSync(join(outRoot, 'screenshot.png'), shot);
       expect(problems).toEqual([]);
       expect(layout.figures).toBeGreaterThanOrEqual(8);
       expect(layout.tables).toBeGreaterThanOrEqual(4);
@@ -67,15 +72,7 @@ describe('supplement.html in headless Chromium', () => {
   it('fits the window: every table whole on a laptop screen, nothing wider than a phone but tables scrolling in place', async () => {
     // the flagship: its wide tables are printed on landscape pages
     const html = readFileSync(join(await builtReport('flagship'), 'supplement.html'), 'utf8');
-    const browser = await findBrowser(process.env);
-    const work = mkdtempSync(join(tmpdir(), 'metadx-widths-'));
-    const instance = await puppeteer.launch({
-      executablePath: browser!.executablePath,
-      headless: browser!.headless,
-      args: [...browser!.args, ...COMMON_FLAGS],
-      userDataDir: join(work, 'profile'),
-      env: { ...process.env, FONTCONFIG_FILE: writeFontConfig(work) },
-    });
+    const instance = await launchChromium();
     try {
       const page = await instance.newPage();
       await page.setJavaScriptEnabled(false);
